@@ -1,0 +1,17 @@
+#pragma once
+// Repository paths a model may write to.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace draftsmith::edit {
+
+// The normalised form of a path a model wrote ("./src//a.c" -> "src/a.c";
+// a leading "a/" or "b/" is NOT removed here, the diff parser does that).
+// Returns nullopt and sets `why` when the path is refused: empty, absolute
+// (also "C:\..." and "\\server"), leaving the repository through "..", inside
+// ".git/", or holding a NUL or control character.
+std::optional<std::string> normalise_path(std::string_view path, std::string& why);
+
+} // namespace draftsmith::edit

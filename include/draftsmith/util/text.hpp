@@ -1,0 +1,32 @@
+#pragma once
+// Small text helpers with no dependencies: trimming, splitting, case folding,
+// edit distance for "did you mean" hints.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace draftsmith::text {
+
+std::string_view trim(std::string_view text);
+std::string_view trim_left(std::string_view text);
+std::string_view trim_right(std::string_view text);
+
+// Lines without their terminators; "\r\n" and "\n" both end a line. A final
+// terminator does not make an extra empty line.
+std::vector<std::string_view> split_lines(std::string_view text);
+
+std::string to_lower_ascii(std::string_view text);
+bool iequals_ascii(std::string_view a, std::string_view b);
+
+// Edit distance: insert, delete, substitute or swap two adjacent characters each cost 1.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
+// The candidate closest to `word` when it is a plausible typo of it
+// (distance <= max(1, size/3)), or else the only candidate that starts with
+// `word` (3 characters or more), for "did you mean 'x'?" hints.
+std::optional<std::string> closest_match(std::string_view word,
+                                         const std::vector<std::string>& candidates);
+
+} // namespace draftsmith::text

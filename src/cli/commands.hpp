@@ -1,0 +1,30 @@
+#pragma once
+// Internal to cli/: each subcommand lives in its own file and adds itself to
+// the application through one of these functions. When CLI11 picks that
+// subcommand, `chosen` is set to the function that runs it.
+
+#include "draftsmith/util/error.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string>
+
+namespace draftsmith::cli {
+
+using Action = std::function<ExitCode()>;
+
+void add_run_command(CLI::App& app, Action& chosen);
+void add_parse_command(CLI::App& app, Action& chosen);
+void add_apply_command(CLI::App& app, Action& chosen);
+void add_config_command(CLI::App& app, Action& chosen);
+void add_version_command(CLI::App& app, Action& chosen);
+
+// The footer every --help ends with.
+inline const std::string k_help_footer = "See man draftsmith for every option, key and exit code.";
+
+// For a subcommand that exists in the grammar but not yet in this build:
+// says so on stderr and exits 2, rather than pretending to work.
+ExitCode not_built_yet(const std::string& subcommand);
+
+} // namespace draftsmith::cli

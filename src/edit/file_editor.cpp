@@ -1,0 +1,605 @@
+// Applying one file's hunks in order (see file_editor.hpp). Each hunk is
+// located by locate() (match.cpp) and replaced by its new lines: context lines
+// keep the file's own bytes, added lines take the file's line ending and the
+// indentation the match implies.
+#include "file_editor.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "match.hpp"
+#include "model_text.hpp"
+
+namespace draftsmith::edit::detail {
+namespace {
+
+constexpr std::size_t k_quoted_lines = 8;
+
+// Indentation for an added line in a tolerant match: the model's indentation
+// relative to the nearest line it expected (the last one before it, else the
+// first after) is kept, relative to where that line really is in the file.
+// A constant shift, lost indentation and tabs for spaces all come out right.
+long indent_width(std::string_view indent, long tab) {
+    long w = 0;
+    for (const char c : indent) {
+        w = c == '\t' ? (w / tab + 1) * tab : w + 1;
+    }
+    return w;
+}
+
+std::string reindented(std::string_view line, std::string_view file_indent,
+                       std::string_view model_indent) {
+    if (whitespace_key(line).empty()) {
+        return std::string(); // a blank line: the model's blanks on it mean nothing here
+    }
+    if (file_indent == model_indent) {
+        return std::string(line);
+    }
+    const auto indent = indentation(line);
+    const auto rest = line.substr(indent.size());
+    if (indent.substr(0, model_indent.size()) == model_indent) {
+        return std::string(file_indent) + std::string(line.substr(model_indent.size()));
+    }
+    const bool tabs = file_indent.find('\t') != std::string_view::npos;
+    constexpr long k_tab = 4;
+    const long target =
+        std::max(0L, indent_width(file_indent, k_tab) + indent_width(indent, k_tab) -
+                         indent_width(model_indent, k_tab));
+    std::string out = tabs ? std::string(static_cast<std::size_t>(target / k_tab), '\t') +
+                                 std::string(static_cast<std::size_t>(target % k_tab), ' ')
+                           : std::string(static_cast<std::size_t>(target), ' ');
+    return out + std::string(rest);
+}
+
+struct HunkOutcome {
+    bool ok = false;
+    std::optional<Stage> stage;
+    std::string message;
+};
+
+class FileEditor {
+public:
+    FileEditor(std::string path, FileText& file, const ApplyOptions& options)
+        : m_path(std::move(path))
+        , m_file(file)
+        , m_options(options) {}
+
+    std::size_t added = 0;
+    std::size_t removed = 0;
+    std::size_t bytes_changed = 0;
+
+    HunkOutcome apply(const Hunk& hunk, std::size_t index, std::size_t count) {
+        m_index = index;
+        m_count = count;
+        if (hunk.kind != Hunk::Kind::lines) {
+            flush();
+        }
+        switch (hunk.kind) {
+        case Hunk::Kind::lines:
+            return apply_lines(hunk, hunk.lines);
+        case Hunk::Kind::text:
+            return apply_text(hunk);
+        case Hunk::Kind::insert:
+            return apply_insert(hunk);
+        case Hunk::Kind::append: {
+            auto outcome = insert_at(m_file.lines.size(), hunk.replace);
+            outcome.stage = Stage::exact;
+            return outcome;
+        }
+        }
+        return {};
+    }
+
+    // Makes every deferred replacement real; call before reading the file.
+    void flush() {
+        if (m_pending.empty()) {
+            return;
+        }
+        std::vector<FileLine> lines;
+        lines.reserve(static_cast<std::size_t>(static_cast<std::ptrdiff_t>(m_file.lines.size()) +
+                                               m_pending_delta));
+        std::size_t cursor = 0;
+        for (const auto& splice : m_pending) {
+            lines.insert(lines.end(), m_file.lines.begin() + static_cast<std::ptrdiff_t>(cursor),
+                         m_file.lines.begin() + static_cast<std::ptrdiff_t>(splice.start));
+            lines.insert(lines.end(), splice.lines.begin(), splice.lines.end());
+            cursor = splice.start + splice.length;
+        }
+        lines.insert(lines.end(), m_file.lines.begin() + static_cast<std::ptrdiff_t>(cursor),
+                     m_file.lines.end());
+        m_file.lines = std::move(lines);
+        m_pending.clear();
+        m_pending_delta = 0;
+        m_pending_end = 0;
+    }
+
+private:
+    // A replacement not yet made: hunks that match exactly at their claimed
+    // line, in order, are collected and spliced in one pass (flush), so a
+    // diff with many hunks costs O(file + diff), not O(file x hunks).
+    struct Splice {
+        std::size_t start = 0; // in m_file.lines as it is (before the pending splices)
+        std::size_t length = 0;
+        std::vector<FileLine> lines;
+    };
+
+    std::string where(const Hunk& hunk) const {
+        std::string span;
+        if (hunk.span.first > 0) {
+            span = hunk.span.first == hunk.span.last
+                       ? fmt::format(" (your line {})", hunk.span.first)
+                       : fmt::format(" (your lines {}-{})", hunk.span.first, hunk.span.last);
+        }
+        return m_count > 1 ? fmt::format("{}: edit {} of {}{}", m_path, m_index + 1, m_count, span)
+                           : fmt::format("{}: edit{}", m_path, span);
+    }
+
+    HunkOutcome insert_at(std::size_t after, std::string_view text) {
+        std::vector<FileLine> lines;
+        for (const auto line : split_text_lines(text)) {
+            lines.push_back({m_file.store(std::string(line)), m_file.crlf});
+            bytes_changed += line.size() + 1;
+        }
+        added += lines.size();
+        if (m_file.lines.empty() && !lines.empty()) {
+            m_file.final_newline = text.empty() || text.back() == '\n';
+        }
+        m_file.lines.insert(m_file.lines.begin() + static_cast<std::ptrdiff_t>(after),
+                            lines.begin(), lines.end());
+        return {true, Stage::exact, {}};
+    }
+
+    HunkOutcome apply_insert(const Hunk& hunk) {
+        if (hunk.insert_after > m_file.lines.size()) {
+            return {false, std::nullopt,
+                    fmt::format("{} was not applied: cannot insert after line {}, the file has "
+                                "{} lines.\n",
+                                where(hunk), hunk.insert_after, m_file.lines.size())};
+        }
+        return insert_at(hunk.insert_after, hunk.replace);
+    }
+
+    HunkOutcome apply_text(const Hunk& hunk) {
+        std::string search = hunk.search;
+        std::string replace = hunk.replace;
+        if (m_file.crlf && search.find('\r') == std::string::npos) {
+            auto to_crlf = [](const std::string& in) {
+                std::string out;
+                for (const char c : in) {
+                    out += c == '\n' ? std::string("\r\n") : std::string(1, c);
+                }
+                return out;
+            };
+            search = to_crlf(search);
+            replace = to_crlf(replace);
+        }
+        const auto content = m_file.join();
+        std::vector<std::size_t> places;
+        for (auto at = content.find(search); at != std::string::npos;
+             at = content.find(search, at + 1)) {
+            places.push_back(at);
+            if (places.size() >= 20) {
+                break;
+            }
+        }
+        if (places.size() == 1) {
+            std::string updated = content.substr(0, places.front()) + replace +
+                                  content.substr(places.front() + search.size());
+            added += static_cast<std::size_t>(std::count(replace.begin(), replace.end(), '\n'));
+            removed += static_cast<std::size_t>(std::count(search.begin(), search.end(), '\n'));
+            bytes_changed += search.size() + replace.size();
+            m_file.reset(std::move(updated));
+            return {true, Stage::exact, {}};
+        }
+        if (places.size() > 1) {
+            std::string lines;
+            for (std::size_t k = 0; k < places.size() && k < 10; ++k) {
+                const auto line =
+                    1 + static_cast<std::size_t>(std::count(
+                            content.begin(),
+                            content.begin() + static_cast<std::ptrdiff_t>(places[k]), '\n'));
+                lines += fmt::format("{}{}", k == 0 ? "" : ", ", line);
+            }
+            return {false, std::nullopt,
+                    fmt::format("{} was not applied: the text to replace occurs {} times (at "
+                                "lines {}); include more of the surrounding text so it occurs "
+                                "once.\n",
+                                where(hunk),
+                                places.size() < 20 ? std::to_string(places.size())
+                                                   : std::string("20 or more"),
+                                lines)};
+        }
+        // Not verbatim: match it line by line with the tolerant stages.
+        const auto search_lines = split_text_lines(hunk.search);
+        const auto replace_lines = split_text_lines(hunk.replace);
+        return apply_lines(hunk, hunk_lines_for(search_lines, replace_lines));
+    }
+
+    HunkOutcome apply_lines(const Hunk& hunk, const std::vector<HunkLine>& lines) {
+        std::vector<std::string_view> old;
+        std::vector<bool> to_remove;
+        std::vector<bool> inserts_before;
+        bool pending_insert = false;
+        for (std::size_t k = 0; k < lines.size();) {
+            const auto& line = lines[k];
+            if (line.op != HunkLine::Op::add) {
+                old.push_back(line.text);
+                to_remove.push_back(line.op == HunkLine::Op::remove);
+                inserts_before.push_back(pending_insert);
+                pending_insert = false;
+                ++k;
+                continue;
+            }
+            // A block of added lines is a pure insertion when neither neighbour is a removal.
+            std::size_t end = k;
+            while (end < lines.size() && lines[end].op == HunkLine::Op::add) {
+                ++end;
+            }
+            const bool after_remove = k > 0 && lines[k - 1].op == HunkLine::Op::remove;
+            const bool before_remove = end < lines.size() && lines[end].op == HunkLine::Op::remove;
+            pending_insert = pending_insert || (!after_remove && !before_remove);
+            k = end;
+        }
+        inserts_before.push_back(pending_insert);
+        Query query;
+        query.old_lines = &old;
+        query.removed = &to_remove;
+        query.inserts_before = &inserts_before;
+        query.anchor = hunk.anchor;
+        if (hunk.claimed_line) {
+            const auto expected = static_cast<std::ptrdiff_t>(*hunk.claimed_line) - 1 + m_offset;
+            query.claimed = static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, expected));
+            const auto unshifted =
+                static_cast<std::ptrdiff_t>(*hunk.claimed_line) - 1 + m_size_delta;
+            query.claimed_unshifted =
+                static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, unshifted));
+        }
+        if (old.empty() && !query.claimed) {
+            return {false, std::nullopt,
+                    fmt::format("{} was not applied: it only adds lines and gives no line "
+                                "number or unchanged lines to say where; include a few lines "
+                                "around the place.\n",
+                                where(hunk))};
+        }
+        m_exact_line_endings = hunk.exact_line_endings;
+        if (query.claimed) {
+            if (const auto stage = deferred(hunk, lines, old, *query.claimed)) {
+                return {true, *stage, {}};
+            }
+        }
+        flush();
+        const auto located = locate(m_file, query, m_options);
+        if (!located.match) {
+            return {false, std::nullopt, failure(hunk, old, query, located)};
+        }
+        const auto& match = *located.match;
+        const auto lines_before = m_file.lines.size();
+        auto out = replacement(match, lines, old);
+        const auto written = out.size();
+        const auto first = m_file.lines.begin() + static_cast<std::ptrdiff_t>(match.start);
+        m_file.lines.erase(first, first + static_cast<std::ptrdiff_t>(match.length));
+        m_file.lines.insert(m_file.lines.begin() + static_cast<std::ptrdiff_t>(match.start),
+                            out.begin(), out.end());
+        m_size_delta +=
+            static_cast<std::ptrdiff_t>(written) - static_cast<std::ptrdiff_t>(match.length);
+        // The next hunk's claimed line shifts by how far this one moved and grew.
+        if (hunk.claimed_line) {
+            m_offset = static_cast<std::ptrdiff_t>(match.start + written) -
+                       static_cast<std::ptrdiff_t>(*hunk.claimed_line - 1 + old.size());
+        } else {
+            m_offset +=
+                static_cast<std::ptrdiff_t>(written) - static_cast<std::ptrdiff_t>(match.length);
+        }
+        // The diff's "\ No newline at end of file" markers, when the hunk reaches the end.
+        if (match.start + match.length == lines_before) {
+            if (hunk.new_lacks_final_newline) {
+                m_file.final_newline = false;
+            } else if (hunk.old_lacks_final_newline) {
+                m_file.final_newline = true;
+            }
+        }
+        return {true, match.stage, {}};
+    }
+
+    // A match at the claimed line, past every pending splice: becomes one
+    // more pending splice. nullopt when the fast path does not apply.
+    std::optional<Stage> deferred(const Hunk& hunk, const std::vector<HunkLine>& lines,
+                                  const std::vector<std::string_view>& old, std::size_t claimed) {
+        const auto start = static_cast<std::ptrdiff_t>(claimed) - m_pending_delta;
+        const auto m = old.size();
+        if (start < static_cast<std::ptrdiff_t>(m_pending_end) ||
+            static_cast<std::size_t>(start) + m > m_file.lines.size()) {
+            return std::nullopt;
+        }
+        const auto at = static_cast<std::size_t>(start);
+        // Verbatim, else (when allowed) after whitespace, else punctuation normalisation.
+        auto all_equal = [&](auto key) {
+            for (std::size_t j = 0; j < m; ++j) {
+                if (key(m_file.lines[at + j].text) != key(old[j])) {
+                    return false;
+                }
+            }
+            return true;
+        };
+        Stage stage = Stage::exact;
+        if (!all_equal([](std::string_view line) { return line; })) {
+            if (m_options.last_stage >= Stage::whitespace && all_equal(whitespace_key)) {
+                stage = Stage::whitespace;
+            } else if (m_options.last_stage >= Stage::punctuation && all_equal(punctuation_key)) {
+                stage = Stage::punctuation;
+            } else {
+                return std::nullopt;
+            }
+        }
+        Match match;
+        match.stage = stage;
+        match.start = at;
+        match.length = m;
+        match.aligned.resize(m);
+        for (std::size_t j = 0; j < m; ++j) {
+            match.aligned[j] = static_cast<std::ptrdiff_t>(at + j);
+        }
+        auto out = replacement(match, lines, old);
+        const auto written = out.size();
+        m_offset = static_cast<std::ptrdiff_t>(claimed + written) -
+                   static_cast<std::ptrdiff_t>(*hunk.claimed_line - 1 + m);
+        if (at + m == m_file.lines.size()) {
+            if (hunk.new_lacks_final_newline) {
+                m_file.final_newline = false;
+            } else if (hunk.old_lacks_final_newline) {
+                m_file.final_newline = true;
+            }
+        }
+        m_pending_delta += static_cast<std::ptrdiff_t>(written) - static_cast<std::ptrdiff_t>(m);
+        m_size_delta += static_cast<std::ptrdiff_t>(written) - static_cast<std::ptrdiff_t>(m);
+        m_pending_end = at + m;
+        m_pending.push_back({at, m, std::move(out)});
+        return stage;
+    }
+
+    // The hunk's new lines for the matched window.
+    std::vector<FileLine> replacement(const Match& match, const std::vector<HunkLine>& lines,
+                                      const std::vector<std::string_view>& old) {
+        // For each added line, the expected line it is placed relative to.
+        const bool tolerant = match.stage >= Stage::whitespace;
+        std::vector<std::ptrdiff_t> reference(lines.size(), -1);
+        if (tolerant) {
+            // In a block that removes and adds lines, the i-th added line replaces
+            // the i-th removed one and takes its place's indentation.
+            std::size_t j_at = 0;
+            for (std::size_t k = 0; k < lines.size();) {
+                if (lines[k].op == HunkLine::Op::context) {
+                    ++j_at;
+                    ++k;
+                    continue;
+                }
+                std::vector<std::size_t> removed_here;
+                std::vector<std::size_t> added_here;
+                for (; k < lines.size() && lines[k].op != HunkLine::Op::context; ++k) {
+                    if (lines[k].op == HunkLine::Op::remove) {
+                        removed_here.push_back(j_at++);
+                    } else {
+                        added_here.push_back(k);
+                    }
+                }
+                for (std::size_t i = 0; i < added_here.size() && i < removed_here.size(); ++i) {
+                    const auto r = removed_here[i];
+                    if (match.aligned[r] >= 0 && !whitespace_key(old[r]).empty()) {
+                        reference[added_here[i]] = static_cast<std::ptrdiff_t>(r);
+                    }
+                }
+            }
+        }
+        if (tolerant) {
+            std::ptrdiff_t last = -1;
+            std::size_t j = 0;
+            for (std::size_t k = 0; k < lines.size(); ++k) {
+                if (lines[k].op == HunkLine::Op::add) {
+                    if (reference[k] < 0) {
+                        reference[k] = last;
+                    }
+                } else {
+                    if (match.aligned[j] >= 0 && !whitespace_key(old[j]).empty()) {
+                        last = static_cast<std::ptrdiff_t>(j);
+                    }
+                    ++j;
+                }
+            }
+            std::ptrdiff_t next = -1;
+            j = old.size();
+            for (std::size_t k = lines.size(); k-- > 0;) {
+                if (lines[k].op == HunkLine::Op::add) {
+                    if (reference[k] < 0) {
+                        reference[k] = next;
+                    }
+                } else {
+                    --j;
+                    if (match.aligned[j] >= 0 && !whitespace_key(old[j]).empty()) {
+                        next = static_cast<std::ptrdiff_t>(j);
+                    }
+                }
+            }
+        }
+        // One prefix added to (or removed from) every expected line's indentation
+        // is the most reliable reading; otherwise each added line follows its reference.
+        struct Shift {
+            bool add = false;
+            std::string prefix;
+        };
+        std::optional<Shift> shift;
+        if (tolerant) {
+            std::optional<Shift> found;
+            bool consistent = true;
+            for (std::size_t k = 0; k < old.size() && consistent; ++k) {
+                if (match.aligned[k] < 0 || whitespace_key(old[k]).empty()) {
+                    continue;
+                }
+                const auto in_file =
+                    indentation(m_file.lines[static_cast<std::size_t>(match.aligned[k])].text);
+                const auto in_model = indentation(old[k]);
+                std::optional<Shift> here;
+                if (in_file.size() >= in_model.size() &&
+                    in_file.substr(in_file.size() - in_model.size()) == in_model) {
+                    here = Shift{true,
+                                 std::string(in_file.substr(0, in_file.size() - in_model.size()))};
+                } else if (in_model.size() > in_file.size() &&
+                           in_model.substr(in_model.size() - in_file.size()) == in_file) {
+                    here = Shift{false,
+                                 std::string(in_model.substr(0, in_model.size() - in_file.size()))};
+                }
+                if (!here || (found && (found->add != here->add || found->prefix != here->prefix) &&
+                              !(found->prefix.empty() && here->prefix.empty()))) {
+                    consistent = false;
+                } else {
+                    found = here;
+                }
+            }
+            if (consistent && found && !found->prefix.empty()) {
+                shift = found;
+            }
+        }
+        std::vector<FileLine> out;
+        out.reserve(match.length + lines.size());
+        std::size_t cursor = match.start;
+        const std::size_t end = match.start + match.length;
+        std::size_t j = 0;
+        for (const auto& line : lines) {
+            if (line.op == HunkLine::Op::add) {
+                std::string text = line.text;
+                const auto ref = reference[static_cast<std::size_t>(&line - lines.data())];
+                if (shift && whitespace_key(line.text).empty()) {
+                    text.clear();
+                } else if (shift && shift->add) {
+                    text.insert(0, shift->prefix);
+                } else if (shift && std::string_view(text).substr(0, shift->prefix.size()) ==
+                                        shift->prefix) {
+                    text.erase(0, shift->prefix.size());
+                } else if (ref >= 0) {
+                    const auto r = static_cast<std::size_t>(ref);
+                    const auto file_line =
+                        m_file.lines[static_cast<std::size_t>(match.aligned[r])].text;
+                    text = reindented(line.text, indentation(file_line), indentation(old[r]));
+                }
+                bytes_changed += text.size() + 1;
+                const bool cr =
+                    m_exact_line_endings || m_file.lines.empty() ? line.cr : m_file.crlf;
+                out.push_back({m_file.store(std::move(text)), cr});
+                ++added;
+                continue;
+            }
+            const auto at = match.aligned[j++];
+            if (at < 0) {
+                continue;
+            }
+            const auto index = static_cast<std::size_t>(at);
+            while (cursor < index) {
+                out.push_back(m_file.lines[cursor++]);
+            }
+            if (line.op == HunkLine::Op::context) {
+                out.push_back(m_file.lines[index]);
+            } else {
+                bytes_changed += m_file.lines[index].text.size() + 1;
+                ++removed;
+            }
+            cursor = index + 1;
+        }
+        while (cursor < end) {
+            out.push_back(m_file.lines[cursor++]);
+        }
+        return out;
+    }
+
+    std::string failure(const Hunk& hunk, const std::vector<std::string_view>& old,
+                        const Query& query, const Located& located) const {
+        std::string message;
+        if (located.ambiguous) {
+            std::string places;
+            for (std::size_t k = 0; k < located.places.size() && k < 10; ++k) {
+                places += fmt::format("{}{}", k == 0 ? "" : ", ", located.places[k] + 1);
+            }
+            message =
+                fmt::format("{} was not applied: the {} line(s) it expects match {} places "
+                            "(starting at lines {}) at the {} stage; include more "
+                            "surrounding lines so they match once.\n",
+                            where(hunk), old.size(),
+                            located.places.size() >= 20 ? std::string("20 or more")
+                                                        : std::to_string(located.places.size()),
+                            places, to_string(located.ambiguous_stage));
+            return message;
+        }
+        message = fmt::format(
+            "{} was not applied: {} it expects {} not in the file.\n", where(hunk),
+            old.size() == 1 ? std::string("the line") : fmt::format("the {} lines", old.size()),
+            old.size() == 1 ? "is" : "are");
+        message += query.claimed && hunk.claimed_line
+                       ? fmt::format("Expected near line {}:\n", *hunk.claimed_line)
+                       : std::string("Expected:\n");
+        for (std::size_t j = 0; j < old.size() && j < k_quoted_lines; ++j) {
+            message += fmt::format("  | {}\n", quote_for_message(old[j]));
+        }
+        if (old.size() > k_quoted_lines) {
+            message += fmt::format("  | ... ({} more lines)\n", old.size() - k_quoted_lines);
+        }
+        if (!located.nearest) {
+            message += "No line of it is in the file. Read the file again and send the edit "
+                       "with its current text.\n";
+            return message;
+        }
+        const auto& nearest = *located.nearest;
+        const auto first = nearest.start;
+        const auto last = nearest.start + nearest.length;
+        message +=
+            fmt::format("Closest text, lines {}-{} ({:.0f}% similar at the fuzzy stage, "
+                        "{:.0f}% needed{}):\n",
+                        first + 1, last, nearest.score * 100, m_options.fuzzy_threshold * 100,
+                        located.nearest_refusal.empty() ? std::string()
+                                                        : "; refused: " + located.nearest_refusal);
+        for (std::size_t i = first; i < last && i < first + k_quoted_lines; ++i) {
+            message += fmt::format("{:>5} | {}\n", i + 1, quote_for_message(m_file.lines[i].text));
+        }
+        if (last - first > k_quoted_lines) {
+            message += fmt::format("      | ... ({} more lines)\n", last - first - k_quoted_lines);
+        }
+        message += "Send the edit again using the file's current text.\n";
+        return message;
+    }
+
+    std::string m_path;
+    FileText& m_file;
+    const ApplyOptions& m_options;
+    std::ptrdiff_t m_offset = 0;
+    std::ptrdiff_t m_size_delta = 0; // lines all hunks so far added (negative: removed)
+    std::vector<Splice> m_pending;
+    std::ptrdiff_t m_pending_delta = 0; // lines the pending splices add (negative: remove)
+    std::size_t m_pending_end = 0;      // where the last pending splice ends
+    bool m_exact_line_endings = false;
+    std::size_t m_index = 0;
+    std::size_t m_count = 0;
+};
+
+} // namespace
+
+HunksOutcome apply_hunks(const std::string& path, FileText& file, const std::vector<Hunk>& hunks,
+                         const ApplyOptions& options) {
+    HunksOutcome outcome;
+    FileEditor editor(path, file, options);
+    for (std::size_t k = 0; k < hunks.size(); ++k) {
+        const auto one = editor.apply(hunks[k], k, hunks.size());
+        if (!one.ok) {
+            outcome.message = one.message;
+            return outcome;
+        }
+        if (one.stage && (!outcome.stage || *one.stage > *outcome.stage)) {
+            outcome.stage = one.stage;
+        }
+    }
+    editor.flush();
+    outcome.ok = true;
+    outcome.lines_added = editor.added;
+    outcome.lines_removed = editor.removed;
+    outcome.bytes_changed = editor.bytes_changed;
+    return outcome;
+}
+
+} // namespace draftsmith::edit::detail

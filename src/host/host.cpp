@@ -1,0 +1,140 @@
+#include "draftsmith/host/host.hpp"
+
+#include "host_impl.hpp"
+
+#include "draftsmith/util/error.hpp"
+#include "draftsmith/util/text.hpp"
+
+#include <algorithm>
+
+namespace draftsmith::host {
+
+const char* to_string(Kind kind) noexcept
+{
+    switch (kind) {
+    case Kind::github:
+        return "github";
+    case Kind::azure_devops:
+        return "azure-devops";
+    case Kind::local:
+        return "local";
+    }
+    return "?";
+}
+
+std::optional<Kind> parse_kind(std::string_view text)
+{
+    const auto lower = text::to_lower_ascii(text);
+    if (lower == "github") {
+        return Kind::github;
+    }
+    if (lower == "azure-devops" || lower == "azure_devops" || lower == "ado") {
+        return Kind::azure_devops;
+    }
+    if (lower == "local") {
+        return Kind::local;
+    }
+    return std::nullopt;
+}
+
+Options options_from_environment(Options base, const Getenv& getenv)
+{
+    auto get = [&](const char* name) -> std::string {
+        auto value = getenv(name);
+        return value ? std::string(text::trim(*value)) : std::string();
+    };
+    auto fill = [](std::string& field, std::string value) {
+        if (field.empty()) {
+            field = std::move(value);
+        }
+    };
+    switch (base.kind) {
+    case Kind::github: {
+        fill(base.api_url, get("GITHUB_API_URL"));
+        fill(base.api_url, "https://api.github.com");
+        if (base.token.empty()) {
+            if (auto token = get("GITHUB_TOKEN"); !token.empty()) {
+                base.token = Secret(token);
+            }
+        }
+        const auto repository = get("GITHUB_REPOSITORY");
+        if (const auto slash = repository.find('/'); slash != std::string::npos) {
+            fill(base.owner, repository.substr(0, slash));
+            fill(base.repository, repository.substr(slash + 1));
+        }
+        break;
+    }
+    case Kind::azure_devops:
+        fill(base.api_url, get("SYSTEM_COLLECTIONURI"));
+        fill(base.project, get("SYSTEM_TEAMPROJECT"));
+        fill(base.repository, get("BUILD_REPOSITORY_ID"));
+        fill(base.repository, get("BUILD_REPOSITORY_NAME"));
+        if (base.token.empty()) {
+            if (auto token = get("SYSTEM_ACCESSTOKEN"); !token.empty()) {
+                base.token = Secret(token);
+                base.auth = AuthScheme::bearer;
+            } else if (auto pat = get("AZURE_DEVOPS_EXT_PAT"); !pat.empty()) {
+                base.token = Secret(pat);
+                base.auth = AuthScheme::basic_pat;
+            }
+        }
+        break;
+    case Kind::local:
+        break;
+    }
+    return base;
+}
+
+std::unique_ptr<Host> make_host(const Options& options, std::shared_ptr<net::HttpClient> client)
+{
+    switch (options.kind) {
+    case Kind::github:
+        return make_github_host(options, std::move(client));
+    case Kind::azure_devops:
+        return make_azure_devops_host(options, std::move(client));
+    case Kind::local:
+        return make_local_host(options);
+    }
+    throw Error(ErrorCategory::internal, "unknown host kind");
+}
+
+} // namespace draftsmith::host
+
+namespace draftsmith::host {
+
+std::string fit_text(std::string_view body, std::size_t limit)
+{
+    if (body.size() <= limit) {
+        return std::string(body);
+    }
+    std::string markers;
+    for (auto pos = body.find("<!-- draftsmith-"); pos != std::string_view::npos;
+         pos = body.find("<!-- draftsmith-", pos + 1)) {
+        const auto end = body.find("-->", pos);
+        if (end == std::string_view::npos) {
+            break;
+        }
+        markers += "\n" + std::string(body.substr(pos, end + 3 - pos));
+    }
+    constexpr std::string_view k_cut = "\n\n*(shortened to fit the service's limit)*";
+    const auto room = limit - std::min(limit, markers.size() + k_cut.size());
+    auto kept = std::string(body.substr(0, room));
+    // Drop a UTF-8 sequence cut in half: continuation bytes, then their lead byte.
+    std::size_t continuation = 0;
+    while (!kept.empty() && (static_cast<unsigned char>(kept.back()) & 0xC0) == 0x80) {
+        kept.pop_back();
+        ++continuation;
+    }
+    if (!kept.empty() && (static_cast<unsigned char>(kept.back()) & 0x80) != 0) {
+        const auto lead = static_cast<unsigned char>(kept.back());
+        const std::size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+        if (continuation + 1 < length) {
+            kept.pop_back();
+        } else {
+            kept += std::string(body.substr(kept.size(), continuation));
+        }
+    }
+    return kept + std::string(k_cut) + markers;
+}
+
+} // namespace draftsmith::host

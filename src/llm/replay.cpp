@@ -1,0 +1,134 @@
+#include "draftsmith/llm/replay.hpp"
+
+#include "draftsmith/util/secret.hpp"
+#include "draftsmith/util/text.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <sstream>
+
+namespace draftsmith::llm {
+namespace {
+
+using nlohmann::json;
+
+class ReplayProvider final : public Provider {
+public:
+    explicit ReplayProvider(const std::filesystem::path& recording)
+        : m_path(recording)
+    {
+        std::ifstream in(recording, std::ios::binary);
+        if (!in) {
+            throw Error(ErrorCategory::input,
+                        fmt::format("{}: cannot read the recording", recording.string()));
+        }
+        std::string line;
+        int number = 0;
+        while (std::getline(in, line)) {
+            ++number;
+            if (text::trim(line).empty()) {
+                continue;
+            }
+            try {
+                const auto value = json::parse(line);
+                const auto key =
+                    std::pair{value.at("variant").get<int>(), value.at("turn").get<int>()};
+                m_answers[key] = response_from_json(value.at("response"));
+            } catch (const std::exception& e) {
+                throw Error(ErrorCategory::input,
+                            fmt::format("{}:{}: not a recorded answer: {}", recording.string(),
+                                        number, e.what()));
+            }
+        }
+    }
+
+    Response complete(const Conversation&, const Tools&, const Options& options) override
+    {
+        const auto found = m_answers.find({options.variant, options.turn});
+        if (found == m_answers.end()) {
+            std::set<int> variants;
+            for (const auto& [key, answer] : m_answers) {
+                variants.insert(key.first);
+            }
+            std::string known;
+            for (int variant : variants) {
+                known += (known.empty() ? "" : ", ") + std::to_string(variant);
+            }
+            throw ProviderError(
+                FailureKind::no_recording,
+                fmt::format(
+                    "replay: {} has no answer for variant {}, turn {} (it has variants: {}); "
+                    "record one with --record",
+                    m_path.string(), options.variant, options.turn,
+                    known.empty() ? "none" : known));
+        }
+        return found->second;
+    }
+
+    std::string name() const override { return "replay"; }
+
+private:
+    std::filesystem::path m_path;
+    std::map<std::pair<int, int>, Response> m_answers;
+};
+
+class RecordingProvider final : public Provider {
+public:
+    RecordingProvider(std::unique_ptr<Provider> inner, const std::filesystem::path& recording)
+        : m_inner(std::move(inner))
+        , m_path(recording)
+        , m_out(recording, std::ios::binary | std::ios::trunc)
+    {
+        if (!m_out) {
+            throw Error(ErrorCategory::input,
+                        fmt::format("{}: cannot write the recording", recording.string()));
+        }
+    }
+
+    Response complete(const Conversation& conversation, const Tools& tools,
+                      const Options& options) override
+    {
+        auto response = m_inner->complete(conversation, tools, options);
+        const json line = {{"variant", options.variant},
+                           {"turn", options.turn},
+                           {"provider", m_inner->name()},
+                           {"model", response.model},
+                           {"response", to_json(response)}};
+        const auto text = redacted(line.dump(-1, ' ', false, json::error_handler_t::replace));
+        std::lock_guard lock(m_mutex);
+        m_out << text << '\n';
+        m_out.flush();
+        if (!m_out) {
+            throw Error(ErrorCategory::input,
+                        fmt::format("{}: cannot write the recording", m_path.string()));
+        }
+        return response;
+    }
+
+    std::string name() const override { return m_inner->name(); }
+
+private:
+    std::unique_ptr<Provider> m_inner;
+    std::filesystem::path m_path;
+    std::mutex m_mutex;
+    std::ofstream m_out;
+};
+
+} // namespace
+
+std::unique_ptr<Provider> make_replay_provider(const std::filesystem::path& recording)
+{
+    return std::make_unique<ReplayProvider>(recording);
+}
+
+std::unique_ptr<Provider> make_recording_provider(std::unique_ptr<Provider> inner,
+                                                  const std::filesystem::path& recording)
+{
+    return std::make_unique<RecordingProvider>(std::move(inner), recording);
+}
+
+} // namespace draftsmith::llm

@@ -1,0 +1,291 @@
+#include "wire.hpp"
+
+#include "draftsmith/util/log.hpp"
+#include "draftsmith/util/secret.hpp"
+
+#include <fmt/format.h>
+
+#include <thread>
+
+namespace draftsmith::llm::detail {
+
+using nlohmann::json;
+
+// ---------------------------------------------------------------- SSE
+
+void SseParser::feed(std::string_view chunk, const Sink& sink)
+{
+    for (char c : chunk) {
+        if (m_last_was_cr && c == '\n') {
+            m_last_was_cr = false; // the \n of a \r\n
+            continue;
+        }
+        m_last_was_cr = false;
+        if (c == '\n' || c == '\r') {
+            m_last_was_cr = c == '\r';
+            line(m_buffer, sink);
+            m_buffer.clear();
+        } else {
+            m_buffer += c;
+        }
+    }
+}
+
+void SseParser::finish(const Sink& sink)
+{
+    if (!m_buffer.empty()) {
+        line(m_buffer, sink);
+        m_buffer.clear();
+    }
+    dispatch(sink);
+}
+
+void SseParser::line(std::string_view text, const Sink& sink)
+{
+    if (text.empty()) {
+        dispatch(sink);
+        return;
+    }
+    if (text.front() == ':') {
+        return;
+    }
+    const auto colon = text.find(':');
+    const auto field = text.substr(0, colon);
+    std::string_view value;
+    if (colon != std::string_view::npos) {
+        value = text.substr(colon + 1);
+        if (!value.empty() && value.front() == ' ') {
+            value.remove_prefix(1);
+        }
+    }
+    if (field == "event") {
+        m_event = value;
+    } else if (field == "data") {
+        if (m_has_data) {
+            m_data += '\n';
+        }
+        m_data += value;
+        m_has_data = true;
+    }
+}
+
+void SseParser::dispatch(const Sink& sink)
+{
+    if (m_has_data) {
+        sink(SseEvent{m_event.empty() ? "message" : m_event, m_data});
+    }
+    m_event.clear();
+    m_data.clear();
+    m_has_data = false;
+}
+
+// ---------------------------------------------------------------- exchange
+
+Response run_exchange(Exchange& exchange)
+{
+    const auto wait = [&](int attempt) {
+        const auto pause = std::chrono::milliseconds(1000 << std::min(attempt, 4));
+        if (exchange.sleep) {
+            exchange.sleep(pause);
+        } else {
+            const auto until = std::chrono::steady_clock::now() + pause;
+            while (!net::interrupted() && std::chrono::steady_clock::now() < until) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            }
+        }
+        if (net::interrupted()) {
+            throw Error(ErrorCategory::interrupted,
+                        fmt::format("{}: interrupted", exchange.provider));
+        }
+    };
+    for (int attempt = 0;; ++attempt) {
+        const bool last = attempt >= exchange.stream_retries;
+        std::unique_ptr<StreamAccumulator> accumulator;
+        SseParser parser;
+        bool got_data = false;
+        if (exchange.stream) {
+            accumulator = exchange.new_stream();
+            exchange.request.on_body_chunk = [&](std::string_view chunk) {
+                got_data = true;
+                parser.feed(chunk, [&](const SseEvent& event) { accumulator->on_event(event); });
+            };
+        } else {
+            exchange.request.on_body_chunk = nullptr;
+        }
+        try {
+            const auto response = exchange.http->send(exchange.request);
+            if (!response.ok()) {
+                exchange.throw_http_error(response);
+            }
+            if (exchange.stream) {
+                parser.finish([&](const SseEvent& event) { accumulator->on_event(event); });
+                return accumulator->finish();
+            }
+            json body;
+            try {
+                body = json::parse(response.body);
+            } catch (const json::exception&) {
+                const auto start = response.body.substr(0, 80);
+                throw RetryableAnswerError(
+                    FailureKind::invalid_response,
+                    fmt::format("{}: the answer is not valid JSON (HTTP {}): '{}'",
+                                exchange.provider, response.status, start));
+            }
+            return exchange.parse_whole(body);
+        } catch (const RetryableAnswerError& e) {
+            if (last) {
+                throw ProviderError(e.kind(), attempt == 0 ? std::string(e.what())
+                                                           : fmt::format("{} (after {} tries)",
+                                                                         e.what(), attempt + 1));
+            }
+            log::info("{} (try {} of {}); sending the request again", e.what(), attempt + 1,
+                      exchange.stream_retries + 1);
+            wait(attempt);
+        } catch (const ProviderError&) {
+            throw;
+        } catch (const Error& e) {
+            if (e.category() != ErrorCategory::network) {
+                throw;
+            }
+            if (!got_data || last) {
+                throw ProviderError(FailureKind::server,
+                                    fmt::format("{}: {}", exchange.provider, e.what()));
+            }
+            log::info("{}: {}; sending the request again", exchange.provider, e.what());
+            wait(attempt);
+        } catch (const json::exception& e) {
+            // An event whose data is not the JSON it should be: a cut stream.
+            if (last) {
+                throw ProviderError(FailureKind::invalid_response,
+                                    fmt::format("{}: the answer stream is not valid: {}",
+                                                exchange.provider, e.what()));
+            }
+            log::info("{}: the answer stream is not valid ({}); sending the request again",
+                      exchange.provider, e.what());
+            wait(attempt);
+        }
+    }
+}
+
+// ---------------------------------------------------------------- errors
+
+namespace {
+
+FailureKind kind_of(long status, const std::string& type)
+{
+    if (type == "overloaded_error") {
+        return FailureKind::overloaded;
+    }
+    if (type == "rate_limit_error" || type == "rate_limit_exceeded" ||
+        type == "insufficient_quota") {
+        return FailureKind::rate_limited;
+    }
+    if (type == "authentication_error" || type == "invalid_api_key") {
+        return FailureKind::authentication;
+    }
+    if (type == "permission_error") {
+        return FailureKind::permission;
+    }
+    if (type == "not_found_error" || type == "model_not_found" || type == "DeploymentNotFound") {
+        return FailureKind::not_found;
+    }
+    switch (status) {
+    case 401: return FailureKind::authentication;
+    case 403: return FailureKind::permission;
+    case 404: return FailureKind::not_found;
+    case 429: return FailureKind::rate_limited;
+    case 529: return FailureKind::overloaded;
+    default: break;
+    }
+    return status >= 500 ? FailureKind::server : FailureKind::invalid_request;
+}
+
+std::string advice_for(FailureKind kind, std::string_view key_variable, std::string_view model)
+{
+    switch (kind) {
+    case FailureKind::authentication:
+        return key_variable.empty() ? "check the API key"
+                                    : fmt::format("check the API key in {}", key_variable);
+    case FailureKind::permission: return "the key may not use this model or endpoint";
+    case FailureKind::not_found:
+        return fmt::format("check the model name '{}' and the base URL", model);
+    case FailureKind::rate_limited:
+        return "the rate limit was hit; try again later or run fewer variants at once";
+    case FailureKind::overloaded: return "the service is overloaded; try again later";
+    case FailureKind::server: return "the service failed; try again later";
+    default: return {};
+    }
+}
+
+} // namespace
+
+ProviderError http_error(std::string_view provider, const net::Response& response,
+                         std::string_view key_variable, std::string_view model)
+{
+    std::string type;
+    std::string message;
+    try {
+        const auto body = json::parse(response.body);
+        if (body.contains("error")) {
+            const auto& error = body["error"];
+            if (error.is_object()) {
+                type = error.value("type", std::string());
+                if (error.contains("code") && error["code"].is_string() &&
+                    (type.empty() || type == "invalid_request_error")) {
+                    // OpenAI/Azure put the specific reason in `code`.
+                    type = error["code"].get<std::string>();
+                }
+                message = error.value("message", std::string());
+            } else if (error.is_string()) {
+                message = error.get<std::string>();
+            }
+        } else if (body.contains("message") && body["message"].is_string()) {
+            message = body["message"].get<std::string>();
+        } else if (body.contains("detail")) {
+            message = body["detail"].is_string() ? body["detail"].get<std::string>()
+                                                 : body["detail"].dump();
+        }
+    } catch (const json::exception&) {
+        message = response.body.substr(0, 300);
+    }
+    const auto kind = kind_of(response.status, type);
+    const auto attempts = response.attempts > 1
+                              ? fmt::format(", after {} attempts", response.attempts)
+                              : std::string();
+    std::string text =
+        fmt::format("{}: {}(HTTP {}{})", provider, type.empty() ? std::string() : type + " ",
+                    response.status, attempts);
+    if (!message.empty()) {
+        text += ": " + message;
+    }
+    const auto advice = advice_for(kind, key_variable, model);
+    if (!advice.empty()) {
+        text += "; " + advice;
+    }
+    return ProviderError(kind, redacted(text));
+}
+
+json parse_tool_input(std::string_view provider, const std::string& text)
+{
+    if (text.empty()) {
+        return json::object();
+    }
+    try {
+        return json::parse(text);
+    } catch (const json::exception&) {
+        throw RetryableAnswerError(FailureKind::invalid_response,
+                                   fmt::format("{}: a streamed tool input is not valid JSON: '{}'",
+                                               provider, text.substr(0, 80)));
+    }
+}
+
+std::string base_or(const std::string& base_url, std::string_view fallback)
+{
+    std::string base = base_url.empty() ? std::string(fallback) : base_url;
+    while (!base.empty() && base.back() == '/') {
+        base.pop_back();
+    }
+    return base;
+}
+
+} // namespace draftsmith::llm::detail

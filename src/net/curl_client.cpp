@@ -1,0 +1,579 @@
+// The libcurl implementation of net::HttpClient.
+//
+// Why a pool of easy handles rather than curl multi: callers are blocking
+// worker threads (one per variant), so a blocking send() per thread is the
+// simplest correct model. An easy handle keeps its connections open after a
+// transfer, so handing finished handles back to a pool gives connection reuse
+// across requests and threads. DNS and TLS sessions are shared through one
+// CURLSH (with locks); the connection cache itself is not shared, because
+// libcurl does not support one connection cache used by concurrent threads.
+//
+// Redaction: error texts and the verbose trace (only produced when the log is
+// at trace level) pass through redacted(); header lines that carry
+// credentials are masked by name as well, whether or not the value was
+// registered as a Secret.
+
+#include "draftsmith/net/http.hpp"
+#include "draftsmith/net/retry.hpp"
+#include "draftsmith/util/error.hpp"
+#include "draftsmith/util/log.hpp"
+#include "draftsmith/util/secret.hpp"
+#include "draftsmith/util/text.hpp"
+#include "draftsmith/version.hpp"
+
+#include <curl/curl.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <random>
+#include <thread>
+
+namespace draftsmith::net {
+namespace {
+
+// ---------------------------------------------------------------- globals
+
+std::mutex g_global_mutex;
+int g_global_users = 0;
+std::atomic<bool> g_interrupted{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "interrupt_all() must be signal-safe");
+
+// ---------------------------------------------------------------- handles
+
+struct EasyDeleter {
+    void operator()(CURL* handle) const noexcept { curl_easy_cleanup(handle); }
+};
+struct SlistDeleter {
+    void operator()(curl_slist* list) const noexcept { curl_slist_free_all(list); }
+};
+struct ShareDeleter {
+    void operator()(CURLSH* share) const noexcept { curl_share_cleanup(share); }
+};
+
+// A libcurl easy handle and the header list it points to: curl keeps a raw
+// pointer to the list, so both live and die together. Move-only.
+class CurlEasy {
+public:
+    CurlEasy()
+        : m_handle(curl_easy_init())
+    {
+        if (!m_handle) {
+            throw Error(ErrorCategory::internal, "libcurl could not create a transfer handle");
+        }
+    }
+
+    CURL* get() const noexcept { return m_handle.get(); }
+
+    // Takes ownership of `list` and points the handle's HTTPHEADER at it.
+    void set_headers(curl_slist* list) noexcept
+    {
+        m_headers.reset(list);
+        curl_easy_setopt(m_handle.get(), CURLOPT_HTTPHEADER, list);
+    }
+
+    // Back to a clean state for the next request; open connections, the DNS
+    // cache and TLS sessions survive.
+    void reset() noexcept
+    {
+        curl_easy_reset(m_handle.get());
+        m_headers.reset();
+    }
+
+private:
+    std::unique_ptr<CURL, EasyDeleter> m_handle;
+    std::unique_ptr<curl_slist, SlistDeleter> m_headers;
+};
+
+// A CURLSH sharing DNS and TLS sessions between the pool's handles.
+class CurlShare {
+public:
+    CurlShare()
+        : m_share(curl_share_init())
+    {
+        if (!m_share) {
+            throw Error(ErrorCategory::internal, "libcurl could not create a share handle");
+        }
+        curl_share_setopt(m_share.get(), CURLSHOPT_LOCKFUNC, &CurlShare::lock);
+        curl_share_setopt(m_share.get(), CURLSHOPT_UNLOCKFUNC, &CurlShare::unlock);
+        curl_share_setopt(m_share.get(), CURLSHOPT_USERDATA, this);
+        curl_share_setopt(m_share.get(), CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+        curl_share_setopt(m_share.get(), CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    }
+    CurlShare(const CurlShare&) = delete;
+    CurlShare& operator=(const CurlShare&) = delete;
+
+    CURLSH* get() const noexcept { return m_share.get(); }
+
+private:
+    static void lock(CURL*, curl_lock_data data, curl_lock_access, void* self) noexcept
+    {
+        static_cast<CurlShare*>(self)->mutex_for(data).lock();
+    }
+    static void unlock(CURL*, curl_lock_data data, void* self) noexcept
+    {
+        static_cast<CurlShare*>(self)->mutex_for(data).unlock();
+    }
+    std::mutex& mutex_for(curl_lock_data data) noexcept
+    {
+        const auto index = static_cast<std::size_t>(data);
+        return m_mutexes[index < m_mutexes.size() ? index : 0];
+    }
+
+    std::array<std::mutex, CURL_LOCK_DATA_LAST + 1> m_mutexes;
+    std::unique_ptr<CURLSH, ShareDeleter> m_share;
+};
+
+// ---------------------------------------------------------------- redaction
+
+bool is_credential_header(std::string_view name)
+{
+    static constexpr std::array<std::string_view, 8> k_names = {
+        "authorization", "proxy-authorization", "x-api-key",     "api-key",
+        "cookie",        "set-cookie",          "private-token", "x-goog-api-key"};
+    for (auto known : k_names) {
+        if (text::iequals_ascii(name, known)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// One line of curl's verbose output with credential header values masked and
+// registered secrets redacted.
+std::string redacted_trace_line(std::string_view line)
+{
+    const auto colon = line.find(':');
+    if (colon != std::string_view::npos &&
+        is_credential_header(text::trim(line.substr(0, colon)))) {
+        return fmt::format("{}: ***", line.substr(0, colon));
+    }
+    return redacted(line);
+}
+
+int trace_callback(CURL*, curl_infotype type, char* data, size_t size, void*)
+{
+    const char* prefix = nullptr;
+    switch (type) {
+    case CURLINFO_TEXT: prefix = "*"; break;
+    case CURLINFO_HEADER_IN: prefix = "<"; break;
+    case CURLINFO_HEADER_OUT: prefix = ">"; break;
+    default: return 0; // bodies are not traced: they can hold prompts and code
+    }
+    try {
+        for (auto line : text::split_lines(std::string_view(data, size))) {
+            if (!line.empty()) {
+                log::trace("curl: {} {}", prefix, redacted_trace_line(line));
+            }
+        }
+    } catch (...) {
+        // Tracing must never break a transfer.
+    }
+    return 0;
+}
+
+// ---------------------------------------------------------------- one attempt
+
+struct Attempt {
+    const Request* request = nullptr;
+    CURL* easy = nullptr;
+    long status = 0;
+    Headers headers;
+    std::string body;
+    bool delivered_chunk = false;
+    std::exception_ptr callback_error;
+    std::array<char, CURL_ERROR_SIZE> error_text{};
+    // Idle detection: libcurl's low-speed check averages over a window of
+    // seconds, so a stall right after some bytes is noticed late; this one
+    // measures the time since the last byte moved either way.
+    std::chrono::milliseconds idle_timeout{0};
+    std::chrono::steady_clock::time_point last_activity = std::chrono::steady_clock::now();
+    curl_off_t last_down = 0;
+    curl_off_t last_up = 0;
+    bool idle_expired = false;
+    bool interrupted = false;
+};
+
+int on_progress(void* user, curl_off_t, curl_off_t down, curl_off_t, curl_off_t up)
+{
+    auto& attempt = *static_cast<Attempt*>(user);
+    if (g_interrupted.load()) {
+        attempt.interrupted = true;
+        return 1;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (down != attempt.last_down || up != attempt.last_up) {
+        attempt.last_down = down;
+        attempt.last_up = up;
+        attempt.last_activity = now;
+        return 0;
+    }
+    if (now - attempt.last_activity >= attempt.idle_timeout) {
+        attempt.idle_expired = true;
+        return 1; // aborts with CURLE_ABORTED_BY_CALLBACK
+    }
+    return 0;
+}
+
+size_t on_header(char* data, size_t size, size_t count, void* user)
+{
+    auto& attempt = *static_cast<Attempt*>(user);
+    const auto bytes = size * count;
+    std::string_view line(data, bytes);
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) {
+        line.remove_suffix(1);
+    }
+    if (line.substr(0, 5) == "HTTP/") {
+        // A new response (after 100 Continue, or a redirect): start over.
+        attempt.headers.clear();
+        const auto space = line.find(' ');
+        if (space != std::string_view::npos) {
+            attempt.status =
+                std::strtol(std::string(line.substr(space + 1, 3)).c_str(), nullptr, 10);
+        }
+        return bytes;
+    }
+    const auto colon = line.find(':');
+    if (colon != std::string_view::npos && colon > 0) {
+        attempt.headers.emplace_back(std::string(text::trim(line.substr(0, colon))),
+                                     std::string(text::trim(line.substr(colon + 1))));
+    }
+    return bytes;
+}
+
+size_t on_body(char* data, size_t size, size_t count, void* user)
+{
+    auto& attempt = *static_cast<Attempt*>(user);
+    const auto bytes = size * count;
+    const bool success = attempt.status >= 200 && attempt.status < 300;
+    if (attempt.request->on_body_chunk && success) {
+        attempt.delivered_chunk = true;
+        try {
+            attempt.request->on_body_chunk(std::string_view(data, bytes));
+        } catch (...) {
+            attempt.callback_error = std::current_exception();
+            return 0; // aborts the transfer with CURLE_WRITE_ERROR
+        }
+        return bytes;
+    }
+    attempt.body.append(data, bytes);
+    return bytes;
+}
+
+bool is_retryable(CURLcode code)
+{
+    switch (code) {
+    case CURLE_ABORTED_BY_CALLBACK: // the idle check (interruptions are handled before)
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+    case CURLE_SSL_CONNECT_ERROR: return true;
+    default: return false;
+    }
+}
+
+long whole_seconds_at_least_one(std::chrono::milliseconds duration)
+{
+    const auto seconds = (duration.count() + 999) / 1000;
+    return seconds < 1 ? 1 : static_cast<long>(seconds);
+}
+
+std::string format_duration(std::chrono::milliseconds duration)
+{
+    if (duration.count() % 1000 == 0) {
+        return fmt::format("{} s", duration.count() / 1000);
+    }
+    return fmt::format("{} ms", duration.count());
+}
+
+double unit_random()
+{
+    thread_local std::mt19937_64 engine{std::random_device{}()};
+    return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
+}
+
+// ---------------------------------------------------------------- the client
+
+class CurlClient final : public HttpClient {
+public:
+    explicit CurlClient(ClientOptions options)
+        : m_options(std::move(options))
+    {
+        if (m_options.user_agent.empty()) {
+            m_options.user_agent = fmt::format("draftsmith/{}", k_version);
+        }
+        if (!m_options.sleep) {
+            m_options.sleep = [](std::chrono::milliseconds wait) {
+                // In slices, so interrupt_all() ends a long Retry-After wait.
+                const auto until = std::chrono::steady_clock::now() + wait;
+                while (!g_interrupted.load() && std::chrono::steady_clock::now() < until) {
+                    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+                        until - std::chrono::steady_clock::now(), std::chrono::milliseconds(50)));
+                }
+            };
+        }
+        if (m_options.retry.max_attempts < 1) {
+            m_options.retry.max_attempts = 1;
+        }
+    }
+
+    Response send(const Request& request) override
+    {
+        const auto& policy = m_options.retry;
+        const auto what =
+            fmt::format("{} {}", to_string(request.method), redacted_url(request.url));
+        for (int attempt_number = 1;; ++attempt_number) {
+            const bool last = attempt_number >= policy.max_attempts;
+            throw_if_interrupted(what);
+            auto easy = take_handle();
+            Attempt attempt;
+            const CURLcode code = perform(easy, request, attempt);
+            give_back(std::move(easy));
+
+            if (attempt.callback_error) {
+                std::rethrow_exception(attempt.callback_error);
+            }
+            if (attempt.interrupted) {
+                throw_if_interrupted(what);
+            }
+            if (code != CURLE_OK) {
+                const auto problem = describe_failure(code, attempt, request);
+                const bool retry = is_retryable(code) && !attempt.delivered_chunk && !last;
+                if (retry && take_from_budget()) {
+                    const auto wait = backoff_delay(attempt_number - 1, policy, unit_random());
+                    log::info("{}: {}; retry {} of {} in {}", what, problem, attempt_number,
+                              policy.max_attempts - 1, format_duration(wait));
+                    m_options.sleep(wait);
+                    continue;
+                }
+                const auto tries = attempt_number == 1
+                                       ? std::string()
+                                       : fmt::format(" (after {} attempts)", attempt_number);
+                throw Error(ErrorCategory::network,
+                            redacted(fmt::format("{}: {}{}", what, problem, tries)));
+            }
+
+            Response response;
+            response.status = attempt.status;
+            response.headers = std::move(attempt.headers);
+            response.body = std::move(attempt.body);
+            response.attempts = attempt_number;
+            if (last || attempt.delivered_chunk ||
+                !should_retry_status(response.status, response.headers)) {
+                return response;
+            }
+            const auto wait = wait_before_retry(response.headers, attempt_number - 1, policy,
+                                                std::chrono::system_clock::now(), unit_random());
+            if (!wait) {
+                log::info("{}: HTTP {}; the server asks to wait longer than {}, not retrying", what,
+                          response.status, format_duration(policy.max_retry_after));
+                return response;
+            }
+            if (!take_from_budget()) {
+                log::info("{}: HTTP {}; the run's retry budget is spent, not retrying", what,
+                          response.status);
+                return response;
+            }
+            log::info("{}: HTTP {}; retry {} of {} in {}", what, response.status, attempt_number,
+                      policy.max_attempts - 1, format_duration(*wait));
+            m_options.sleep(*wait);
+        }
+    }
+
+private:
+    static void throw_if_interrupted(const std::string& what)
+    {
+        if (g_interrupted.load()) {
+            throw Error(ErrorCategory::interrupted, redacted(fmt::format("{}: interrupted", what)));
+        }
+    }
+
+    bool take_from_budget() const
+    {
+        return !m_options.retry.budget || m_options.retry.budget->take();
+    }
+
+    CurlEasy take_handle()
+    {
+        {
+            std::lock_guard lock(m_pool_mutex);
+            if (!m_idle.empty()) {
+                CurlEasy easy = std::move(m_idle.back());
+                m_idle.pop_back();
+                return easy;
+            }
+        }
+        return CurlEasy();
+    }
+
+    void give_back(CurlEasy easy)
+    {
+        easy.reset();
+        std::lock_guard lock(m_pool_mutex);
+        if (m_idle.size() < k_max_idle_handles) {
+            m_idle.push_back(std::move(easy));
+        }
+    }
+
+    CURLcode perform(CurlEasy& easy, const Request& request, Attempt& attempt)
+    {
+        CURL* h = easy.get();
+        attempt.request = &request;
+        attempt.easy = h;
+
+        curl_slist* list = nullptr;
+        for (const auto& [name, value] : request.headers) {
+            auto line = name;
+            line += value.empty() ? ";" : ": ";
+            line += value;
+            curl_slist* grown = curl_slist_append(list, line.c_str());
+            if (!grown) {
+                curl_slist_free_all(list);
+                throw Error(ErrorCategory::internal, "libcurl could not allocate a header list");
+            }
+            list = grown;
+        }
+        if (curl_slist* grown = curl_slist_append(list, "Expect:")) {
+            list = grown;
+        }
+        easy.set_headers(list);
+
+        const auto total = request.total_timeout.value_or(m_options.total_timeout);
+        curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
+        curl_easy_setopt(h, CURLOPT_SHARE, m_share.get());
+        curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(h, CURLOPT_USERAGENT, m_options.user_agent.c_str());
+        curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+        curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+        curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                         static_cast<long>(m_options.connect_timeout.count()));
+        curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(total.count()));
+        curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+        curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME,
+                         whole_seconds_at_least_one(m_options.idle_timeout));
+        attempt.idle_timeout = m_options.idle_timeout;
+        attempt.last_activity = std::chrono::steady_clock::now();
+        curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &on_progress);
+        curl_easy_setopt(h, CURLOPT_XFERINFODATA, &attempt);
+        curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+        curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+        if (!m_options.ca_file.empty()) {
+            curl_easy_setopt(h, CURLOPT_CAINFO, m_options.ca_file.c_str());
+        }
+        curl_easy_setopt(h, CURLOPT_ERRORBUFFER, attempt.error_text.data());
+        curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &on_header);
+        curl_easy_setopt(h, CURLOPT_HEADERDATA, &attempt);
+        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &on_body);
+        curl_easy_setopt(h, CURLOPT_WRITEDATA, &attempt);
+        if (log::enabled(log::Level::trace)) {
+            curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, &trace_callback);
+            curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
+        }
+
+        switch (request.method) {
+        case Method::get: curl_easy_setopt(h, CURLOPT_HTTPGET, 1L); break;
+        case Method::post: curl_easy_setopt(h, CURLOPT_POST, 1L); break;
+        case Method::put:
+        case Method::patch:
+        case Method::del:
+            curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, to_string(request.method));
+            break;
+        }
+        if (request.method != Method::get &&
+            (request.method != Method::del || !request.body.empty())) {
+            curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
+            curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+                             static_cast<curl_off_t>(request.body.size()));
+        }
+        return curl_easy_perform(h);
+    }
+
+    std::string describe_failure(CURLcode code, const Attempt& attempt,
+                                 const Request& request) const
+    {
+        std::string detail = attempt.error_text[0] != '\0'
+                                       ? std::string(attempt.error_text.data())
+                                       : std::string(curl_easy_strerror(code));
+        if (attempt.idle_expired ||
+            (code == CURLE_OPERATION_TIMEDOUT && detail.find("too slow") != std::string::npos)) {
+            return fmt::format("no data received for {} (idle timeout)",
+                               format_duration(m_options.idle_timeout));
+        }
+        if (code == CURLE_OPERATION_TIMEDOUT) {
+            if (detail.find("onnect") != std::string::npos) {
+                return fmt::format("could not connect within {} (connect timeout): {}",
+                                   format_duration(m_options.connect_timeout), detail);
+            }
+            return fmt::format(
+                "no complete response within {} (total timeout)",
+                format_duration(request.total_timeout.value_or(m_options.total_timeout)));
+        }
+        if (attempt.delivered_chunk) {
+            return fmt::format("the response stream broke off: {}", detail);
+        }
+        return detail;
+    }
+
+    static constexpr std::size_t k_max_idle_handles = 16;
+
+    GlobalInit m_global;
+    ClientOptions m_options;
+    CurlShare m_share; // declared before the pool: handles go first
+    std::mutex m_pool_mutex;
+    std::vector<CurlEasy> m_idle;
+};
+
+} // namespace
+
+void interrupt_all() noexcept
+{
+    g_interrupted.store(true);
+}
+
+bool interrupted() noexcept
+{
+    return g_interrupted.load();
+}
+
+void clear_interrupt() noexcept
+{
+    g_interrupted.store(false);
+}
+
+GlobalInit::GlobalInit()
+{
+    std::lock_guard lock(g_global_mutex);
+    if (g_global_users == 0) {
+        const CURLcode code = curl_global_init(CURL_GLOBAL_DEFAULT);
+        if (code != CURLE_OK) {
+            throw Error(ErrorCategory::internal,
+                        fmt::format("libcurl could not initialise: {}", curl_easy_strerror(code)));
+        }
+    }
+    ++g_global_users;
+}
+
+GlobalInit::~GlobalInit()
+{
+    std::lock_guard lock(g_global_mutex);
+    if (--g_global_users == 0) {
+        curl_global_cleanup();
+    }
+}
+
+std::unique_ptr<HttpClient> make_http_client(ClientOptions options)
+{
+    return std::make_unique<CurlClient>(std::move(options));
+}
+
+} // namespace draftsmith::net
