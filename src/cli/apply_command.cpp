@@ -11,6 +11,7 @@
 #include "draftsmith/edit/tree.hpp"
 #include "draftsmith/edit/working_tree.hpp"
 #include "draftsmith/git/repository.hpp"
+#include "draftsmith/run/commit_tree.hpp"
 #include "draftsmith/util/error.hpp"
 #include "draftsmith/util/file.hpp"
 #include "draftsmith/util/secret.hpp"
@@ -91,21 +92,7 @@ void print_summary(const edit::ApplyResult& result, bool check) {
     }
 }
 
-// The base commit's tree as the edit engine reads it (git::TreeReader
-// behind edit::BaseTree).
-class CommitTree : public edit::BaseTree {
-public:
-    explicit CommitTree(git::TreeReader reader)
-        : m_reader(std::move(reader)) {}
-    std::optional<std::string> read(std::string_view path) const override {
-        return m_reader.read(path);
-    }
-    bool exists(std::string_view path) const override { return m_reader.exists(path); }
-    bool is_symlink(std::string_view path) const override { return m_reader.is_symlink(path); }
-
-private:
-    git::TreeReader m_reader;
-};
+using run::CommitTree;
 
 struct CommitOutcome {
     std::string commit;

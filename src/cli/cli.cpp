@@ -43,14 +43,6 @@ void print_error(const std::string& message)
 
 } // namespace
 
-ExitCode not_built_yet(const std::string& subcommand)
-{
-    print_error(fmt::format("'{}' is not built yet in draftsmith {}; this release offers "
-                            "'parse', 'config check' and 'version'",
-                            subcommand, k_version));
-    return ExitCode::usage;
-}
-
 int run(int argc, char** argv)
 {
     CLI::App app{"draftsmith: turn one pull-request comment into N draft pull requests, "

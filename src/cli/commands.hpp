@@ -23,8 +23,4 @@ void add_version_command(CLI::App& app, Action& chosen);
 // The footer every --help ends with.
 inline const std::string k_help_footer = "See man draftsmith for every option, key and exit code.";
 
-// For a subcommand that exists in the grammar but not yet in this build:
-// says so on stderr and exits 2, rather than pretending to work.
-ExitCode not_built_yet(const std::string& subcommand);
-
 } // namespace draftsmith::cli

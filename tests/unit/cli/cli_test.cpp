@@ -41,11 +41,21 @@ TEST_CASE("cli, usage errors exit 2") {
     }
 }
 
-TEST_CASE("cli, a subcommand not built yet says so and exits 2") {
+TEST_CASE("cli, run without a request says what to give and exits 2") {
     const auto result = run_draftsmith({"run", "--local"});
     CHECK(result.exit_code == 2);
     CHECK(result.out.empty());
-    CHECK(result.err.find("draftsmith: error: 'run' is not built yet") == 0);
+    CHECK(result.err.find("draftsmith: error: run --local needs the request: --comment TEXT") !=
+          std::string::npos);
+}
+
+TEST_CASE("cli, run's contradicting flags are usage errors") {
+    auto result = run_draftsmith({"run", "--local", "--host", "github", "--comment", "/edit x"});
+    CHECK(result.exit_code == 2);
+    CHECK(result.err.find("--local and --host github contradict") != std::string::npos);
+    result = run_draftsmith({"run", "--host", "github", "--push", "origin"});
+    CHECK(result.exit_code == 2);
+    CHECK(result.err.find("--push is for --local runs") != std::string::npos);
 }
 
 TEST_CASE("cli, global options") {

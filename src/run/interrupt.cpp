@@ -1,0 +1,44 @@
+// SIGINT/SIGTERM: a cancelled pipeline sends them. The handler only sets a
+// flag and interrupts HTTP transfers (both async-signal-safe: atomics), so the
+// run stops at its next step and leaves nothing half-made. A second signal
+// kills as usual.
+#include "draftsmith/net/http.hpp"
+#include "draftsmith/run/run.hpp"
+
+#include <atomic>
+#include <csignal>
+
+namespace draftsmith::run {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void on_signal(int /*signal*/)
+{
+    request_stop();
+}
+
+} // namespace
+
+void request_stop() noexcept
+{
+    g_stop.store(true);
+    net::interrupt_all();
+}
+
+bool stop_requested() noexcept
+{
+    return g_stop.load();
+}
+
+void install_signal_handlers()
+{
+    struct sigaction action {};
+    action.sa_handler = on_signal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESETHAND; // the second signal takes the default action
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+}
+
+} // namespace draftsmith::run

@@ -1,0 +1,120 @@
+#include "settings.hpp"
+
+#include "draftsmith/util/error.hpp"
+
+#include <fmt/format.h>
+
+namespace draftsmith::run {
+
+net::ClientOptions http_options(const config::Config& config,
+                                std::shared_ptr<net::RetryBudget> budget)
+{
+    net::ClientOptions options;
+    options.connect_timeout = config.timeouts.connect;
+    options.total_timeout = config.timeouts.request;
+    options.idle_timeout = config.timeouts.idle;
+    options.retry.max_attempts = config.retries.max_attempts;
+    options.retry.max_retry_after = config.retries.max_wait;
+    options.retry.budget = std::move(budget);
+    return options;
+}
+
+llm::ProviderOptions provider_options(const config::Config& config,
+                                      const config::VariantSettings& settings)
+{
+    llm::ProviderOptions options;
+    options.kind = *llm::parse_provider_kind(config::to_string(settings.provider));
+    options.model = settings.model;
+    options.base_url = settings.base_url;
+    options.temperature = settings.temperature;
+    options.max_output_tokens = config.max_output_tokens;
+    options.request_timeout = config.timeouts.request;
+    if (settings.provider == config::Provider::azure_openai) {
+        options.api_version = config.api_version;
+    }
+    if (settings.provider == config::Provider::replay) {
+        options.replay_file = config.replay;
+    } else if (!settings.api_key_env.empty()) {
+        options.api_key = llm::api_key_from_environment(options, settings.api_key_env);
+        options.api_key_variable = settings.api_key_env;
+    }
+    return options;
+}
+
+llm::PriceTable price_table(const config::Config& config)
+{
+    auto table = llm::PriceTable::defaults();
+    for (const auto& [model, price] : config.prices) {
+        table.set(model, llm::Price{price.input, price.output,
+                                    price.cache_write.value_or(price.input * 1.25),
+                                    price.cache_read.value_or(price.input * 0.1)});
+    }
+    return table;
+}
+
+std::string render_template(std::string_view text, const TemplateValues& values)
+{
+    std::string out;
+    out.reserve(text.size() + 32);
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto rest = text.substr(i);
+        const auto take = [&](std::string_view name, std::string_view value) {
+            if (rest.substr(0, name.size()) != name) {
+                return false;
+            }
+            out += value;
+            i += name.size() - 1;
+            return true;
+        };
+        if (!(take("{pr}", values.pr) || take("{comment}", values.comment) ||
+              take("{slug}", values.slug) || take("{i}", std::to_string(values.variant)) ||
+              take("{n}", std::to_string(values.variants)))) {
+            out += text[i];
+        }
+    }
+    return out;
+}
+
+namespace {
+
+// git check-ref-format's rules for a branch name, in short.
+bool valid_branch_name(std::string_view name)
+{
+    if (name.empty() || name.front() == '/' || name.back() == '/' || name.back() == '.' ||
+        name.front() == '-' || name.find("..") != std::string_view::npos ||
+        name.find("//") != std::string_view::npos || name.find("@{") != std::string_view::npos ||
+        name.find("/.") != std::string_view::npos || name.front() == '.' ||
+        (name.size() >= 5 && name.substr(name.size() - 5) == ".lock")) {
+        return false;
+    }
+    for (const char c : name) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u == 0x7F || c == ' ' || c == '~' || c == '^' || c == ':' || c == '?' ||
+            c == '*' || c == '[' || c == '\\') {
+            return false;
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+std::string variant_branch_name(const config::Config& config, const TemplateValues& values)
+{
+    if (config.branch_template.find("{i}") == std::string::npos) {
+        throw Error(ErrorCategory::config,
+                    fmt::format("branch_template: '{}' has no {{i}}, so every variant would get "
+                                "the same branch; add {{i}}",
+                                config.branch_template));
+    }
+    auto name = render_template(config.branch_template, values);
+    if (!valid_branch_name(name)) {
+        throw Error(ErrorCategory::config,
+                    fmt::format("branch_template: '{}' gives '{}', which is not a valid git "
+                                "branch name",
+                                config.branch_template, name));
+    }
+    return name;
+}
+
+} // namespace draftsmith::run

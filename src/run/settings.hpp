@@ -1,0 +1,44 @@
+#pragma once
+// Internal to run/: the configuration turned into what the engines take.
+
+#include "draftsmith/config/config.hpp"
+#include "draftsmith/llm/provider.hpp"
+#include "draftsmith/net/http.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace draftsmith::run {
+
+// Timeouts and retries of every HTTP client of the run; `budget` is shared
+// by all of them (config retries.budget).
+net::ClientOptions http_options(const config::Config& config,
+                                std::shared_ptr<net::RetryBudget> budget);
+
+// Variant `settings` as a provider description; the key is read from the
+// environment variable the settings name (none for replay).
+llm::ProviderOptions provider_options(const config::Config& config,
+                                      const config::VariantSettings& settings);
+
+// The built-in price table with the configuration's rows over it.
+llm::PriceTable price_table(const config::Config& config);
+
+// What the branch and title templates may name.
+struct TemplateValues {
+    std::string pr;      // "12", or "local"
+    std::string comment; // "345", Azure DevOps "t5-c2"
+    std::string slug;
+    int variant = 1;
+    int variants = 1;
+};
+
+// `text` with {pr} {comment} {slug} {i} {n} replaced.
+std::string render_template(std::string_view text, const TemplateValues& values);
+
+// The branch of a variant. Throws Error(config) when the template gives no
+// valid branch name or does not tell variants apart ({i} missing).
+std::string variant_branch_name(const config::Config& config, const TemplateValues& values);
+
+} // namespace draftsmith::run

@@ -1,0 +1,109 @@
+#include "draftsmith/run/intake.hpp"
+#include "draftsmith/util/error.hpp"
+#include "draftsmith/util/file.hpp"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <map>
+
+namespace {
+
+using namespace draftsmith;
+using nlohmann::json;
+
+std::string spec_file(const std::string& path)
+{
+    return file::read_all(std::string(DRAFTSMITH_SOURCE_DIR) + "/tests/specs/" + path);
+}
+
+host::Getenv environment(std::map<std::string, std::string> values)
+{
+    return [values](const char* name) -> std::optional<std::string> {
+        const auto found = values.find(name);
+        return found == values.end() ? std::nullopt : std::optional<std::string>(found->second);
+    };
+}
+
+} // namespace
+
+TEST_CASE("run::intake, a GitHub comment on a pull request points at the comment")
+{
+    const auto text = spec_file("github/webhooks/issue_comment.created.on-pull-request.DERIVED.json");
+    const auto intake = run::read_github_event(text, "issue_comment");
+    REQUIRE(std::holds_alternative<run::Trigger>(intake));
+    const auto& trigger = std::get<run::Trigger>(intake);
+    const auto event = json::parse(text);
+    CHECK(trigger.host == host::Kind::github);
+    CHECK(trigger.pr == event["issue"]["number"].get<std::int64_t>());
+    CHECK(trigger.comment.id == event["comment"]["id"].get<std::int64_t>());
+    CHECK(trigger.comment.thread_id == 0);
+    CHECK(trigger.author == event["comment"]["user"]["login"].get<std::string>());
+}
+
+TEST_CASE("run::intake, GitHub events that are not for us are ignored, not errors")
+{
+    const auto on_issue = spec_file("github/webhooks/issue_comment.created.payload.json");
+    auto event = json::parse(on_issue);
+    REQUIRE_FALSE(event["issue"].contains("pull_request"));
+    CHECK(std::holds_alternative<run::Ignored>(run::read_github_event(on_issue, "")));
+
+    auto on_pr = json::parse(
+        spec_file("github/webhooks/issue_comment.created.on-pull-request.DERIVED.json"));
+    on_pr["action"] = "edited";
+    const auto edited = run::read_github_event(on_pr.dump(), "issue_comment");
+    REQUIRE(std::holds_alternative<run::Ignored>(edited));
+    CHECK(std::get<run::Ignored>(edited).reason.find("edited") != std::string::npos);
+
+    CHECK(std::holds_alternative<run::Ignored>(run::read_github_event("{}", "push")));
+}
+
+TEST_CASE("run::intake, a broken GitHub payload names what is missing")
+{
+    CHECK_THROWS_WITH_AS(run::read_github_event("not json", ""),
+                         doctest::Contains("GitHub event: not JSON"), Error);
+    auto event = json::parse(
+        spec_file("github/webhooks/issue_comment.created.on-pull-request.DERIVED.json"));
+    event["comment"].erase("id");
+    CHECK_THROWS_WITH_AS(run::read_github_event(event.dump(), ""),
+                         doctest::Contains("no field comment/id"), Error);
+}
+
+TEST_CASE("run::intake, an Azure DevOps service hook names the comment and its thread")
+{
+    const auto text = spec_file("ado/service-hooks/ms.vss-code.git-pullrequest-comment-event.json");
+    const auto intake = run::read_azure_devops_event(text);
+    REQUIRE(std::holds_alternative<run::Trigger>(intake));
+    const auto& trigger = std::get<run::Trigger>(intake);
+    CHECK(trigger.host == host::Kind::azure_devops);
+    CHECK(trigger.pr == 1);
+    CHECK(trigger.comment.id == 2);
+    CHECK(trigger.comment.thread_id == 5);
+    CHECK(trigger.author == "fabrikamfiber4@hotmail.com");
+    CHECK(trigger.project == "Fabrikam");
+    CHECK_FALSE(trigger.repository.empty());
+}
+
+TEST_CASE("run::intake, Azure DevOps payloads that are not for us")
+{
+    auto event = json::parse(
+        spec_file("ado/service-hooks/ms.vss-code.git-pullrequest-comment-event.json"));
+    auto system = event;
+    system["resource"]["comment"]["commentType"] = "system";
+    CHECK(std::holds_alternative<run::Ignored>(run::read_azure_devops_event(system.dump())));
+    auto other = event;
+    other["eventType"] = "git.push";
+    CHECK(std::holds_alternative<run::Ignored>(run::read_azure_devops_event(other.dump())));
+    auto no_thread = event;
+    no_thread["resource"]["comment"].erase("_links");
+    CHECK_THROWS_WITH_AS(run::read_azure_devops_event(no_thread.dump()),
+                         doctest::Contains("names no thread"), Error);
+}
+
+TEST_CASE("run::intake, where it runs")
+{
+    CHECK(run::detect_host(environment({{"GITHUB_ACTIONS", "true"}})) == host::Kind::github);
+    CHECK(run::detect_host(environment({{"TF_BUILD", "True"}})) == host::Kind::azure_devops);
+    CHECK(run::detect_host(environment({})) == host::Kind::local);
+    CHECK(run::detect_host(environment({{"GITHUB_ACTIONS", "false"}})) == host::Kind::local);
+}
