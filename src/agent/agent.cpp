@@ -1,0 +1,303 @@
+#include "draftsmith/agent/agent.hpp"
+
+#include "prompt.hpp"
+#include "workspace.hpp"
+
+#include "draftsmith/edit/parse.hpp"
+#include "draftsmith/util/log.hpp"
+#include "draftsmith/util/text.hpp"
+
+#include <fmt/format.h>
+
+// One variant is a loop of model calls. Limits are checked before each call,
+// so a variant never starts a call it may not pay for, and a stop request
+// (SIGTERM) ends it at a turn boundary, never in the middle of a tool.
+// Whatever goes wrong with the model or the provider becomes the Outcome's
+// status and reason; only internal errors escape.
+
+namespace draftsmith::agent {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr std::string_view k_answer_cut =
+    "Your answer was cut at the output token limit before you called a tool. Continue with smaller "
+    "steps: one tool call at a time, and short texts in edits.";
+constexpr std::string_view k_oneshot_cut =
+    "Your answer was cut at the output token limit, so none of it was applied. Answer again with "
+    "fewer, smaller SEARCH/REPLACE blocks.";
+
+struct Stop {
+    Status status;
+    std::string reason;
+};
+
+class Session {
+public:
+    Session(llm::Provider& provider, const Task& task, const Settings& settings, Outcome& outcome)
+        : m_provider(provider)
+        , m_task(task)
+        , m_settings(settings)
+        , m_outcome(outcome)
+        , m_started(Clock::now())
+    {
+    }
+
+    // Why the next call may not be made, or nullopt.
+    std::optional<Stop> check_limits() const
+    {
+        const auto& limits = m_settings.limits;
+        if (m_settings.should_stop && m_settings.should_stop()) {
+            return Stop{Status::interrupted, fmt::format("stopped on request after {} model turns", m_outcome.turns)};
+        }
+        const auto now = Clock::now();
+        if (m_settings.deadline && now >= *m_settings.deadline) {
+            return Stop{Status::limit_reached, "the run's time budget is spent"};
+        }
+        if (m_outcome.turns >= limits.turns) {
+            return Stop{Status::limit_reached, fmt::format("turn limit of {} reached", limits.turns)};
+        }
+        if (m_outcome.usage.total() >= limits.tokens) {
+            return Stop{Status::limit_reached, fmt::format("token limit of {} reached ({} tokens used)",
+                                                           limits.tokens, m_outcome.usage.total())};
+        }
+        if (m_outcome.cost_usd >= limits.cost_usd) {
+            return Stop{Status::limit_reached, fmt::format("cost limit of ${:.2f} reached (${:.2f} spent)",
+                                                           limits.cost_usd, m_outcome.cost_usd)};
+        }
+        if (now - m_started >= limits.time) {
+            return Stop{Status::limit_reached, fmt::format("time limit of {} s reached", limits.time.count())};
+        }
+        return std::nullopt;
+    }
+
+    // One call; a Stop when it failed. Counts turns, tokens and cost.
+    std::variant<llm::Response, Stop> call(const llm::Conversation& conversation, const llm::Tools& tools)
+    {
+        auto options = m_settings.call;
+        options.variant = m_task.variant;
+        options.turn = m_outcome.turns;
+        try {
+            auto response = m_provider.complete(conversation, tools, options);
+            ++m_outcome.turns;
+            m_outcome.usage += response.usage;
+            m_outcome.cost_usd += response.cost_usd;
+            if (auto text = std::string(text::trim(response.text())); !text.empty()) {
+                m_last_text = std::move(text);
+            }
+            response.message.role = llm::Role::assistant;
+            return response;
+        } catch (const llm::ProviderError& error) {
+            log::debug("variant {}: provider error: {}", m_task.variant, error.what());
+            const auto status = error.kind() == llm::FailureKind::budget ? Status::limit_reached : Status::failed;
+            return Stop{status, error.what()};
+        }
+    }
+
+    const std::string& last_text() const noexcept { return m_last_text; }
+
+private:
+    llm::Provider& m_provider;
+    const Task& m_task;
+    const Settings& m_settings;
+    Outcome& m_outcome;
+    Clock::time_point m_started;
+    std::string m_last_text;
+};
+
+void end(Outcome& outcome, Stop stop)
+{
+    outcome.status = stop.status;
+    outcome.reason = std::move(stop.reason);
+}
+
+// Adds a block to the conversation's last user message, or a new one, so
+// user and assistant messages keep alternating.
+void add_user_block(llm::Conversation& conversation, llm::ContentBlock block)
+{
+    if (conversation.messages.empty() || conversation.messages.back().role != llm::Role::user) {
+        conversation.messages.push_back(llm::Message{llm::Role::user, {}, false});
+    }
+    conversation.messages.back().content.push_back(std::move(block));
+}
+
+void add_assistant(llm::Conversation& conversation, const llm::Response& response)
+{
+    if (!response.message.content.empty()) {
+        conversation.messages.push_back(response.message);
+    }
+}
+
+std::string refusal_reason(const llm::Response& response)
+{
+    const auto text = std::string(text::trim(response.text()));
+    if (text.empty()) {
+        return "the model declined the request";
+    }
+    return fmt::format("the model declined the request: {}", text.substr(0, 300));
+}
+
+llm::Conversation opening(const Task& task, config::Mode mode, const detail::Workspace& workspace)
+{
+    return llm::Conversation{detail::system_prompt(mode),
+                             {llm::Message::user_text(detail::context_message(task, mode, workspace), true),
+                              llm::Message::user_text(detail::variant_message(task, mode))}};
+}
+
+void run_tools(Session& session, detail::Workspace& workspace, const Task& task, Outcome& outcome)
+{
+    auto conversation = opening(task, config::Mode::tools, workspace);
+    for (;;) {
+        if (auto stop = session.check_limits()) {
+            return end(outcome, std::move(*stop));
+        }
+        auto answer = session.call(conversation, tool_definitions());
+        if (auto* stop = std::get_if<Stop>(&answer)) {
+            return end(outcome, std::move(*stop));
+        }
+        const auto& response = std::get<llm::Response>(answer);
+        add_assistant(conversation, response);
+        if (response.stop_reason == llm::StopReason::refusal) {
+            return end(outcome, {Status::refused, refusal_reason(response)});
+        }
+        if (response.stop_reason == llm::StopReason::pause_turn) {
+            continue;
+        }
+        const auto calls = response.tool_calls();
+        if (!calls.empty()) {
+            for (const auto& call : calls) {
+                add_user_block(conversation, workspace.run(call));
+            }
+            if (workspace.finished()) {
+                outcome.status = Status::finished;
+                return;
+            }
+            continue;
+        }
+        if (response.stop_reason == llm::StopReason::max_tokens) {
+            add_user_block(conversation, llm::Text{std::string(k_answer_cut)});
+            continue;
+        }
+        if (response.stop_reason == llm::StopReason::other) {
+            return end(outcome, {Status::failed, fmt::format("the model stopped unexpectedly ({})",
+                                                             response.stop_detail.empty() ? "no reason given"
+                                                                                          : response.stop_detail)});
+        }
+        outcome.status = Status::finished; // it ended its answer without calling finish
+        return;
+    }
+}
+
+void run_oneshot(Session& session, detail::Workspace& workspace, const Task& task, const Settings& settings,
+                 Outcome& outcome, std::string& summary)
+{
+    auto conversation = opening(task, config::Mode::oneshot, workspace);
+    int reflections = 0;
+    bool pending_failure = false; // the last answer's edits did not all apply
+    for (;;) {
+        if (auto stop = session.check_limits()) {
+            return end(outcome, std::move(*stop));
+        }
+        auto answer = session.call(conversation, {});
+        if (auto* stop = std::get_if<Stop>(&answer)) {
+            return end(outcome, std::move(*stop));
+        }
+        const auto& response = std::get<llm::Response>(answer);
+        add_assistant(conversation, response);
+        if (response.stop_reason == llm::StopReason::refusal) {
+            return end(outcome, {Status::refused, refusal_reason(response)});
+        }
+        if (response.stop_reason == llm::StopReason::pause_turn) {
+            continue;
+        }
+        const auto text = response.text();
+        std::string feedback;
+        if (response.stop_reason == llm::StopReason::max_tokens) {
+            feedback = std::string(k_oneshot_cut);
+        } else if (!detail::looks_like_edits(text)) {
+            if (summary.empty()) {
+                summary = detail::prose_outside_blocks(text);
+            }
+            if (pending_failure) {
+                return end(outcome, {Status::failed, "the model gave up on edits that did not apply"});
+            }
+            outcome.status = Status::finished;
+            return;
+        } else {
+            try {
+                const auto result = workspace.apply(edit::parse(text, edit::Format::automatic));
+                if (summary.empty()) {
+                    summary = detail::prose_outside_blocks(text);
+                }
+                if (result.ok()) {
+                    outcome.status = Status::finished;
+                    return;
+                }
+                feedback = fmt::format("These edits did not apply (the others did, do not send them again):\n\n{}\n"
+                                       "Send corrected blocks for these only, against the files as they are now.",
+                                       result.failure_report());
+            } catch (const Error& error) {
+                feedback = fmt::format("Your edits could not be read: {}\nSend them again as SEARCH/REPLACE blocks, "
+                                       "each under its file's path.",
+                                       error.what());
+            }
+        }
+        ++outcome.failed_edits;
+        pending_failure = true;
+        if (reflections >= settings.oneshot_reflections) {
+            return end(outcome, {Status::failed, fmt::format("the edits did not apply after {} corrections",
+                                                             reflections)});
+        }
+        ++reflections;
+        add_user_block(conversation, llm::Text{std::move(feedback)});
+    }
+}
+
+} // namespace
+
+const char* to_string(Status status) noexcept
+{
+    switch (status) {
+    case Status::finished:
+        return "finished";
+    case Status::limit_reached:
+        return "limit-reached";
+    case Status::refused:
+        return "refused";
+    case Status::failed:
+        return "failed";
+    case Status::interrupted:
+        return "interrupted";
+    }
+    return "failed";
+}
+
+Outcome run_variant(llm::Provider& provider, const edit::BaseTree& base, const std::vector<std::string>& files,
+                    const Task& task, const Settings& settings)
+{
+    const SecretFilter default_secrets;
+    const auto& secrets = settings.secrets != nullptr ? *settings.secrets : default_secrets;
+    detail::Workspace workspace(base, files, secrets, settings.apply, settings.max_tool_output_bytes);
+    Outcome outcome;
+    Session session(provider, task, settings, outcome);
+    std::string summary;
+    if (settings.mode == config::Mode::oneshot) {
+        run_oneshot(session, workspace, task, settings, outcome, summary);
+    } else {
+        run_tools(session, workspace, task, outcome);
+        summary = workspace.finished() ? workspace.summary() : session.last_text();
+    }
+    outcome.summary = std::move(summary);
+    outcome.overlay = workspace.overlay();
+    outcome.failed_edits += workspace.failed_edits();
+    outcome.files_read = workspace.files_read();
+    if (outcome.status == Status::finished) {
+        outcome.reason.clear();
+    }
+    log::debug("variant {}: {} after {} turns ({} tokens, ${:.4f}){}{}", task.variant, to_string(outcome.status),
+               outcome.turns, outcome.usage.total(), outcome.cost_usd, outcome.reason.empty() ? "" : ": ",
+               outcome.reason);
+    return outcome;
+}
+
+} // namespace draftsmith::agent

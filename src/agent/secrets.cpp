@@ -1,0 +1,201 @@
+#include "draftsmith/agent/secrets.hpp"
+
+#include "draftsmith/util/error.hpp"
+#include "draftsmith/util/glob.hpp"
+#include "draftsmith/util/text.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+
+// Contents are searched line by line, and only lines holding a rule's literal
+// "needle" go through its regex: std::regex is slow, and most lines of most
+// files hold none of the needles. Overlong lines (minified code) are searched
+// in overlapping windows so a regex never runs over megabytes at once.
+
+namespace draftsmith::agent {
+namespace {
+
+struct NameRule {
+    std::string_view glob;
+    std::string_view reason;
+};
+
+constexpr std::array k_name_rules{
+    NameRule{".env", "its name looks like an environment file with secrets"},
+    NameRule{".env.*", "its name looks like an environment file with secrets"},
+    NameRule{"*.pem", "its name looks like a private key or certificate"},
+    NameRule{"*.key", "its name looks like a private key"},
+    NameRule{"*.p12", "its name looks like a key store"},
+    NameRule{"*.pfx", "its name looks like a key store"},
+    NameRule{"*.keystore", "its name looks like a key store"},
+    NameRule{"id_rsa*", "its name looks like an SSH key"},
+    NameRule{"id_ed25519*", "its name looks like an SSH key"},
+    NameRule{".npmrc", "its name looks like a package registry login"},
+    NameRule{".pypirc", "its name looks like a package registry login"},
+    NameRule{".netrc", "its name looks like a file of logins"},
+    NameRule{"credentials*.json", "its name looks like a credentials file"},
+    NameRule{"secrets.*", "its name looks like a file of secrets"},
+};
+
+// Templates of environment files hold placeholders, not secrets.
+constexpr std::array<std::string_view, 4> k_env_templates{".env.example", ".env.sample",
+                                                          ".env.template", ".env.dist"};
+
+struct BuiltInContentRule {
+    std::string_view pattern;
+    std::string_view needles; // '|'-separated lower-case texts; a match holds one of them
+    std::string_view reason;
+    bool ignore_case;
+};
+
+constexpr std::array k_content_rules{
+    BuiltInContentRule{R"(-----BEGIN ([A-Z]+ )*PRIVATE KEY( BLOCK)?-----)", "private key",
+                       "it holds a private key", false},
+    BuiltInContentRule{R"(\bAKIA[0-9A-Z]{16}\b)", "akia", "it holds an AWS access key id", false},
+    BuiltInContentRule{R"(\bgh[pousr]_[A-Za-z0-9]{36})", "gh", "it holds a GitHub token", false},
+    BuiltInContentRule{R"(github_pat_[A-Za-z0-9_]{22})", "github_pat_", "it holds a GitHub token",
+                       false},
+    BuiltInContentRule{R"(xox[baprs]-[A-Za-z0-9-]{10})", "xox", "it holds a Slack token", false},
+    BuiltInContentRule{R"(sk-ant-[A-Za-z0-9_-]{20})", "sk-ant-", "it holds an Anthropic API key",
+                       false},
+    BuiltInContentRule{R"(\bsk-(proj-|svcacct-|admin-)?[A-Za-z0-9_-]{32})", "sk-", "it holds an OpenAI API key",
+                       false},
+    BuiltInContentRule{R"((api_?key|secret_?key|access_?token|auth_?token|client_?secret|password)["']?\s*[:=]\s*["'][^"'\s]{16})",
+                       "key|token|secret|password", "it assigns what looks like a credential", true},
+};
+
+constexpr std::size_t k_window = 8192;
+constexpr std::size_t k_window_overlap = 256;
+
+std::string_view file_name(std::string_view path)
+{
+    const auto slash = path.find_last_of('/');
+    return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+bool is_env_template(std::string_view path)
+{
+    const auto name = file_name(path);
+    return std::find(k_env_templates.begin(), k_env_templates.end(), name) != k_env_templates.end();
+}
+
+// Calls `visit` with each line (or window of an overlong line) until it returns true.
+template <typename Visit>
+bool any_window(std::string_view bytes, Visit visit)
+{
+    while (!bytes.empty()) {
+        const auto newline = bytes.find('\n');
+        const auto line = bytes.substr(0, newline);
+        bytes.remove_prefix(newline == std::string_view::npos ? bytes.size() : newline + 1);
+        for (std::size_t start = 0; start < line.size(); start += k_window - k_window_overlap) {
+            if (visit(line.substr(start, k_window))) {
+                return true;
+            }
+            if (start + k_window >= line.size()) {
+                break;
+            }
+        }
+    }
+    return false;
+}
+
+std::vector<std::string> split_needles(std::string_view needles)
+{
+    std::vector<std::string> out;
+    while (!needles.empty()) {
+        const auto bar = needles.find('|');
+        out.emplace_back(needles.substr(0, bar));
+        needles.remove_prefix(bar == std::string_view::npos ? needles.size() : bar + 1);
+    }
+    return out;
+}
+
+bool holds_any(std::string_view lower_text, const std::vector<std::string>& needles)
+{
+    if (needles.empty()) {
+        return true;
+    }
+    return std::any_of(needles.begin(), needles.end(), [&](const std::string& needle) {
+        return lower_text.find(needle) != std::string_view::npos;
+    });
+}
+
+} // namespace
+
+SecretFilter::SecretFilter(config::SecretRules rules)
+    : m_rules(std::move(rules))
+{
+    m_content_rules.reserve(k_content_rules.size() + m_rules.extra_patterns.size());
+    for (const auto& rule : k_content_rules) {
+        auto flags = std::regex::ECMAScript | std::regex::optimize;
+        if (rule.ignore_case) {
+            flags |= std::regex::icase;
+        }
+        m_content_rules.push_back(
+            {std::regex(std::string(rule.pattern), flags), split_needles(rule.needles), std::string(rule.reason)});
+    }
+    for (const auto& pattern : m_rules.extra_patterns) {
+        try {
+            m_content_rules.push_back({std::regex(pattern, std::regex::ECMAScript | std::regex::optimize), {},
+                                       fmt::format("it matches secrets.extra_patterns '{}'", pattern)});
+        } catch (const std::regex_error& error) {
+            throw Error(ErrorCategory::config,
+                        fmt::format("secrets.extra_patterns: '{}' is not a valid regular expression: {}",
+                                    pattern, error.what()));
+        }
+    }
+}
+
+bool SecretFilter::hides_path(std::string_view path) const
+{
+    return why_path_hidden(path).has_value();
+}
+
+std::optional<std::string> SecretFilter::why_path_hidden(std::string_view path) const
+{
+    for (const auto& extra : m_rules.extra_names) {
+        if (glob::matches(extra, path)) {
+            return fmt::format("it matches secrets.extra_names '{}'", extra);
+        }
+    }
+    if (is_env_template(path)) {
+        return std::nullopt;
+    }
+    for (const auto& rule : k_name_rules) {
+        if (glob::matches(rule.glob, path)) {
+            return std::string(rule.reason);
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> SecretFilter::why_content_hidden(std::string_view bytes) const
+{
+    std::optional<std::string> reason;
+    any_window(bytes, [&](std::string_view line) {
+        const auto lower = text::to_lower_ascii(line);
+        for (const auto& rule : m_content_rules) {
+            if (!holds_any(lower, rule.needles)) {
+                continue;
+            }
+            if (std::regex_search(line.begin(), line.end(), rule.pattern)) {
+                reason = rule.reason;
+                return true;
+            }
+        }
+        return false;
+    });
+    return reason;
+}
+
+std::optional<std::string> SecretFilter::why_hidden(std::string_view path, std::string_view bytes) const
+{
+    if (auto reason = why_path_hidden(path)) {
+        return reason;
+    }
+    return why_content_hidden(bytes);
+}
+
+} // namespace draftsmith::agent

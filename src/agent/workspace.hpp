@@ -1,0 +1,76 @@
+#pragma once
+// The variant's view of the repository: the base tree, the overlay of its
+// edits so far, and the tools that read and change them. Every read goes
+// through the SecretFilter; every change goes through edit::apply.
+
+#include "draftsmith/agent/secrets.hpp"
+#include "draftsmith/edit/apply.hpp"
+#include "draftsmith/edit/edit_set.hpp"
+#include "draftsmith/edit/tree.hpp"
+#include "draftsmith/llm/llm.hpp"
+#include "draftsmith/util/overlay.hpp"
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace draftsmith::agent::detail {
+
+class Workspace {
+public:
+    Workspace(const edit::BaseTree& base, const std::vector<std::string>& files, const SecretFilter& secrets,
+              const edit::ApplyOptions& apply, std::size_t max_output_bytes);
+    Workspace(const Workspace&) = delete;
+    Workspace& operator=(const Workspace&) = delete;
+
+    // Runs one tool call. Trouble (unknown tool, bad input, failed edit) is
+    // a result with is_error set, never an exception.
+    llm::ToolResult run(const llm::ToolCall& call);
+
+    // Applies edits onto the overlay (the files that apply stay applied).
+    edit::ApplyResult apply(const edit::EditSet& edits);
+
+    // The files as they are now (base list plus created, minus deleted),
+    // without those withheld by name.
+    std::vector<std::string> visible_files() const;
+    // The file's text if it may be shown: present, not withheld, not binary.
+    std::optional<std::string> read_visible(std::string_view path) const;
+
+    bool finished() const noexcept { return m_finished; }
+    const std::string& summary() const noexcept { return m_summary; }
+    const Overlay& overlay() const noexcept { return m_overlay; }
+    int failed_edits() const noexcept { return m_failed_edits; }
+    const std::vector<std::string>& files_read() const noexcept { return m_files_read; }
+
+private:
+    std::string list_files(const nlohmann::json& input) const;
+    std::string read_file(const nlohmann::json& input);
+    std::string search(const nlohmann::json& input) const;
+    std::string edit(std::string_view name, const nlohmann::json& input);
+    std::string finish(const nlohmann::json& input);
+
+    std::optional<std::string> why_withheld(std::string_view path) const;
+    std::string cut(std::string text, std::string_view advice) const;
+
+    const edit::BaseTree& m_base;
+    std::set<std::string, std::less<>> m_base_files;
+    const SecretFilter& m_secrets;
+    edit::ApplyOptions m_apply;
+    std::size_t m_max_output_bytes;
+    Overlay m_overlay;
+    edit::OverlayTree m_tree;
+    mutable std::map<std::string, bool, std::less<>> m_base_withheld; // by content, base files only
+    bool m_finished = false;
+    std::string m_summary;
+    int m_failed_edits = 0;
+    std::vector<std::string> m_files_read;
+};
+
+// True when the bytes look binary (a NUL in the first 8000 bytes, as git decides).
+bool is_binary(std::string_view bytes);
+
+} // namespace draftsmith::agent::detail

@@ -1,0 +1,57 @@
+#include "draftsmith/report/run_record.hpp"
+
+#include <fmt/format.h>
+
+namespace draftsmith::report {
+
+const char* to_string(VariantState state) noexcept
+{
+    switch (state) {
+    case VariantState::queued:
+        return "queued";
+    case VariantState::running:
+        return "running";
+    case VariantState::succeeded:
+        return "succeeded";
+    case VariantState::failed:
+        return "failed";
+    case VariantState::duplicate:
+        return "duplicate";
+    case VariantState::no_changes:
+        return "no-changes";
+    case VariantState::interrupted:
+        return "interrupted";
+    case VariantState::dry_run:
+        return "dry-run";
+    }
+    return "unknown";
+}
+
+std::string format_duration(std::chrono::milliseconds duration)
+{
+    const auto ms = duration.count() < 0 ? 0 : duration.count();
+    if (ms < 1000) {
+        return fmt::format("{}ms", ms);
+    }
+    if (ms < 60'000) {
+        return fmt::format("{:.1f}s", static_cast<double>(ms) / 1000.0);
+    }
+    const auto seconds = ms / 1000;
+    if (seconds < 3600) {
+        return fmt::format("{}m {:02}s", seconds / 60, seconds % 60);
+    }
+    return fmt::format("{}h {:02}m", seconds / 3600, (seconds % 3600) / 60);
+}
+
+std::string format_tokens(std::int64_t tokens)
+{
+    if (tokens < 1000) {
+        return fmt::format("{}", tokens);
+    }
+    if (tokens < 1'000'000) {
+        return fmt::format("{:.1f}k", static_cast<double>(tokens) / 1e3);
+    }
+    return fmt::format("{:.2f}M", static_cast<double>(tokens) / 1e6);
+}
+
+} // namespace draftsmith::report

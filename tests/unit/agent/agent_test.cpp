@@ -1,0 +1,613 @@
+#include "draftsmith/agent/agent.hpp"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <deque>
+#include <variant>
+
+namespace agent = draftsmith::agent;
+namespace llm = draftsmith::llm;
+using draftsmith::edit::MemoryTree;
+using nlohmann::json;
+
+namespace {
+
+// Answers from a queue and keeps every conversation it was sent.
+class ScriptedProvider final : public llm::Provider {
+public:
+    using Step = std::variant<llm::Response, llm::ProviderError>;
+
+    void add(llm::Response response) { m_steps.emplace_back(std::move(response)); }
+    void fail(llm::FailureKind kind, const std::string& message)
+    {
+        m_steps.emplace_back(llm::ProviderError(kind, message));
+    }
+
+    llm::Response complete(const llm::Conversation& conversation, const llm::Tools& tools,
+                           const llm::Options& options) override
+    {
+        conversations.push_back(conversation);
+        tool_counts.push_back(tools.size());
+        calls.push_back(options);
+        if (m_steps.empty()) {
+            throw llm::ProviderError(llm::FailureKind::no_recording, "the script has no more answers");
+        }
+        auto step = std::move(m_steps.front());
+        m_steps.pop_front();
+        if (auto* error = std::get_if<llm::ProviderError>(&step)) {
+            throw *error;
+        }
+        return std::get<llm::Response>(std::move(step));
+    }
+
+    std::string name() const override { return "scripted"; }
+
+    std::vector<llm::Conversation> conversations;
+    std::vector<std::size_t> tool_counts;
+    std::vector<llm::Options> calls;
+
+private:
+    std::deque<Step> m_steps;
+};
+
+int g_next_id = 0;
+
+llm::Response tool_use(std::vector<std::pair<std::string, json>> calls, double cost = 0)
+{
+    llm::Response response;
+    response.message.role = llm::Role::assistant;
+    for (auto& [name, input] : calls) {
+        response.message.content.emplace_back(llm::ToolCall{"call" + std::to_string(++g_next_id), name, input});
+    }
+    response.stop_reason = llm::StopReason::tool_use;
+    response.usage.input_tokens = 100;
+    response.usage.output_tokens = 10;
+    response.cost_usd = cost;
+    return response;
+}
+
+llm::Response tool_use(const std::string& name, json input, double cost = 0)
+{
+    return tool_use({{name, std::move(input)}}, cost);
+}
+
+llm::Response text_answer(const std::string& text, llm::StopReason reason = llm::StopReason::end_turn)
+{
+    llm::Response response;
+    response.message.role = llm::Role::assistant;
+    response.message.content.emplace_back(llm::Text{text});
+    response.stop_reason = reason;
+    response.usage.input_tokens = 50;
+    response.usage.output_tokens = 5;
+    return response;
+}
+
+// The tool results of the last user message of a conversation.
+std::vector<llm::ToolResult> results_of(const llm::Conversation& conversation)
+{
+    std::vector<llm::ToolResult> results;
+    REQUIRE_FALSE(conversation.messages.empty());
+    const auto& last = conversation.messages.back();
+    CHECK(last.role == llm::Role::user);
+    for (const auto& block : last.content) {
+        if (const auto* result = std::get_if<llm::ToolResult>(&block)) {
+            results.push_back(*result);
+        }
+    }
+    return results;
+}
+
+std::string text_of(const llm::Message& message)
+{
+    std::string out;
+    for (const auto& block : message.content) {
+        if (const auto* text = std::get_if<llm::Text>(&block)) {
+            out += text->text;
+        }
+    }
+    return out;
+}
+
+struct Repo {
+    MemoryTree tree;
+    std::vector<std::string> files;
+};
+
+Repo demo_repo()
+{
+    Repo repo;
+    repo.files = {".env", "config/settings.py", "src/app.py", "src/button.css", ".github/workflows/ci.yml"};
+    repo.tree = MemoryTree({{".env", "API_KEY=abc\n"},
+                            {"config/settings.py", "AWS_ID = 'AKIAIOSFODNN7EXAMPLE'\nimport os\n"},
+                            {"src/app.py", "import os\n\nprint('hello')\n"},
+                            {"src/button.css", ".submit {\n    color: blue;\n}\n"},
+                            {".github/workflows/ci.yml", "on: push\n"}});
+    return repo;
+}
+
+agent::Task task(int variant = 1, int variants = 1)
+{
+    agent::Task t;
+    t.intent = "make the submit buttons red";
+    t.hint = agent::approach_hint(variant);
+    t.variant = variant;
+    t.variants = variants;
+    t.pr_title = "Checkout page";
+    t.pr_body = "Adds the checkout page.";
+    return t;
+}
+
+} // namespace
+
+TEST_CASE("agent::run_variant, an edit is applied and finish ends the variant")
+{
+    auto repo = demo_repo();
+    ScriptedProvider provider;
+    provider.add(tool_use("read_file", {{"path", "src/button.css"}}));
+    provider.add(tool_use("str_replace", {{"path", "src/button.css"}, {"old_str", "color: blue;"},
+                                          {"new_str", "color: red;"}}));
+    provider.add(tool_use("finish", {{"summary", "  Made the submit button red.  "}}));
+
+    const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), {});
+
+    CHECK(outcome.status == agent::Status::finished);
+    CHECK(outcome.reason.empty());
+    CHECK(outcome.summary == "Made the submit button red.");
+    CHECK(outcome.turns == 3);
+    CHECK(outcome.usage.input_tokens == 300);
+    CHECK(outcome.failed_edits == 0);
+    REQUIRE(outcome.overlay.count("src/button.css") == 1);
+    CHECK(outcome.overlay.at("src/button.css") == ".submit {\n    color: red;\n}\n");
+    CHECK(outcome.overlay.size() == 1);
+    CHECK(outcome.files_read == std::vector<std::string>{"src/button.css"});
+
+    REQUIRE(provider.conversations.size() == 3);
+    CHECK(provider.tool_counts[0] == agent::tool_definitions().size());
+    CHECK(provider.calls[2].turn == 2);
+    CHECK(provider.calls[2].variant == 1);
+    const auto read = results_of(provider.conversations[1]);
+    REQUIRE(read.size() == 1);
+    CHECK_FALSE(read[0].is_error);
+    CHECK(read[0].content == "src/button.css (lines 1-3 of 3)\n     1\t.submit {\n     2\t    color: blue;\n"
+                             "     3\t}\n");
+    const auto edited = results_of(provider.conversations[2]);
+    REQUIRE(edited.size() == 1);
+    CHECK_FALSE(edited[0].is_error);
+    CHECK(edited[0].content.find("applied: src/button.css") == 0);
+    // The assistant's message sits between, and the tool result answers its call.
+    const auto& asked = provider.conversations[2].messages[provider.conversations[2].messages.size() - 2];
+    CHECK(asked.role == llm::Role::assistant);
+    CHECK(std::get<llm::ToolCall>(asked.content[0]).id == edited[0].tool_call_id);
+}
+
+TEST_CASE("agent::run_variant, a failed edit returns the engine's message and the loop goes on")
+{
+    auto repo = demo_repo();
+    ScriptedProvider provider;
+    provider.add(tool_use("str_replace", {{"path", "src/button.css"}, {"old_str", "background: green;"},
+                                          {"new_str", "background: red;"}}));
+    provider.add(tool_use("str_replace", {{"path", "src/button.css"}, {"old_str", "color: blue;"},
+                                          {"new_str", "color: red;"}}));
+    provider.add(tool_use("finish", {{"summary", "Red."}}));
+
+    const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), {});
+
+    CHECK(outcome.status == agent::Status::finished);
+    CHECK(outcome.failed_edits == 1);
+    CHECK(outcome.overlay.at("src/button.css") == ".submit {\n    color: red;\n}\n");
+    const auto failed = results_of(provider.conversations[1]);
+    REQUIRE(failed.size() == 1);
+    CHECK(failed[0].is_error);
+    CHECK(failed[0].content.find("src/button.css") != std::string::npos);
+    CHECK(failed[0].content.find("background: green;") != std::string::npos);
+}
+
+TEST_CASE("agent::run_variant, bad tool calls are answered as errors")
+{
+    auto repo = demo_repo();
+    ScriptedProvider provider;
+    provider.add(tool_use({{"run_shell", {{"command", "ls"}}},
+                           {"read_file", {{"path", 12}}},
+                           {"read_file", {{"path", "nope.txt"}}},
+                           {"str_replace", {{"path", "src/app.py"}}},
+                           {"read_file", {{"path", "../etc/passwd"}}}}));
+    provider.add(text_answer("I could not do it."));
+
+    const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), {});
+
+    CHECK(outcome.status == agent::Status::finished); // ended its answer without finish
+    CHECK(outcome.summary == "I could not do it.");
+    CHECK(outcome.failed_edits == 1);
+    CHECK(outcome.overlay.empty());
+    const auto results = results_of(provider.conversations[1]);
+    REQUIRE(results.size() == 5);
+    for (const auto& result : results) {
+        CHECK(result.is_error);
+    }
+    CHECK(results[0].content.find("run_shell: no such tool; the tools are list_files, read_file") == 0);
+    CHECK(results[1].content == "read_file: 'path' must be a string");
+    CHECK(results[2].content == "read_file: there is no file nope.txt; use list_files or search");
+    CHECK(results[3].content.find("old_str") != std::string::npos);
+    CHECK(results[4].content.find("leaves the repository") != std::string::npos);
+}
+
+TEST_CASE("agent::run_variant, protected paths are refused through refuse_path")
+{
+    auto repo = demo_repo();
+    ScriptedProvider provider;
+    provider.add(tool_use("create_file", {{"path", ".github/workflows/deploy.yml"}, {"content", "on: push\n"}}));
+    provider.add(tool_use("finish", {{"summary", "Tried."}}));
+    agent::Settings settings;
+    settings.apply.refuse_path = [](std::string_view path) -> std::optional<std::string> {
+        if (path.substr(0, 8) == ".github/") {
+            return "CI definitions are protected";
+        }
+        return std::nullopt;
+    };
+
+    const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), settings);
+
+    CHECK(outcome.status == agent::Status::finished);
+    CHECK(outcome.overlay.empty());
+    CHECK(outcome.failed_edits == 1);
+    const auto results = results_of(provider.conversations[1]);
+    REQUIRE(results.size() == 1);
+    CHECK(results[0].is_error);
+    CHECK(results[0].content.find("CI definitions are protected") != std::string::npos);
+}
+
+TEST_CASE("agent::run_variant, secret files are withheld")
+{
+    auto repo = demo_repo();
+    ScriptedProvider provider;
+    provider.add(tool_use({{"read_file", {{"path", ".env"}}},
+                           {"read_file", {{"path", "config/settings.py"}}},
+                           {"list_files", json::object()},
+                           {"search", {{"query", "import"}}},
+                           {"search", {{"query", "AKIA|API_KEY"}, {"regex", true}}},
+                           {"str_replace", {{"path", ".env"}, {"old_str", "abc"}, {"new_str", "x"}}},
+                           {"str_replace", {{"path", "config/settings.py"}, {"old_str", "import"},
+                                            {"new_str", "from"}}}}));
+    provider.add(tool_use("finish", {{"summary", "Done."}}));
+
+    const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), {});
+
+    CHECK(outcome.status == agent::Status::finished);
+    CHECK(outcome.overlay.empty());
+    CHECK(outcome.files_read.empty());
+    const auto results = results_of(provider.conversations[1]);
+    REQUIRE(results.size() == 7);
+    CHECK(results[0].is_error);
+    CHECK(results[0].content.find("read_file: .env is withheld: its name looks like an environment file") == 0);
+    CHECK(results[1].is_error);
+    CHECK(results[1].content.find("config/settings.py is withheld: it holds an AWS access key id") !=
+          std::string::npos);
+    CHECK_FALSE(results[2].is_error);
+    CHECK(results[2].content.find(".env") == std::string::npos);
+    CHECK(results[2].content.find("src/app.py") != std::string::npos);
+    CHECK(results[2].content.find("4 files") == 0);
+    CHECK(results[3].content == "src/app.py:1: import os\n1 matches in 1 files\n");
+    CHECK(results[4].content == "no matches");
+    for (const std::size_t i : {5U, 6U}) {
+        CAPTURE(i);
+        CHECK(results[i].is_error);
+        CHECK(results[i].content.find("withheld from models") != std::string::npos);
+        CHECK(results[i].content.find("abc") == std::string::npos);
+        CHECK(results[i].content.find("AKIA") == std::string::npos);
+    }
+    // Nor does the repository context name the file.
+    const auto context = text_of(provider.conversations[0].messages[0]);
+    CHECK(context.find("src/app.py\n") != std::string::npos);
+    CHECK(context.find(".env") == std::string::npos);
+}
+
+TEST_CASE("agent::run_variant, limits end the variant")
+{
+    auto repo = demo_repo();
+    const json list = json::object();
+
+    SUBCASE("turns")
+    {
+        ScriptedProvider provider;
+        for (int i = 0; i < 5; ++i) {
+            provider.add(tool_use("list_files", list));
+        }
+        agent::Settings settings;
+        settings.limits.turns = 2;
+        const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), settings);
+        CHECK(outcome.status == agent::Status::limit_reached);
+        CHECK(outcome.reason == "turn limit of 2 reached");
+        CHECK(outcome.turns == 2);
+        CHECK(provider.conversations.size() == 2);
+    }
+
+    SUBCASE("cost")
+    {
+        ScriptedProvider provider;
+        for (int i = 0; i < 5; ++i) {
+            provider.add(tool_use("list_files", list, 0.03));
+        }
+        agent::Settings settings;
+        settings.limits.cost_usd = 0.05;
+        const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), settings);
+        CHECK(outcome.status == agent::Status::limit_reached);
+        CHECK(outcome.reason == "cost limit of $0.05 reached ($0.06 spent)");
+        CHECK(outcome.turns == 2);
+        CHECK(outcome.cost_usd == doctest::Approx(0.06));
+    }
+
+    SUBCASE("tokens")
+    {
+        ScriptedProvider provider;
+        for (int i = 0; i < 5; ++i) {
+            provider.add(tool_use("list_files", list));
+        }
+        agent::Settings settings;
+        settings.limits.tokens = 200;
+        const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), settings);
+        CHECK(outcome.status == agent::Status::limit_reached);
+        CHECK(outcome.reason == "token limit of 200 reached (220 tokens used)");
+        CHECK(outcome.turns == 2);
+    }
+
+    SUBCASE("the run's deadline")
+    {
+        ScriptedProvider provider;
+        provider.add(tool_use("list_files", list));
+        agent::Settings settings;
+        settings.deadline = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+        const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), settings);
+        CHECK(outcome.status == agent::Status::limit_reached);
+        CHECK(outcome.reason == "the run's time budget is spent");
+        CHECK(outcome.turns == 0);
+        CHECK(provider.conversations.empty());
+    }
+
+    SUBCASE("the variant's time")
+    {
+        ScriptedProvider provider;
+        provider.add(tool_use("list_files", list));
+        agent::Settings settings;
+        settings.limits.time = std::chrono::seconds(0);
+        const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), settings);
+        CHECK(outcome.status == agent::Status::limit_reached);
+        CHECK(outcome.reason == "time limit of 0 s reached");
+    }
+}
+
+TEST_CASE("agent::run_variant, provider errors")
+{
+    auto repo = demo_repo();
+    ScriptedProvider provider;
+    provider.add(tool_use("str_replace", {{"path", "src/button.css"}, {"old_str", "blue"}, {"new_str", "red"}}));
+
+    SUBCASE("a spent run budget is a limit")
+    {
+        provider.fail(llm::FailureKind::budget, "the run's cost budget of $10.00 is spent");
+        const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), {});
+        CHECK(outcome.status == agent::Status::limit_reached);
+        CHECK(outcome.reason == "the run's cost budget of $10.00 is spent");
+        // what was done so far is kept
+        CHECK(outcome.overlay.at("src/button.css") == ".submit {\n    color: red;\n}\n");
+        CHECK(outcome.turns == 1);
+    }
+
+    SUBCASE("anything else fails the variant")
+    {
+        provider.fail(llm::FailureKind::server, "anthropic: HTTP 500: internal error");
+        const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), {});
+        CHECK(outcome.status == agent::Status::failed);
+        CHECK(outcome.reason == "anthropic: HTTP 500: internal error");
+        CHECK(std::string(agent::to_string(outcome.status)) == "failed");
+    }
+}
+
+TEST_CASE("agent::run_variant, should_stop interrupts at a turn boundary")
+{
+    auto repo = demo_repo();
+    ScriptedProvider provider;
+    provider.add(tool_use("list_files", json::object()));
+    provider.add(tool_use("list_files", json::object()));
+    agent::Settings settings;
+    int asked = 0;
+    settings.should_stop = [&asked] { return ++asked > 1; };
+
+    const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), settings);
+
+    CHECK(outcome.status == agent::Status::interrupted);
+    CHECK(outcome.reason == "stopped on request after 1 model turns");
+    CHECK(outcome.turns == 1);
+    CHECK(std::string(agent::to_string(outcome.status)) == "interrupted");
+}
+
+TEST_CASE("agent::run_variant, stop reasons")
+{
+    auto repo = demo_repo();
+    ScriptedProvider provider;
+
+    SUBCASE("refusal")
+    {
+        provider.add(text_answer("I can't help with that.", llm::StopReason::refusal));
+        const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), {});
+        CHECK(outcome.status == agent::Status::refused);
+        CHECK(outcome.reason == "the model declined the request: I can't help with that.");
+        CHECK(std::string(agent::to_string(outcome.status)) == "refused");
+    }
+
+    SUBCASE("pause_turn resends the conversation")
+    {
+        provider.add(text_answer("Looking around...", llm::StopReason::pause_turn));
+        provider.add(tool_use("finish", {{"summary", "Nothing to do."}}));
+        const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), {});
+        CHECK(outcome.status == agent::Status::finished);
+        CHECK(outcome.turns == 2);
+        REQUIRE(provider.conversations.size() == 2);
+        const auto& resent = provider.conversations[1];
+        REQUIRE(resent.messages.size() == 3);
+        CHECK(resent.messages[2].role == llm::Role::assistant);
+        CHECK(text_of(resent.messages[2]) == "Looking around...");
+    }
+
+    SUBCASE("an answer cut at max_tokens is continued")
+    {
+        provider.add(text_answer("I will now", llm::StopReason::max_tokens));
+        provider.add(tool_use("finish", {{"summary", "Done."}}));
+        const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), {});
+        CHECK(outcome.status == agent::Status::finished);
+        CHECK(outcome.turns == 2);
+        const auto& next = provider.conversations[1];
+        CHECK(next.messages.back().role == llm::Role::user);
+        CHECK(text_of(next.messages.back()).find("cut at the output token limit") != std::string::npos);
+    }
+
+    SUBCASE("an unknown stop fails")
+    {
+        auto odd = text_answer("", llm::StopReason::other);
+        odd.stop_detail = "content_policy";
+        provider.add(odd);
+        const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), {});
+        CHECK(outcome.status == agent::Status::failed);
+        CHECK(outcome.reason == "the model stopped unexpectedly (content_policy)");
+    }
+}
+
+TEST_CASE("agent::run_variant, the shared prefix is identical across variants")
+{
+    auto repo = demo_repo();
+    ScriptedProvider provider;
+    provider.add(tool_use("finish", {{"summary", "one"}}));
+    provider.add(tool_use("finish", {{"summary", "two"}}));
+
+    auto first = task(1, 3);
+    auto second = task(2, 3);
+    agent::run_variant(provider, repo.tree, repo.files, first, {});
+    agent::run_variant(provider, repo.tree, repo.files, second, {});
+
+    REQUIRE(provider.conversations.size() == 2);
+    const auto& a = provider.conversations[0];
+    const auto& b = provider.conversations[1];
+    CHECK(a.system == b.system);
+    REQUIRE(a.messages.size() == 2);
+    REQUIRE(b.messages.size() == 2);
+    CHECK(a.messages[0].cache_prefix);
+    CHECK_FALSE(a.messages[1].cache_prefix);
+    CHECK(text_of(a.messages[0]) == text_of(b.messages[0]));
+    CHECK(text_of(a.messages[0]).find("make the submit buttons red") != std::string::npos);
+    CHECK(text_of(a.messages[0]).find("Checkout page") != std::string::npos);
+    // The variant's own part differs and names its hint.
+    CHECK(text_of(a.messages[1]) != text_of(b.messages[1]));
+    CHECK(text_of(b.messages[1]).find("variant 2 of 3") != std::string::npos);
+    CHECK(text_of(b.messages[1]).find(agent::approach_hint(2)) != std::string::npos);
+    CHECK(provider.calls[1].variant == 2);
+}
+
+TEST_CASE("agent::run_variant, oneshot mode")
+{
+    auto repo = demo_repo();
+    ScriptedProvider provider;
+    agent::Settings settings;
+    settings.mode = draftsmith::config::Mode::oneshot;
+
+    SUBCASE("one reflection fixes a block that did not apply")
+    {
+        provider.add(text_answer("The submit button becomes red.\n\nsrc/button.css\n<<<<<<< SEARCH\n"
+                                 "    color: green;\n=======\n    color: red;\n>>>>>>> REPLACE\n"));
+        provider.add(text_answer("Sorry, corrected:\n\nsrc/button.css\n<<<<<<< SEARCH\n    color: blue;\n"
+                                 "=======\n    color: red;\n>>>>>>> REPLACE\n"));
+        const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), settings);
+        CHECK(outcome.status == agent::Status::finished);
+        CHECK(outcome.summary == "The submit button becomes red.");
+        CHECK(outcome.failed_edits == 1);
+        CHECK(outcome.turns == 2);
+        CHECK(outcome.overlay.at("src/button.css") == ".submit {\n    color: red;\n}\n");
+        CHECK(provider.tool_counts[0] == 0);
+        // The file contents are in the context, the secrets are not.
+        const auto context = text_of(provider.conversations[0].messages[0]);
+        CHECK(context.find("    color: blue;") != std::string::npos);
+        CHECK(context.find("AKIA") == std::string::npos);
+        CHECK(context.find("API_KEY") == std::string::npos);
+        // The failure went back to the model.
+        const auto& feedback = provider.conversations[1].messages.back();
+        CHECK(feedback.role == llm::Role::user);
+        CHECK(text_of(feedback).find("did not apply") != std::string::npos);
+        CHECK(text_of(feedback).find("color: green;") != std::string::npos);
+    }
+
+    SUBCASE("no edits at all is a finished variant without changes")
+    {
+        provider.add(text_answer("The buttons are already red; nothing to change."));
+        const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), settings);
+        CHECK(outcome.status == agent::Status::finished);
+        CHECK(outcome.overlay.empty());
+        CHECK(outcome.summary == "The buttons are already red; nothing to change.");
+    }
+
+    SUBCASE("edits that never apply fail after the reflections")
+    {
+        settings.oneshot_reflections = 1;
+        const std::string wrong =
+            "src/button.css\n<<<<<<< SEARCH\n    color: green;\n=======\n    color: red;\n>>>>>>> REPLACE\n";
+        provider.add(text_answer(wrong));
+        provider.add(text_answer(wrong));
+        provider.add(text_answer(wrong));
+        const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), settings);
+        CHECK(outcome.status == agent::Status::failed);
+        CHECK(outcome.reason == "the edits did not apply after 1 corrections");
+        CHECK(outcome.turns == 2);
+        CHECK(outcome.failed_edits == 2);
+    }
+}
+
+TEST_CASE("agent::run_variant, tool output is cut and says so")
+{
+    MemoryTree tree;
+    std::vector<std::string> files;
+    std::string big;
+    for (int i = 0; i < 500; ++i) {
+        big += "line number " + std::to_string(i) + " of a long file\n";
+    }
+    tree.set("big.txt", big);
+    files.emplace_back("big.txt");
+    ScriptedProvider provider;
+    provider.add(tool_use({{"read_file", {{"path", "big.txt"}}},
+                           {"read_file", {{"path", "big.txt"}, {"start_line", 10}, {"end_line", 11}}},
+                           {"read_file", {{"path", "big.txt"}, {"start_line", 900}}}}));
+    provider.add(tool_use("finish", {{"summary", "ok"}}));
+    agent::Settings settings;
+    settings.max_tool_output_bytes = 1000;
+
+    agent::run_variant(provider, tree, files, task(), settings);
+
+    const auto results = results_of(provider.conversations[1]);
+    REQUIRE(results.size() == 3);
+    CHECK(results[0].content.size() < 1100);
+    CHECK(results[0].content.find("[output cut at 1000 bytes; read the rest with start_line and end_line]") !=
+          std::string::npos);
+    CHECK(results[1].content == "big.txt (lines 10-11 of 500)\n    10\tline number 9 of a long file\n"
+                                "    11\tline number 10 of a long file\n");
+    CHECK(results[2].is_error);
+    CHECK(results[2].content == "read_file: big.txt has only 500 lines");
+}
+
+TEST_CASE("agent::approach_hint and to_string")
+{
+    CHECK(agent::approach_hint(1) == "the smallest change that does what is asked");
+    CHECK(agent::approach_hint(3) == "a different approach than the obvious one");
+    CHECK(agent::approach_hint(6) == agent::approach_hint(1));
+    CHECK(agent::approach_hint(0) == agent::approach_hint(1));
+    std::set<std::string> hints;
+    for (int i = 1; i <= 5; ++i) {
+        hints.insert(agent::approach_hint(i));
+    }
+    CHECK(hints.size() == 5);
+    CHECK(std::string(agent::to_string(agent::Status::limit_reached)) == "limit-reached");
+    CHECK(std::string(agent::to_string(agent::Status::finished)) == "finished");
+    std::set<std::string> names;
+    for (const auto& tool : agent::tool_definitions()) {
+        names.insert(tool.name);
+        CHECK(tool.input_schema.at("type") == "object");
+    }
+    CHECK(names == std::set<std::string>{"list_files", "read_file", "search", "str_replace", "create_file",
+                                         "delete_file", "rename_file", "finish"});
+}
