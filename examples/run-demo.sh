@@ -54,7 +54,7 @@ echo
 echo "== 2. The branches it made, one per variant"
 show git branch --list 'draftsmith/*' -v
 
-for branch in $(git for-each-ref --format='%(refname:short)' 'refs/heads/draftsmith/*'); do
+for branch in $(git for-each-ref --format='%(refname:short)' refs/heads/draftsmith/); do
     echo
     echo "== $branch"
     show git log -1 --format='%an <%ae>%n%n%B' "$branch"

@@ -48,6 +48,17 @@ std::int64_t local_comment_id(std::string_view text)
     return static_cast<std::int64_t>(hash % 1000000000U) + 1;
 }
 
+// The folder name of a repository ("site" for /tmp/site/.git/), for --local requests.
+std::string repository_name(std::filesystem::path git_dir)
+{
+    if (git_dir.filename().empty()) {
+        git_dir = git_dir.parent_path(); // "/tmp/site/.git/" -> "/tmp/site/.git"
+    }
+    const auto name = git_dir.filename() == ".git" ? git_dir.parent_path().filename()
+                                                  : git_dir.stem(); // a bare "site.git"
+    return name.empty() ? std::string("repository") : name.string();
+}
+
 config::Config load_config(const RunState& state, std::optional<std::string> file_text,
                            std::string file_name)
 {
@@ -371,7 +382,7 @@ void Runner::prepare_request()
     state.request.host = host::to_string(state.kind);
     state.request.repository =
         state.kind == host::Kind::local
-            ? std::filesystem::absolute(state.options.repo).filename().string()
+            ? repository_name(state.repo->git_dir())
             : environment_repository.value_or(state.getenv("BUILD_REPOSITORY_NAME").value_or(""));
     if (state.request.repository.empty()) {
         state.request.repository = "repository";
@@ -545,6 +556,7 @@ ExitCode Runner::finish()
     state.record.usage = total.usage;
     state.record.cost_usd = total.cost_usd;
     state.progress->finish();
+    state.record.duration = since(state.started);
 
     const auto overview =
         report::overview_comment(state.record, host::overview_marker(state.key));

@@ -171,7 +171,7 @@ void run_one(RunState& state, VariantPlan& plan)
         std::lock_guard lock(state.mutex);
         record.duration = since(started);
         state.progress->update(record);
-        log::info("variant {}: {}{}{}", record.index, report::to_string(record.state),
+        log::debug("variant {}: {}{}{}", record.index, report::to_string(record.state),
                   record.reason.empty() ? "" : ": ", record.reason);
     }
     update_progress(state);
