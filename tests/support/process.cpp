@@ -94,6 +94,9 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
         ::execvp(args[0], args.data());
         ::_exit(127);
     }
+    if (options.on_start) {
+        options.on_start(pid);
+    }
     ::close(in_pipe[0]);
     ::close(out_pipe[1]);
     ::close(err_pipe[1]);

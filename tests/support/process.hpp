@@ -1,6 +1,7 @@
 #pragma once
 // Runs a program (usually the draftsmith binary) and captures what it wrote.
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -19,6 +20,8 @@ struct ProcessOptions {
     std::optional<std::string> working_dir;
     // Set (or with an empty optional, unset) these variables for the child.
     std::map<std::string, std::optional<std::string>> environment;
+    // Called with the child's pid once it runs (to signal it from another thread).
+    std::function<void(int pid)> on_start;
 };
 
 ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options = {});

@@ -6,7 +6,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <atomic>
+#include <csignal>
 #include <set>
+#include <thread>
 
 #include "host/fixture.hpp"
 #include "world.hpp"
@@ -70,11 +73,23 @@ public:
     ProcessResult run(const std::filesystem::path& recording, int comment_id = 100,
                       std::vector<std::string> more = {})
     {
-        std::vector<std::string> args{"run", "--provider", "replay", "--replay", recording.string(),
-                                      "--report", (world.root() / "report.json").string()};
+        std::vector<std::string> args{"--provider", "replay", "--replay", recording.string()};
         args.insert(args.end(), more.begin(), more.end());
-        return world.draftsmith(
-            args, {{"GITHUB_ACTIONS", "true"},
+        return run_with(args, {}, comment_id);
+    }
+
+    // Runs with these flags and variables; `comment`, when given, is comment
+    // `comment_id`'s text (by alice).
+    ProcessResult run_with(std::vector<std::string> flags, std::map<std::string, std::string> more,
+                           int comment_id, const std::string& comment = "",
+                           std::function<void(int)> on_start = {})
+    {
+        if (!comment.empty()) {
+            fake.seed({{"comments", json::array({GitHubRun::comment(comment_id, "alice", comment)})}});
+        }
+        std::vector<std::string> args{"run", "--report", (world.root() / "report.json").string()};
+        args.insert(args.end(), flags.begin(), flags.end());
+        std::map<std::string, std::string> environment{{"GITHUB_ACTIONS", "true"},
                    {"GITHUB_API_URL", fake.base()},
                    {"GITHUB_TOKEN", k_token},
                    {"GITHUB_REPOSITORY", "octo-org/app"},
@@ -83,7 +98,9 @@ public:
                    {"GITHUB_OUTPUT", (world.root() / "output").string()},
                    {"GITHUB_STEP_SUMMARY", (world.root() / "summary.md").string()},
                    {"GITHUB_SERVER_URL", "https://github.com"},
-                   {"GITHUB_RUN_ID", "4242"}});
+                   {"GITHUB_RUN_ID", "4242"}};
+        environment.insert(more.begin(), more.end());
+        return world.draftsmith(args, environment, std::move(on_start));
     }
 
     std::vector<json> drafts()
@@ -318,4 +335,67 @@ TEST_CASE("run on GitHub: --dry-run writes nothing anywhere")
     CHECK(f.fake.state()["statuses"].empty());
     CHECK(f.world.server_variant_branches().empty());
     CHECK(result.out.find("| Variant") != std::string::npos);
+}
+
+TEST_CASE("run on GitHub through a real provider client and the fake LLM")
+{
+    GitHubRun f;
+    FakeLlm llm(f.world.root() / "llm.log");
+    const auto call = [](const std::string& name, json input) {
+        return json{{"reply", {{"stop_reason", "tool_use"},
+                               {"tool_calls", json::array({{{"name", name}, {"input", input}}})}}}};
+    };
+    SUBCASE("one variant's model is overloaded: exit 1, one PR, the overview says why")
+    {
+        // --jobs 1: variant 1's calls come first, then variant 2's.
+        llm.script({{"steps",
+                     json::array({call("str_replace", {{"path", "css/style.css"},
+                                                       {"old_str", "  background: #2d6cdf;"},
+                                                       {"new_str", "  background: #d93025;"}}),
+                                  call("finish", {{"summary", "red"}})})},
+                    {"default", {{"error", "overloaded"}}}});
+        const auto result = f.run_with(
+            {"--provider", "anthropic", "--base-url", llm.base(), "--jobs", "1"},
+            {{"ANTHROPIC_API_KEY", "sk-ant-e2e-secret-key-0005"}, {"DRAFTSMITH_RETRIES_MAX_ATTEMPTS", "1"}},
+            101, "/edit /2 make the submit buttons red");
+        CHECK(result.exit_code == 1);
+        CHECK(f.drafts().size() == 1);
+        const auto overview = f.comments_by_bot().at(0)["body"].get<std::string>();
+        CHECK(overview.find("verloaded") != std::string::npos);
+        CHECK(result.err.find("sk-ant-e2e-secret-key-0005") == std::string::npos);
+    }
+    SUBCASE("SIGTERM mid-run stops cleanly (exit 130); running again completes it")
+    {
+        llm.script({{"default", {{"delay", 60}, {"reply", {{"text", "too late"}}}}}});
+        std::atomic<int> pid{0};
+        std::thread sender([&] {
+            // Wait until every variant is talking to the model, then cancel.
+            // (Bounded, so a run that never gets there fails the checks below
+            // instead of hanging the suite.)
+            const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+            while ((pid.load() == 0 || llm.requests() < 3) &&
+                   std::chrono::steady_clock::now() < give_up) {
+                std::this_thread::yield();
+            }
+            ::kill(pid.load(), SIGTERM);
+        });
+        const auto started = std::chrono::steady_clock::now();
+        const auto result = f.run_with({"--provider", "anthropic", "--base-url", llm.base()},
+                                        {{"ANTHROPIC_API_KEY", "sk-ant-e2e-secret-key-0005"}}, 100,
+                                        "", [&](int child) { pid = child; });
+        sender.join();
+        CHECK(result.exit_code == 130);
+        CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(30));
+        CHECK(f.drafts().empty());
+        CHECK(f.world.server_variant_branches().empty());
+        const auto comments = f.comments_by_bot();
+        REQUIRE(comments.size() == 1);
+        CHECK(comments[0]["body"].get<std::string>().find("nterrupted") != std::string::npos);
+        CHECK(f.fake.state()["statuses"].back()["state"] == "failure");
+
+        const auto again = f.run(f.world.recording(three_colours()));
+        CHECK(again.exit_code == 0);
+        CHECK(f.drafts().size() == 3);
+        CHECK(f.comments_by_bot().size() == 1);
+    }
 }

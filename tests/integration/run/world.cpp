@@ -1,5 +1,6 @@
 #include "world.hpp"
 
+#include "draftsmith/net/http.hpp"
 #include "draftsmith/util/file.hpp"
 
 #include <doctest/doctest.h>
@@ -51,6 +52,43 @@ json tool_call(const std::string& name, json input)
             {"id", fmt::format("toolu_test_{}", ++next)},
             {"name", name},
             {"input", std::move(input)}};
+}
+
+FakeLlm::FakeLlm(const std::filesystem::path& log_file)
+    : m_server(ServerProcess::reporting_port(
+          {DRAFTSMITH_PYTHON, source_path("tests/fakes/llm/fake_llm.py")}, log_file))
+{
+}
+
+std::string FakeLlm::base() const
+{
+    return "http://127.0.0.1:" + std::to_string(m_server.port());
+}
+
+namespace {
+
+std::string control(const std::string& url, net::Method method, const std::string& body = {})
+{
+    auto client = net::make_http_client({});
+    net::Request request;
+    request.method = method;
+    request.url = url;
+    request.body = body;
+    const auto response = client->send(request);
+    REQUIRE(response.ok());
+    return response.body;
+}
+
+} // namespace
+
+void FakeLlm::script(const json& script)
+{
+    control(base() + "/__script", net::Method::post, script.dump());
+}
+
+std::size_t FakeLlm::requests()
+{
+    return json::parse(control(base() + "/__requests", net::Method::get)).size();
 }
 
 std::vector<Turn> recolour(const std::string& colour)
@@ -120,9 +158,11 @@ std::filesystem::path World::recording(const std::map<int, std::vector<Turn>>& v
 }
 
 ProcessResult World::draftsmith(const std::vector<std::string>& args,
-                                const std::map<std::string, std::string>& environment)
+                                const std::map<std::string, std::string>& environment,
+                                std::function<void(int pid)> on_start)
 {
     ProcessOptions options;
+    options.on_start = std::move(on_start);
     options.working_dir = m_checkout.string();
     for (const auto& [name, value] : environment) {
         options.environment[name] = value;

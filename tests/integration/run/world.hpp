@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -14,6 +15,7 @@
 
 #include "git/git_server.hpp"
 #include "support/process.hpp"
+#include "support/server.hpp"
 #include "support/temp_dir.hpp"
 
 namespace draftsmith::test {
@@ -30,6 +32,18 @@ nlohmann::json tool_call(const std::string& name, nlohmann::json input);
 // Variant i: replace the submit buttons' background by `colour`, then finish.
 std::vector<Turn> recolour(const std::string& colour);
 
+// tests/fakes/llm/fake_llm.py on 127.0.0.1, answering by a script.
+class FakeLlm {
+public:
+    explicit FakeLlm(const std::filesystem::path& log_file);
+    std::string base() const;
+    void script(const nlohmann::json& script); // {"steps": [...], "default": {...}}
+    std::size_t requests();                    // model requests seen
+
+private:
+    ServerProcess m_server;
+};
+
 class World {
 public:
     World();
@@ -39,7 +53,8 @@ public:
 
     // Runs the draftsmith binary in the checkout with `environment` added.
     ProcessResult draftsmith(const std::vector<std::string>& args,
-                             const std::map<std::string, std::string>& environment);
+                             const std::map<std::string, std::string>& environment,
+                             std::function<void(int pid)> on_start = {});
 
     // `git` in the server's bare repository (REQUIREs success).
     std::string server_git(const std::vector<std::string>& args) const;
