@@ -291,6 +291,13 @@ std::string progress_comment(const RunRecord& run, std::string_view marker)
         }
         if (!variant.pr_url.empty()) {
             out += fmt::format(" \xE2\x80\x94 {}", pull_request_cell(variant));
+        } else if (variant.state == VariantState::duplicate && variant.duplicate_of > 0) {
+            out += fmt::format(" of variant {}", variant.duplicate_of);
+        }
+        const bool says_why = variant.state == VariantState::failed || variant.state == VariantState::no_changes
+                              || variant.state == VariantState::interrupted;
+        if (says_why && !variant.reason.empty()) {
+            out += fmt::format(": {}", neutralise_markers(cut_utf8(one_line(variant.reason), 200)));
         }
         out += '\n';
     }
@@ -416,7 +423,7 @@ std::string usage_comment(std::string_view message)
 {
     return fmt::format("\xF0\x9F\xA4\x94 draftsmith could not read this command: {}\n\n"
                        "Write it like this (`/N` asks for N variants, at most 5 by default):\n\n"
-                       "```\n/edit /3 add a retry with backoff to the HTTP client\n```\n\n"
+                       "```\n/edit /3 make the submit buttons red\n```\n\n"
                        "The full grammar is in `man draftsmith`, section COMMENT GRAMMAR.\n",
                        neutralise_markers(text::trim(message)));
 }

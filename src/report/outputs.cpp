@@ -63,7 +63,7 @@ ordered_json variant_json(const VariantRecord& variant)
                         {"phase", or_null(variant.phase)},
                         {"provider", variant.provider},
                         {"model", variant.model},
-                        {"hint", variant.hint},
+                        {"hint", redacted(variant.hint)},
                         {"branch", or_null(variant.branch)},
                         {"commit", or_null(variant.commit)},
                         {"pr_url", or_null(variant.pr_url)},
@@ -74,7 +74,7 @@ ordered_json variant_json(const VariantRecord& variant)
                         {"files", variant.files},
                         {"insertions", variant.insertions},
                         {"deletions", variant.deletions},
-                        {"diffstat", variant.diffstat},
+                        {"diffstat", redacted(variant.diffstat)},
                         {"summary", redacted(variant.summary)},
                         {"reason", or_null(variant.reason)},
                         {"tokens", tokens_json(variant.usage)},
@@ -125,6 +125,20 @@ std::string path_segment(std::string_view label, std::string_view value)
     return out;
 }
 
+// The start of a server's answer, enough to say what went wrong.
+std::string answer_excerpt(std::string_view body)
+{
+    constexpr std::size_t k_max = 500;
+    auto text = std::string(body.substr(0, k_max));
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
+        text.pop_back();
+    }
+    if (body.size() > k_max) {
+        text += " ...";
+    }
+    return text.empty() ? std::string("(no body)") : text;
+}
+
 } // namespace
 
 nlohmann::ordered_json to_json(const RunRecord& run)
@@ -135,7 +149,7 @@ nlohmann::ordered_json to_json(const RunRecord& run)
                          {"pr_url", or_null(run.pr_url)},
                          {"comment_url", or_null(run.comment_url)},
                          {"requester", run.requester},
-                         {"intent", run.intent},
+                         {"intent", redacted(run.intent)},
                          {"slug", run.slug},
                          {"variants", run.variants},
                          {"request_id", run.request_id},
@@ -223,7 +237,7 @@ void push_metrics(net::HttpClient& http, std::string_view gateway_url, const Run
     if (!response.ok()) {
         throw Error(ErrorCategory::network,
                     redacted(fmt::format("pushing metrics to {}: the Pushgateway answered {}: {}", request.url,
-                                         response.status, response.body)));
+                                         response.status, answer_excerpt(response.body))));
     }
 }
 

@@ -29,7 +29,9 @@ std::string progress_line(const VariantRecord& variant)
     } else if (variant.state == VariantState::dry_run && !variant.branch.empty()) {
         line += fmt::format(", branch {}", variant.branch);
     }
-    if (!variant.reason.empty() && variant.state != VariantState::succeeded) {
+    const bool says_why = variant.state == VariantState::failed || variant.state == VariantState::no_changes
+                          || variant.state == VariantState::interrupted || variant.state == VariantState::duplicate;
+    if (says_why && !variant.reason.empty()) {
         line += fmt::format(": {}", variant.reason);
     }
     // One line each, whatever the texts held, and no secret on screen.

@@ -28,8 +28,9 @@ namespace draftsmith::report {
 //    "phases":{"intake":seconds,...},"duration_seconds":...,
 //    "tokens":{"input","output","cache_read","cache_write","total"},
 //    "cost_usd":...,"exit_code":...,"error":...}
-// Strings that are empty when unknown or absent (URLs, branch, commit, reason,
-// error) are null; "started" is ISO 8601 UTC ("2026-11-23T19:30:00Z").
+// Strings that are empty when unknown or absent (URLs, phase, branch, commit,
+// reason, error) are null, and so are a pr_number or duplicate_of of 0;
+// durations are seconds; "started" is ISO 8601 UTC ("2026-11-23T19:30:00Z").
 nlohmann::ordered_json to_json(const RunRecord& run);
 
 // Writes to_json(run) atomically. Throws Error(input) naming the file on failure.

@@ -159,6 +159,8 @@ TEST_CASE("report::progress_comment, a line per variant")
           != std::string::npos);
     CHECK(text.find("- Variant 2: \xF0\x9F\x94\x84 running (model)\n") != std::string::npos);
     CHECK(text.find("- Variant 3: \xE2\x8F\xB3 queued\n") != std::string::npos);
+    CHECK(text.find("- Variant 4: \xE2\x9E\x96 no changes: the model found nothing to change\n")
+          != std::string::npos);
     CHECK(text.find("(https://github.com/octo/app/actions/runs/9)") != std::string::npos);
     CHECK(ends_with(text, std::string(k_marker) + "\n"));
 }
@@ -262,5 +264,5 @@ TEST_CASE("report::refusal_comment and usage_comment")
 
     const auto usage = report::usage_comment("/N must be between 1 and 5, not 9");
     CHECK(usage.find("/N must be between 1 and 5, not 9") != std::string::npos);
-    CHECK(usage.find("```\n/edit /3 ") != std::string::npos);
+    CHECK(usage.find("```\n/edit /3 make the submit buttons red\n```") != std::string::npos);
 }

@@ -3,6 +3,9 @@
 #include <doctest/doctest.h>
 
 #include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
 
 namespace report = draftsmith::report;
 using report::VariantState;
@@ -64,4 +67,34 @@ TEST_CASE("report::Progress, redrawn on a terminal")
     out.str("");
     progress.update(record(2, VariantState::succeeded));
     CHECK(out.str() == "variant 2: succeeded\n");
+}
+
+TEST_CASE("report::Progress, updates from many threads stay whole lines")
+{
+    std::ostringstream out;
+    report::Progress progress(out, false);
+    std::vector<std::thread> threads;
+    for (int index = 1; index <= 4; ++index) {
+        threads.emplace_back([&progress, index] {
+            for (int turn = 0; turn < 50; ++turn) {
+                progress.update(record(index, VariantState::running, "turn " + std::to_string(turn)));
+            }
+        });
+    }
+    for (auto& thread : threads) {
+        thread.join();
+    }
+    const auto text = out.str();
+    std::size_t lines = 0;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        const auto end = text.find('\n', start);
+        const auto line = text.substr(start, end - start);
+        CAPTURE(line);
+        CHECK(line.rfind("variant ", 0) == 0);
+        CHECK(line.find(": running (turn ") == 9);
+        ++lines;
+        start = end + 1;
+    }
+    CHECK(lines == 200);
 }
