@@ -166,7 +166,10 @@ void run_tools(Session& session, detail::Workspace& workspace, const Task& task,
         const auto calls = response.tool_calls();
         if (!calls.empty()) {
             for (const auto& call : calls) {
-                add_user_block(conversation, workspace.run(call));
+                auto result = workspace.run(call);
+                log::debug("variant {} turn {}: {}{}", task.variant, outcome.turns, call.name,
+                           result.is_error ? " failed" : "");
+                add_user_block(conversation, std::move(result));
             }
             if (workspace.finished()) {
                 outcome.status = Status::finished;

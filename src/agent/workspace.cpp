@@ -336,6 +336,9 @@ std::string Workspace::read_file(const json& input)
     if (total > 0 && first > total) {
         bad_input("read_file", fmt::format("{} has only {} lines", path, total));
     }
+    if (total > 0 && last < first) {
+        bad_input("read_file", fmt::format("end_line {} is before start_line {}", last, first));
+    }
     if (std::find(m_files_read.begin(), m_files_read.end(), path) == m_files_read.end()) {
         m_files_read.push_back(path);
     }

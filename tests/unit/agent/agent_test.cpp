@@ -572,7 +572,8 @@ TEST_CASE("agent::run_variant, tool output is cut and says so")
     ScriptedProvider provider;
     provider.add(tool_use({{"read_file", {{"path", "big.txt"}}},
                            {"read_file", {{"path", "big.txt"}, {"start_line", 10}, {"end_line", 11}}},
-                           {"read_file", {{"path", "big.txt"}, {"start_line", 900}}}}));
+                           {"read_file", {{"path", "big.txt"}, {"start_line", 900}}},
+                           {"read_file", {{"path", "big.txt"}, {"start_line", 20}, {"end_line", 5}}}}));
     provider.add(tool_use("finish", {{"summary", "ok"}}));
     agent::Settings settings;
     settings.max_tool_output_bytes = 1000;
@@ -580,7 +581,7 @@ TEST_CASE("agent::run_variant, tool output is cut and says so")
     agent::run_variant(provider, tree, files, task(), settings);
 
     const auto results = results_of(provider.conversations[1]);
-    REQUIRE(results.size() == 3);
+    REQUIRE(results.size() == 4);
     CHECK(results[0].content.size() < 1100);
     CHECK(results[0].content.find("[output cut at 1000 bytes; read the rest with start_line and end_line]") !=
           std::string::npos);
@@ -588,6 +589,8 @@ TEST_CASE("agent::run_variant, tool output is cut and says so")
                                 "    11\tline number 10 of a long file\n");
     CHECK(results[2].is_error);
     CHECK(results[2].content == "read_file: big.txt has only 500 lines");
+    CHECK(results[3].is_error);
+    CHECK(results[3].content == "read_file: end_line 5 is before start_line 20");
 }
 
 TEST_CASE("agent::approach_hint and to_string")
