@@ -31,7 +31,8 @@ public:
         tool_counts.push_back(tools.size());
         calls.push_back(options);
         if (m_steps.empty()) {
-            throw llm::ProviderError(llm::FailureKind::no_recording, "the script has no more answers");
+            throw llm::ProviderError(llm::FailureKind::no_recording,
+                                     "the script has no more answers");
         }
         auto step = std::move(m_steps.front());
         m_steps.pop_front();
@@ -58,7 +59,8 @@ llm::Response tool_use(std::vector<std::pair<std::string, json>> calls, double c
     llm::Response response;
     response.message.role = llm::Role::assistant;
     for (auto& [name, input] : calls) {
-        response.message.content.emplace_back(llm::ToolCall{"call" + std::to_string(++g_next_id), name, input});
+        response.message.content.emplace_back(
+            llm::ToolCall{"call" + std::to_string(++g_next_id), name, input});
     }
     response.stop_reason = llm::StopReason::tool_use;
     response.usage.input_tokens = 100;
@@ -72,7 +74,8 @@ llm::Response tool_use(const std::string& name, json input, double cost = 0)
     return tool_use({{name, std::move(input)}}, cost);
 }
 
-llm::Response text_answer(const std::string& text, llm::StopReason reason = llm::StopReason::end_turn)
+llm::Response text_answer(const std::string& text,
+                          llm::StopReason reason = llm::StopReason::end_turn)
 {
     llm::Response response;
     response.message.role = llm::Role::assistant;
@@ -117,7 +120,8 @@ struct Repo {
 Repo demo_repo()
 {
     Repo repo;
-    repo.files = {".env", "config/settings.py", "src/app.py", "src/button.css", ".github/workflows/ci.yml"};
+    repo.files = {".env", "config/settings.py", "src/app.py", "src/button.css",
+                  ".github/workflows/ci.yml"};
     repo.tree = MemoryTree({{".env", "API_KEY=abc\n"},
                             {"config/settings.py", "AWS_ID = 'AKIAIOSFODNN7EXAMPLE'\nimport os\n"},
                             {"src/app.py", "import os\n\nprint('hello')\n"},
@@ -145,8 +149,9 @@ TEST_CASE("agent::run_variant, an edit is applied and finish ends the variant")
     auto repo = demo_repo();
     ScriptedProvider provider;
     provider.add(tool_use("read_file", {{"path", "src/button.css"}}));
-    provider.add(tool_use("str_replace", {{"path", "src/button.css"}, {"old_str", "color: blue;"},
-                                          {"new_str", "color: red;"}}));
+    provider.add(tool_use(
+        "str_replace",
+        {{"path", "src/button.css"}, {"old_str", "color: blue;"}, {"new_str", "color: red;"}}));
     provider.add(tool_use("finish", {{"summary", "  Made the submit button red.  "}}));
 
     const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), {});
@@ -169,14 +174,16 @@ TEST_CASE("agent::run_variant, an edit is applied and finish ends the variant")
     const auto read = results_of(provider.conversations[1]);
     REQUIRE(read.size() == 1);
     CHECK_FALSE(read[0].is_error);
-    CHECK(read[0].content == "src/button.css (lines 1-3 of 3)\n     1\t.submit {\n     2\t    color: blue;\n"
-                             "     3\t}\n");
+    CHECK(read[0].content ==
+          "src/button.css (lines 1-3 of 3)\n     1\t.submit {\n     2\t    color: blue;\n"
+          "     3\t}\n");
     const auto edited = results_of(provider.conversations[2]);
     REQUIRE(edited.size() == 1);
     CHECK_FALSE(edited[0].is_error);
     CHECK(edited[0].content.find("applied: src/button.css") == 0);
     // The assistant's message sits between, and the tool result answers its call.
-    const auto& asked = provider.conversations[2].messages[provider.conversations[2].messages.size() - 2];
+    const auto& asked =
+        provider.conversations[2].messages[provider.conversations[2].messages.size() - 2];
     CHECK(asked.role == llm::Role::assistant);
     CHECK(std::get<llm::ToolCall>(asked.content[0]).id == edited[0].tool_call_id);
 }
@@ -185,10 +192,12 @@ TEST_CASE("agent::run_variant, a failed edit returns the engine's message and th
 {
     auto repo = demo_repo();
     ScriptedProvider provider;
-    provider.add(tool_use("str_replace", {{"path", "src/button.css"}, {"old_str", "background: green;"},
+    provider.add(tool_use("str_replace", {{"path", "src/button.css"},
+                                          {"old_str", "background: green;"},
                                           {"new_str", "background: red;"}}));
-    provider.add(tool_use("str_replace", {{"path", "src/button.css"}, {"old_str", "color: blue;"},
-                                          {"new_str", "color: red;"}}));
+    provider.add(tool_use(
+        "str_replace",
+        {{"path", "src/button.css"}, {"old_str", "color: blue;"}, {"new_str", "color: red;"}}));
     provider.add(tool_use("finish", {{"summary", "Red."}}));
 
     const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), {});
@@ -225,7 +234,8 @@ TEST_CASE("agent::run_variant, bad tool calls are answered as errors")
     for (const auto& result : results) {
         CHECK(result.is_error);
     }
-    CHECK(results[0].content.find("run_shell: no such tool; the tools are list_files, read_file") == 0);
+    CHECK(results[0].content.find("run_shell: no such tool; the tools are list_files, read_file") ==
+          0);
     CHECK(results[1].content == "read_file: 'path' must be a string");
     CHECK(results[2].content == "read_file: there is no file nope.txt; use list_files or search");
     CHECK(results[3].content.find("old_str") != std::string::npos);
@@ -236,7 +246,8 @@ TEST_CASE("agent::run_variant, protected paths are refused through refuse_path")
 {
     auto repo = demo_repo();
     ScriptedProvider provider;
-    provider.add(tool_use("create_file", {{"path", ".github/workflows/deploy.yml"}, {"content", "on: push\n"}}));
+    provider.add(tool_use("create_file",
+                          {{"path", ".github/workflows/deploy.yml"}, {"content", "on: push\n"}}));
     provider.add(tool_use("finish", {{"summary", "Tried."}}));
     agent::Settings settings;
     settings.apply.refuse_path = [](std::string_view path) -> std::optional<std::string> {
@@ -261,14 +272,15 @@ TEST_CASE("agent::run_variant, secret files are withheld")
 {
     auto repo = demo_repo();
     ScriptedProvider provider;
-    provider.add(tool_use({{"read_file", {{"path", ".env"}}},
-                           {"read_file", {{"path", "config/settings.py"}}},
-                           {"list_files", json::object()},
-                           {"search", {{"query", "import"}}},
-                           {"search", {{"query", "AKIA|API_KEY"}, {"regex", true}}},
-                           {"str_replace", {{"path", ".env"}, {"old_str", "abc"}, {"new_str", "x"}}},
-                           {"str_replace", {{"path", "config/settings.py"}, {"old_str", "import"},
-                                            {"new_str", "from"}}}}));
+    provider.add(
+        tool_use({{"read_file", {{"path", ".env"}}},
+                  {"read_file", {{"path", "config/settings.py"}}},
+                  {"list_files", json::object()},
+                  {"search", {{"query", "import"}}},
+                  {"search", {{"query", "AKIA|API_KEY"}, {"regex", true}}},
+                  {"str_replace", {{"path", ".env"}, {"old_str", "abc"}, {"new_str", "x"}}},
+                  {"str_replace",
+                   {{"path", "config/settings.py"}, {"old_str", "import"}, {"new_str", "from"}}}}));
     provider.add(tool_use("finish", {{"summary", "Done."}}));
 
     const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), {});
@@ -279,10 +291,12 @@ TEST_CASE("agent::run_variant, secret files are withheld")
     const auto results = results_of(provider.conversations[1]);
     REQUIRE(results.size() == 7);
     CHECK(results[0].is_error);
-    CHECK(results[0].content.find("read_file: .env is withheld: its name looks like an environment file") == 0);
+    CHECK(results[0].content.find(
+              "read_file: .env is withheld: its name looks like an environment file") == 0);
     CHECK(results[1].is_error);
-    CHECK(results[1].content.find("config/settings.py is withheld: it holds an AWS access key id") !=
-          std::string::npos);
+    CHECK(
+        results[1].content.find("config/settings.py is withheld: it holds an AWS access key id") !=
+        std::string::npos);
     CHECK_FALSE(results[2].is_error);
     CHECK(results[2].content.find(".env") == std::string::npos);
     CHECK(results[2].content.find("src/app.py") != std::string::npos);
@@ -380,7 +394,8 @@ TEST_CASE("agent::run_variant, provider errors")
 {
     auto repo = demo_repo();
     ScriptedProvider provider;
-    provider.add(tool_use("str_replace", {{"path", "src/button.css"}, {"old_str", "blue"}, {"new_str", "red"}}));
+    provider.add(tool_use("str_replace",
+                          {{"path", "src/button.css"}, {"old_str", "blue"}, {"new_str", "red"}}));
 
     SUBCASE("a spent run budget is a limit")
     {
@@ -458,7 +473,8 @@ TEST_CASE("agent::run_variant, stop reasons")
         CHECK(outcome.turns == 2);
         const auto& next = provider.conversations[1];
         CHECK(next.messages.back().role == llm::Role::user);
-        CHECK(text_of(next.messages.back()).find("cut at the output token limit") != std::string::npos);
+        CHECK(text_of(next.messages.back()).find("cut at the output token limit") !=
+              std::string::npos);
     }
 
     SUBCASE("an unknown stop fails")
@@ -511,10 +527,12 @@ TEST_CASE("agent::run_variant, oneshot mode")
 
     SUBCASE("one reflection fixes a block that did not apply")
     {
-        provider.add(text_answer("The submit button becomes red.\n\nsrc/button.css\n<<<<<<< SEARCH\n"
-                                 "    color: green;\n=======\n    color: red;\n>>>>>>> REPLACE\n"));
-        provider.add(text_answer("Sorry, corrected:\n\nsrc/button.css\n<<<<<<< SEARCH\n    color: blue;\n"
-                                 "=======\n    color: red;\n>>>>>>> REPLACE\n"));
+        provider.add(
+            text_answer("The submit button becomes red.\n\nsrc/button.css\n<<<<<<< SEARCH\n"
+                        "    color: green;\n=======\n    color: red;\n>>>>>>> REPLACE\n"));
+        provider.add(
+            text_answer("Sorry, corrected:\n\nsrc/button.css\n<<<<<<< SEARCH\n    color: blue;\n"
+                        "=======\n    color: red;\n>>>>>>> REPLACE\n"));
         const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), settings);
         CHECK(outcome.status == agent::Status::finished);
         CHECK(outcome.summary == "The submit button becomes red.");
@@ -546,8 +564,8 @@ TEST_CASE("agent::run_variant, oneshot mode")
     SUBCASE("edits that never apply fail after the reflections")
     {
         settings.oneshot_reflections = 1;
-        const std::string wrong =
-            "src/button.css\n<<<<<<< SEARCH\n    color: green;\n=======\n    color: red;\n>>>>>>> REPLACE\n";
+        const std::string wrong = "src/button.css\n<<<<<<< SEARCH\n    color: green;\n=======\n    "
+                                  "color: red;\n>>>>>>> REPLACE\n";
         provider.add(text_answer(wrong));
         provider.add(text_answer(wrong));
         provider.add(text_answer(wrong));
@@ -570,10 +588,11 @@ TEST_CASE("agent::run_variant, tool output is cut and says so")
     tree.set("big.txt", big);
     files.emplace_back("big.txt");
     ScriptedProvider provider;
-    provider.add(tool_use({{"read_file", {{"path", "big.txt"}}},
-                           {"read_file", {{"path", "big.txt"}, {"start_line", 10}, {"end_line", 11}}},
-                           {"read_file", {{"path", "big.txt"}, {"start_line", 900}}},
-                           {"read_file", {{"path", "big.txt"}, {"start_line", 20}, {"end_line", 5}}}}));
+    provider.add(
+        tool_use({{"read_file", {{"path", "big.txt"}}},
+                  {"read_file", {{"path", "big.txt"}, {"start_line", 10}, {"end_line", 11}}},
+                  {"read_file", {{"path", "big.txt"}, {"start_line", 900}}},
+                  {"read_file", {{"path", "big.txt"}, {"start_line", 20}, {"end_line", 5}}}}));
     provider.add(tool_use("finish", {{"summary", "ok"}}));
     agent::Settings settings;
     settings.max_tool_output_bytes = 1000;
@@ -583,10 +602,12 @@ TEST_CASE("agent::run_variant, tool output is cut and says so")
     const auto results = results_of(provider.conversations[1]);
     REQUIRE(results.size() == 4);
     CHECK(results[0].content.size() < 1100);
-    CHECK(results[0].content.find("[output cut at 1000 bytes; read the rest with start_line and end_line]") !=
+    CHECK(results[0].content.find(
+              "[output cut at 1000 bytes; read the rest with start_line and end_line]") !=
           std::string::npos);
-    CHECK(results[1].content == "big.txt (lines 10-11 of 500)\n    10\tline number 9 of a long file\n"
-                                "    11\tline number 10 of a long file\n");
+    CHECK(results[1].content ==
+          "big.txt (lines 10-11 of 500)\n    10\tline number 9 of a long file\n"
+          "    11\tline number 10 of a long file\n");
     CHECK(results[2].is_error);
     CHECK(results[2].content == "read_file: big.txt has only 500 lines");
     CHECK(results[3].is_error);
@@ -611,6 +632,6 @@ TEST_CASE("agent::approach_hint and to_string")
         names.insert(tool.name);
         CHECK(tool.input_schema.at("type") == "object");
     }
-    CHECK(names == std::set<std::string>{"list_files", "read_file", "search", "str_replace", "create_file",
-                                         "delete_file", "rename_file", "finish"});
+    CHECK(names == std::set<std::string>{"list_files", "read_file", "search", "str_replace",
+                                         "create_file", "delete_file", "rename_file", "finish"});
 }
