@@ -252,7 +252,10 @@ std::string prose_outside_blocks(std::string_view answer)
             in_block = true;
             continue;
         }
-        kept.push_back(line);
+        // Removed blocks leave runs of blank lines behind: keep one.
+        if (!text::trim(line).empty() || kept.empty() || !text::trim(kept.back()).empty()) {
+            kept.push_back(line);
+        }
     }
     std::string out;
     for (const auto line : kept) {

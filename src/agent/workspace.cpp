@@ -151,8 +151,10 @@ llm::Tools make_tool_definitions()
          "surrounding lines in old_str to make it unique.",
          schema({{"path", text}, {"old_str", text}, {"new_str", text}},
                 {"path", "old_str", "new_str"})});
-    tools.push_back({"create_file", "Create a new file with the given content.",
-                     schema({{"path", text}, {"content", text}}, {"path", "content"})});
+    tools.push_back(
+        {"create_file",
+         "Create a file with the given content (an existing file is replaced as a whole).",
+         schema({{"path", text}, {"content", text}}, {"path", "content"})});
     tools.push_back({"delete_file", "Delete a file.", schema({{"path", text}}, {"path"})});
     tools.push_back({"rename_file", "Move a file to new_path.",
                      schema({{"path", text}, {"new_path", text}}, {"path", "new_path"})});

@@ -635,3 +635,131 @@ TEST_CASE("agent::approach_hint and to_string")
     CHECK(names == std::set<std::string>{"list_files", "read_file", "search", "str_replace",
                                          "create_file", "delete_file", "rename_file", "finish"});
 }
+
+TEST_CASE("agent::run_variant, file tools")
+{
+    auto repo = demo_repo();
+    ScriptedProvider provider;
+    provider.add(
+        tool_use({{"list_files", {{"path_prefix", "./src/"}}},
+                  {"list_files", {{"pattern", "*.css"}}},
+                  {"list_files", {{"path_prefix", "docs"}}},
+                  {"search", {{"query", "colou?r"}, {"regex", true}, {"path_prefix", "src"}}},
+                  {"search", {{"query", "([a-z"}, {"regex", true}}},
+                  {"search", {{"query", ""}}}}));
+    provider.add(tool_use({{"create_file", {{"path", "src/theme.css"}, {"content", ":root {}\n"}}},
+                           {"rename_file", {{"path", "src/app.py"}, {"new_path", "src/main.py"}}},
+                           {"delete_file", {{"path", "src/button.css"}}},
+                           {"create_file", {{"path", "src/theme.css"}, {"content", "again\n"}}},
+                           {"list_files", {{"path_prefix", "src"}}},
+                           {"read_file", {{"path", "src/main.py"}, {"start_line", 3}}}}));
+    provider.add(tool_use("finish", {{"summary", "Reorganised."}}));
+
+    const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), {});
+
+    CHECK(outcome.status == agent::Status::finished);
+    CHECK(outcome.failed_edits == 0);
+    const draftsmith::Overlay expected{{"src/theme.css", "again\n"},
+                                       {"src/app.py", std::nullopt},
+                                       {"src/main.py", "import os\n\nprint('hello')\n"},
+                                       {"src/button.css", std::nullopt}};
+    CHECK(outcome.overlay == expected);
+    CHECK(outcome.files_read == std::vector<std::string>{"src/main.py"});
+
+    const auto explored = results_of(provider.conversations[1]);
+    REQUIRE(explored.size() == 6);
+    CHECK(explored[0].content == "2 files\nsrc/app.py\nsrc/button.css\n");
+    CHECK(explored[1].content == "1 files\nsrc/button.css\n");
+    CHECK(explored[2].content == "no files match");
+    CHECK(explored[3].content == "src/button.css:2: color: blue;\n1 matches in 1 files\n");
+    CHECK(explored[4].is_error);
+    CHECK(explored[4].content.find("search: '([a-z' is not a valid regular expression") == 0);
+    CHECK(explored[5].is_error);
+    CHECK(explored[5].content == "search: 'query' is empty");
+
+    const auto edited = results_of(provider.conversations[2]);
+    REQUIRE(edited.size() == 6);
+    CHECK_FALSE(edited[0].is_error);
+    CHECK_FALSE(edited[1].is_error);
+    CHECK_FALSE(edited[2].is_error);
+    CHECK_FALSE(edited[3].is_error); // create_file also replaces a whole file
+    CHECK(edited[4].content == "2 files\nsrc/main.py\nsrc/theme.css\n");
+    CHECK(edited[5].content == "src/main.py (lines 3-3 of 3)\n     3\tprint('hello')\n");
+}
+
+TEST_CASE("agent::run_variant, the context message")
+{
+    auto repo = demo_repo();
+    ScriptedProvider provider;
+    provider.add(tool_use("finish", {{"summary", "ok"}}));
+    auto t = task();
+    t.pr_body = std::string(3000, 'a') + "\n" + std::string(3000, 'b') + "\n";
+
+    agent::run_variant(provider, repo.tree, repo.files, t, {});
+
+    const auto context = text_of(provider.conversations[0].messages[0]);
+    CHECK(context.find("# Request\nmake the submit buttons red\n") == 0);
+    CHECK(context.find("Title: Checkout page\n") != std::string::npos);
+    CHECK(context.find(std::string(3000, 'a') + "\n[cut]") != std::string::npos);
+    CHECK(context.find("bbbb") == std::string::npos);
+    CHECK(context.find("has 4 files") != std::string::npos);
+    CHECK(context.find("src/button.css\n") != std::string::npos);
+    const auto& system = provider.conversations[0].system;
+    CHECK(system.find("no shell") != std::string::npos);
+    CHECK(system.find("call finish") != std::string::npos);
+}
+
+TEST_CASE("agent::run_variant, oneshot answers")
+{
+    auto repo = demo_repo();
+    ScriptedProvider provider;
+    agent::Settings settings;
+    settings.mode = draftsmith::config::Mode::oneshot;
+
+    SUBCASE("the summary leaves out blocks, their paths and fences")
+    {
+        provider.add(
+            text_answer("Red buttons.\n\n```css\nsrc/button.css\n<<<<<<< SEARCH\n    color: blue;\n"
+                        "=======\n    color: red;\n>>>>>>> REPLACE\n```\n\nsrc/new.css\n"
+                        "<<<<<<< SEARCH\n=======\n.x {}\n>>>>>>> REPLACE\n\nThat is all."));
+        const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), settings);
+        CHECK(outcome.status == agent::Status::finished);
+        CHECK(outcome.summary == "Red buttons.\n\nThat is all.");
+        CHECK(outcome.overlay.at("src/button.css") == ".submit {\n    color: red;\n}\n");
+        CHECK(outcome.overlay.at("src/new.css") == ".x {}\n");
+    }
+
+    SUBCASE("an unreadable answer is sent back")
+    {
+        provider.add(text_answer("<<<<<<< SEARCH\n    color: blue;\n=======\n    color: red;\n"
+                                 ">>>>>>> REPLACE\n"));
+        provider.add(text_answer("src/button.css\n<<<<<<< SEARCH\n    color: blue;\n=======\n"
+                                 "    color: red;\n>>>>>>> REPLACE\n"));
+        const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), settings);
+        CHECK(outcome.status == agent::Status::finished);
+        CHECK(outcome.failed_edits == 1);
+        const auto feedback = text_of(provider.conversations[1].messages.back());
+        CHECK(feedback.find("Your edits could not be read: line 1:") == 0);
+    }
+
+    SUBCASE("a cut answer is asked again, a refusal ends it")
+    {
+        provider.add(text_answer("src/button.css\n<<<<<<< SEARCH\n", llm::StopReason::max_tokens));
+        provider.add(text_answer("No.", llm::StopReason::refusal));
+        const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), settings);
+        CHECK(outcome.status == agent::Status::refused);
+        CHECK(outcome.turns == 2);
+        CHECK(text_of(provider.conversations[1].messages.back())
+                  .find("cut at the output token limit") != std::string::npos);
+    }
+
+    SUBCASE("giving up after a failure fails")
+    {
+        provider.add(text_answer("src/button.css\n<<<<<<< SEARCH\n    color: green;\n=======\n"
+                                 "    color: red;\n>>>>>>> REPLACE\n"));
+        provider.add(text_answer("I cannot find it."));
+        const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), settings);
+        CHECK(outcome.status == agent::Status::failed);
+        CHECK(outcome.reason == "the model gave up on edits that did not apply");
+    }
+}
