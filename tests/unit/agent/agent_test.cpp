@@ -763,3 +763,37 @@ TEST_CASE("agent::run_variant, oneshot answers")
         CHECK(outcome.reason == "the model gave up on edits that did not apply");
     }
 }
+
+TEST_CASE("agent::run_variant, oneshot's shared prefix holds the files the request names first")
+{
+    auto repo = demo_repo();
+    ScriptedProvider provider;
+    provider.add(text_answer("Nothing to do."));
+    provider.add(text_answer("Nothing to do either."));
+    agent::Settings settings;
+    settings.mode = draftsmith::config::Mode::oneshot;
+    auto first = task(1, 2);
+    first.intent = "make the print in app.py say goodbye";
+    auto second = first;
+    second.variant = 2;
+    second.hint = agent::approach_hint(2);
+
+    agent::run_variant(provider, repo.tree, repo.files, first, settings);
+    agent::run_variant(provider, repo.tree, repo.files, second, settings);
+
+    REQUIRE(provider.conversations.size() == 2);
+    const auto& a = provider.conversations[0];
+    const auto& b = provider.conversations[1];
+    CHECK(a.system == b.system);
+    CHECK(a.system.find("<<<<<<< SEARCH") != std::string::npos);
+    CHECK(text_of(a.messages[0]) == text_of(b.messages[0]));
+    CHECK(text_of(a.messages[1]) != text_of(b.messages[1]));
+    const auto context = text_of(a.messages[0]);
+    const auto named = context.find("\nsrc/app.py\n````\n");
+    const auto other = context.find("\nsrc/button.css\n````\n");
+    REQUIRE(named != std::string::npos);
+    REQUIRE(other != std::string::npos);
+    CHECK(named < other);
+    CHECK(context.find("[1 files not shown") != std::string::npos); // config/settings.py holds a key
+    CHECK(context.find("AKIA") == std::string::npos);
+}
