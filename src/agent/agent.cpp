@@ -1,13 +1,13 @@
 #include "draftsmith/agent/agent.hpp"
 
-#include "prompt.hpp"
-#include "workspace.hpp"
-
 #include "draftsmith/edit/parse.hpp"
 #include "draftsmith/util/log.hpp"
 #include "draftsmith/util/text.hpp"
 
 #include <fmt/format.h>
+
+#include "prompt.hpp"
+#include "workspace.hpp"
 
 // One variant is a loop of model calls. Limits are checked before each call,
 // so a variant never starts a call it may not pay for, and a stop request
@@ -40,39 +40,44 @@ public:
         , m_settings(settings)
         , m_outcome(outcome)
         , m_started(Clock::now())
-    {
-    }
+    {}
 
     // Why the next call may not be made, or nullopt.
     std::optional<Stop> check_limits() const
     {
         const auto& limits = m_settings.limits;
         if (m_settings.should_stop && m_settings.should_stop()) {
-            return Stop{Status::interrupted, fmt::format("stopped on request after {} model turns", m_outcome.turns)};
+            return Stop{Status::interrupted,
+                        fmt::format("stopped on request after {} model turns", m_outcome.turns)};
         }
         const auto now = Clock::now();
         if (m_settings.deadline && now >= *m_settings.deadline) {
             return Stop{Status::limit_reached, "the run's time budget is spent"};
         }
         if (m_outcome.turns >= limits.turns) {
-            return Stop{Status::limit_reached, fmt::format("turn limit of {} reached", limits.turns)};
+            return Stop{Status::limit_reached,
+                        fmt::format("turn limit of {} reached", limits.turns)};
         }
         if (m_outcome.usage.total() >= limits.tokens) {
-            return Stop{Status::limit_reached, fmt::format("token limit of {} reached ({} tokens used)",
-                                                           limits.tokens, m_outcome.usage.total())};
+            return Stop{Status::limit_reached,
+                        fmt::format("token limit of {} reached ({} tokens used)", limits.tokens,
+                                    m_outcome.usage.total())};
         }
         if (m_outcome.cost_usd >= limits.cost_usd) {
-            return Stop{Status::limit_reached, fmt::format("cost limit of ${:.2f} reached (${:.2f} spent)",
-                                                           limits.cost_usd, m_outcome.cost_usd)};
+            return Stop{Status::limit_reached,
+                        fmt::format("cost limit of ${:.2f} reached (${:.2f} spent)",
+                                    limits.cost_usd, m_outcome.cost_usd)};
         }
         if (now - m_started >= limits.time) {
-            return Stop{Status::limit_reached, fmt::format("time limit of {} s reached", limits.time.count())};
+            return Stop{Status::limit_reached,
+                        fmt::format("time limit of {} s reached", limits.time.count())};
         }
         return std::nullopt;
     }
 
     // One call; a Stop when it failed. Counts turns, tokens and cost.
-    std::variant<llm::Response, Stop> call(const llm::Conversation& conversation, const llm::Tools& tools)
+    std::variant<llm::Response, Stop> call(const llm::Conversation& conversation,
+                                           const llm::Tools& tools)
     {
         auto options = m_settings.call;
         options.variant = m_task.variant;
@@ -89,7 +94,8 @@ public:
             return response;
         } catch (const llm::ProviderError& error) {
             log::debug("variant {}: provider error: {}", m_task.variant, error.what());
-            const auto status = error.kind() == llm::FailureKind::budget ? Status::limit_reached : Status::failed;
+            const auto status =
+                error.kind() == llm::FailureKind::budget ? Status::limit_reached : Status::failed;
             return Stop{status, error.what()};
         }
     }
@@ -139,9 +145,10 @@ std::string refusal_reason(const llm::Response& response)
 
 llm::Conversation opening(const Task& task, config::Mode mode, const detail::Workspace& workspace)
 {
-    return llm::Conversation{detail::system_prompt(mode),
-                             {llm::Message::user_text(detail::context_message(task, mode, workspace), true),
-                              llm::Message::user_text(detail::variant_message(task, mode))}};
+    return llm::Conversation{
+        detail::system_prompt(mode),
+        {llm::Message::user_text(detail::context_message(task, mode, workspace), true),
+         llm::Message::user_text(detail::variant_message(task, mode))}};
 }
 
 void run_tools(Session& session, detail::Workspace& workspace, const Task& task, Outcome& outcome)
@@ -166,7 +173,10 @@ void run_tools(Session& session, detail::Workspace& workspace, const Task& task,
         const auto calls = response.tool_calls();
         if (!calls.empty()) {
             for (const auto& call : calls) {
-                add_user_block(conversation, workspace.run(call));
+                auto result = workspace.run(call);
+                log::debug("variant {} turn {}: {}{}", task.variant, outcome.turns, call.name,
+                           result.is_error ? " failed" : "");
+                add_user_block(conversation, std::move(result));
             }
             if (workspace.finished()) {
                 outcome.status = Status::finished;
@@ -179,17 +189,18 @@ void run_tools(Session& session, detail::Workspace& workspace, const Task& task,
             continue;
         }
         if (response.stop_reason == llm::StopReason::other) {
-            return end(outcome, {Status::failed, fmt::format("the model stopped unexpectedly ({})",
-                                                             response.stop_detail.empty() ? "no reason given"
-                                                                                          : response.stop_detail)});
+            return end(outcome, {Status::failed,
+                                 fmt::format("the model stopped unexpectedly ({})",
+                                             response.stop_detail.empty() ? "no reason given"
+                                                                          : response.stop_detail)});
         }
         outcome.status = Status::finished; // it ended its answer without calling finish
         return;
     }
 }
 
-void run_oneshot(Session& session, detail::Workspace& workspace, const Task& task, const Settings& settings,
-                 Outcome& outcome, std::string& summary)
+void run_oneshot(Session& session, detail::Workspace& workspace, const Task& task,
+                 const Settings& settings, Outcome& outcome, std::string& summary)
 {
     auto conversation = opening(task, config::Mode::oneshot, workspace);
     int reflections = 0;
@@ -219,7 +230,8 @@ void run_oneshot(Session& session, detail::Workspace& workspace, const Task& tas
                 summary = detail::prose_outside_blocks(text);
             }
             if (pending_failure) {
-                return end(outcome, {Status::failed, "the model gave up on edits that did not apply"});
+                return end(outcome,
+                           {Status::failed, "the model gave up on edits that did not apply"});
             }
             outcome.status = Status::finished;
             return;
@@ -233,20 +245,23 @@ void run_oneshot(Session& session, detail::Workspace& workspace, const Task& tas
                     outcome.status = Status::finished;
                     return;
                 }
-                feedback = fmt::format("These edits did not apply (the others did, do not send them again):\n\n{}\n"
-                                       "Send corrected blocks for these only, against the files as they are now.",
-                                       result.failure_report());
+                feedback = fmt::format(
+                    "These edits did not apply (the others did, do not send them again):\n\n{}\n"
+                    "Send corrected blocks for these only, against the files as they are now.",
+                    result.failure_report());
             } catch (const Error& error) {
-                feedback = fmt::format("Your edits could not be read: {}\nSend them again as SEARCH/REPLACE blocks, "
-                                       "each under its file's path.",
-                                       error.what());
+                feedback = fmt::format(
+                    "Your edits could not be read: {}\nSend them again as SEARCH/REPLACE blocks, "
+                    "each under its file's path.",
+                    error.what());
             }
         }
         ++outcome.failed_edits;
         pending_failure = true;
         if (reflections >= settings.oneshot_reflections) {
-            return end(outcome, {Status::failed, fmt::format("the edits did not apply after {} corrections",
-                                                             reflections)});
+            return end(outcome,
+                       {Status::failed,
+                        fmt::format("the edits did not apply after {} corrections", reflections)});
         }
         ++reflections;
         add_user_block(conversation, llm::Text{std::move(feedback)});
@@ -272,12 +287,14 @@ const char* to_string(Status status) noexcept
     return "failed";
 }
 
-Outcome run_variant(llm::Provider& provider, const edit::BaseTree& base, const std::vector<std::string>& files,
-                    const Task& task, const Settings& settings)
+Outcome run_variant(llm::Provider& provider, const edit::BaseTree& base,
+                    const std::vector<std::string>& files, const Task& task,
+                    const Settings& settings)
 {
     const SecretFilter default_secrets;
     const auto& secrets = settings.secrets != nullptr ? *settings.secrets : default_secrets;
-    detail::Workspace workspace(base, files, secrets, settings.apply, settings.max_tool_output_bytes);
+    detail::Workspace workspace(base, files, secrets, settings.apply,
+                                settings.max_tool_output_bytes);
     Outcome outcome;
     Session session(provider, task, settings, outcome);
     std::string summary;
@@ -294,9 +311,9 @@ Outcome run_variant(llm::Provider& provider, const edit::BaseTree& base, const s
     if (outcome.status == Status::finished) {
         outcome.reason.clear();
     }
-    log::debug("variant {}: {} after {} turns ({} tokens, ${:.4f}){}{}", task.variant, to_string(outcome.status),
-               outcome.turns, outcome.usage.total(), outcome.cost_usd, outcome.reason.empty() ? "" : ": ",
-               outcome.reason);
+    log::debug("variant {}: {} after {} turns ({} tokens, ${:.4f}){}{}", task.variant,
+               to_string(outcome.status), outcome.turns, outcome.usage.total(), outcome.cost_usd,
+               outcome.reason.empty() ? "" : ": ", outcome.reason);
     return outcome;
 }
 

@@ -1,12 +1,12 @@
 #include "prompt.hpp"
 
-#include "workspace.hpp"
-
 #include "draftsmith/util/text.hpp"
 
 #include <fmt/format.h>
 
 #include <array>
+
+#include "workspace.hpp"
 
 // The prompts are plain text the tests compare byte for byte across
 // variants: nothing variant-specific may reach system_prompt() or
@@ -18,22 +18,24 @@ namespace {
 constexpr std::size_t k_max_listed_files = 2000;
 constexpr std::size_t k_max_pr_body = 4000;
 // Oneshot: the model sees no more than this of the repository's contents.
-constexpr std::size_t k_oneshot_budget = 200 * 1024;
-constexpr std::size_t k_oneshot_max_file = 48 * 1024;
+constexpr std::size_t k_oneshot_budget = std::size_t{200} * 1024;
+constexpr std::size_t k_oneshot_max_file = std::size_t{48} * 1024;
 
 constexpr std::array<std::string_view, 5> k_hints{
     "the smallest change that does what is asked",
     "a more thorough change: also update the related code, tests and documentation that the change "
     "makes out of date",
     "a different approach than the obvious one",
-    "the change that is easiest to read and maintain, following the conventions of the surrounding code",
+    "the change that is easiest to read and maintain, following the conventions of the surrounding "
+    "code",
     "a robust change that also handles the edge cases and errors the request implies",
 };
 
 constexpr std::string_view k_tools_system =
     "You are a software engineer making one change to a repository, asked for by a reviewer in a "
     "pull request comment. You work only through the tools you are given: list_files, read_file "
-    "and search to explore; str_replace, create_file, delete_file and rename_file to edit. There is "
+    "and search to explore; str_replace, create_file, delete_file and rename_file to edit. There "
+    "is "
     "no shell: you cannot run, build or test anything, so read the code you change before you "
     "change it.\n"
     "\n"
@@ -43,7 +45,8 @@ constexpr std::string_view k_tools_system =
     "- Edit only through the tools. read_file numbers its lines; the numbers are not part of the "
     "file, never copy them into old_str or new_str.\n"
     "- str_replace needs old_str to occur exactly once in the file: include enough surrounding "
-    "lines to make it unique. When an edit fails, read the message, read the file again and retry.\n"
+    "lines to make it unique. When an edit fails, read the message, read the file again and "
+    "retry.\n"
     "- Some files (keys, credentials) are withheld: do not try to read or change them.\n"
     "- When you are done, call finish once with a short summary in markdown (a few sentences) of "
     "what you changed and why; it becomes the description of a draft pull request. If the request "
@@ -102,8 +105,9 @@ bool mentioned(std::string_view path, std::string_view request)
 
 void append_file_list(std::string& out, const std::vector<std::string>& files)
 {
-    out += fmt::format("The pull request's head has {} files (files withheld as secrets are not counted):\n",
-                       files.size());
+    out += fmt::format(
+        "The pull request's head has {} files (files withheld as secrets are not counted):\n",
+        files.size());
     const auto shown = std::min(files.size(), k_max_listed_files);
     for (std::size_t i = 0; i < shown; ++i) {
         out += files[i];
@@ -137,7 +141,8 @@ void append_file_contents(std::string& out, const Task& task, const std::vector<
     out += "\n# File contents\n";
     for (const auto& path : order) {
         const auto bytes = workspace.read_visible(path);
-        if (!bytes || bytes->size() > k_oneshot_max_file || used + bytes->size() > k_oneshot_budget) {
+        if (!bytes || bytes->size() > k_oneshot_max_file ||
+            used + bytes->size() > k_oneshot_budget) {
             ++left_out;
             continue;
         }
@@ -146,7 +151,8 @@ void append_file_contents(std::string& out, const Task& task, const std::vector<
                            bytes->empty() || bytes->back() == '\n' ? "" : "\n");
     }
     if (left_out > 0) {
-        out += fmt::format("\n[{} files not shown: binary, withheld, too large or over the budget]\n", left_out);
+        out += fmt::format(
+            "\n[{} files not shown: binary, withheld, too large or over the budget]\n", left_out);
     }
 }
 
@@ -204,15 +210,18 @@ std::string variant_message(const Task& task, config::Mode mode)
 {
     std::string out;
     if (task.variants > 1) {
-        out += fmt::format("You are making variant {} of {} of this change; each variant takes its own "
-                           "approach. ",
-                           task.variant, task.variants);
+        out += fmt::format(
+            "You are making variant {} of {} of this change; each variant takes its own "
+            "approach. ",
+            task.variant, task.variants);
     }
     const auto hint = text::trim(task.hint);
-    out += fmt::format("Approach: {}.\n", hint.empty() ? approach_hint(task.variant) : std::string(hint));
+    out += fmt::format("Approach: {}.\n",
+                       hint.empty() ? approach_hint(task.variant) : std::string(hint));
     out += mode == config::Mode::oneshot
                ? "Answer now with the summary and the SEARCH/REPLACE blocks."
-               : "Explore what you need, make the change with the tools, then call finish with a summary.";
+               : "Explore what you need, make the change with the tools, then call finish with a "
+                 "summary.";
     return out;
 }
 
@@ -243,7 +252,10 @@ std::string prose_outside_blocks(std::string_view answer)
             in_block = true;
             continue;
         }
-        kept.push_back(line);
+        // Removed blocks leave runs of blank lines behind: keep one.
+        if (!text::trim(line).empty() || kept.empty() || !text::trim(kept.back()).empty()) {
+            kept.push_back(line);
+        }
     }
     std::string out;
     for (const auto line : kept) {
@@ -256,7 +268,8 @@ std::string prose_outside_blocks(std::string_view answer)
 bool looks_like_edits(std::string_view answer)
 {
     for (const auto line : text::split_lines(answer)) {
-        for (const std::string_view marker : {"<<<<<<<", ">>>>>>>", "```", "@@ ", "*** Begin Patch", "--- ", "+++ "}) {
+        for (const std::string_view marker :
+             {"<<<<<<<", ">>>>>>>", "```", "@@ ", "*** Begin Patch", "--- ", "+++ "}) {
             if (is_marker_line(line, marker)) {
                 return true;
             }

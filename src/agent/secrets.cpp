@@ -60,10 +60,11 @@ constexpr std::array k_content_rules{
     BuiltInContentRule{R"(xox[baprs]-[A-Za-z0-9-]{10})", "xox", "it holds a Slack token", false},
     BuiltInContentRule{R"(sk-ant-[A-Za-z0-9_-]{20})", "sk-ant-", "it holds an Anthropic API key",
                        false},
-    BuiltInContentRule{R"(\bsk-(proj-|svcacct-|admin-)?[A-Za-z0-9_-]{32})", "sk-", "it holds an OpenAI API key",
-                       false},
-    BuiltInContentRule{R"((api_?key|secret_?key|access_?token|auth_?token|client_?secret|password)["']?\s*[:=]\s*["'][^"'\s]{16})",
-                       "key|token|secret|password", "it assigns what looks like a credential", true},
+    BuiltInContentRule{R"(\bsk-(proj-|svcacct-|admin-)?[A-Za-z0-9_-]{32})", "sk-",
+                       "it holds an OpenAI API key", false},
+    BuiltInContentRule{
+        R"((api_?key|secret_?key|access_?token|auth_?token|client_?secret|password)["']?\s*[:=]\s*["'][^"'\s]{16})",
+        "key|token|secret|password", "it assigns what looks like a credential", true},
 };
 
 constexpr std::size_t k_window = 8192;
@@ -133,17 +134,20 @@ SecretFilter::SecretFilter(config::SecretRules rules)
         if (rule.ignore_case) {
             flags |= std::regex::icase;
         }
-        m_content_rules.push_back(
-            {std::regex(std::string(rule.pattern), flags), split_needles(rule.needles), std::string(rule.reason)});
+        m_content_rules.push_back({std::regex(std::string(rule.pattern), flags),
+                                   split_needles(rule.needles), std::string(rule.reason)});
     }
     for (const auto& pattern : m_rules.extra_patterns) {
         try {
-            m_content_rules.push_back({std::regex(pattern, std::regex::ECMAScript | std::regex::optimize), {},
-                                       fmt::format("it matches secrets.extra_patterns '{}'", pattern)});
+            m_content_rules.push_back(
+                {std::regex(pattern, std::regex::ECMAScript | std::regex::optimize),
+                 {},
+                 fmt::format("it matches secrets.extra_patterns '{}'", pattern)});
         } catch (const std::regex_error& error) {
-            throw Error(ErrorCategory::config,
-                        fmt::format("secrets.extra_patterns: '{}' is not a valid regular expression: {}",
-                                    pattern, error.what()));
+            throw Error(
+                ErrorCategory::config,
+                fmt::format("secrets.extra_patterns: '{}' is not a valid regular expression: {}",
+                            pattern, error.what()));
         }
     }
 }
@@ -190,7 +194,8 @@ std::optional<std::string> SecretFilter::why_content_hidden(std::string_view byt
     return reason;
 }
 
-std::optional<std::string> SecretFilter::why_hidden(std::string_view path, std::string_view bytes) const
+std::optional<std::string> SecretFilter::why_hidden(std::string_view path,
+                                                    std::string_view bytes) const
 {
     if (auto reason = why_path_hidden(path)) {
         return reason;

@@ -26,7 +26,8 @@ constexpr std::size_t k_max_search_line = 240;
     throw Error(ErrorCategory::input, fmt::format("{}: {}", tool, message));
 }
 
-std::optional<std::string> optional_string(std::string_view tool, const json& input, const char* key)
+std::optional<std::string> optional_string(std::string_view tool, const json& input,
+                                           const char* key)
 {
     const auto it = input.find(key);
     if (it == input.end() || it->is_null()) {
@@ -97,12 +98,15 @@ std::string model_prefix(std::string_view prefix)
 
 bool is_edit_tool(std::string_view name)
 {
-    return name == "str_replace" || name == "create_file" || name == "delete_file" || name == "rename_file";
+    return name == "str_replace" || name == "create_file" || name == "delete_file" ||
+           name == "rename_file";
 }
 
 json schema(json properties, std::vector<std::string> required)
 {
-    return {{"type", "object"}, {"properties", std::move(properties)}, {"required", std::move(required)}};
+    return {{"type", "object"},
+            {"properties", std::move(properties)},
+            {"required", std::move(required)}};
 }
 
 llm::Tools make_tool_definitions()
@@ -111,52 +115,65 @@ llm::Tools make_tool_definitions()
     llm::Tools tools;
     tools.push_back(
         {"list_files",
-         "List the repository's files (as changed so far), one path per line. Withheld files are not listed.",
-         schema({{"path_prefix", {{"type", "string"}, {"description", "Only paths starting with this, e.g. src/"}}},
-                 {"pattern", {{"type", "string"}, {"description", "A glob such as *.css or src/**/*.ts"}}}},
-                {})});
+         "List the repository's files (as changed so far), one path per line. Withheld files are "
+         "not listed.",
+         schema(
+             {{"path_prefix",
+               {{"type", "string"}, {"description", "Only paths starting with this, e.g. src/"}}},
+              {"pattern",
+               {{"type", "string"}, {"description", "A glob such as *.css or src/**/*.ts"}}}},
+             {})});
     tools.push_back(
         {"read_file",
-         "Read a file, or a range of its lines, with line numbers ('  12\\t...'). The numbers are not part "
+         "Read a file, or a range of its lines, with line numbers ('  12\\t...'). The numbers are "
+         "not part "
          "of the file: never copy them into an edit.",
-         schema({{"path", text},
-                 {"start_line", {{"type", "integer"}, {"description", "First line, 1-based (default 1)"}}},
-                 {"end_line", {{"type", "integer"}, {"description", "Last line, inclusive (default: the end)"}}}},
-                {"path"})});
+         schema(
+             {{"path", text},
+              {"start_line",
+               {{"type", "integer"}, {"description", "First line, 1-based (default 1)"}}},
+              {"end_line",
+               {{"type", "integer"}, {"description", "Last line, inclusive (default: the end)"}}}},
+             {"path"})});
     tools.push_back(
         {"search",
          "Search the files for a text (or an ECMAScript regular expression), line by line. Answers "
          "'path:line: text' per match.",
-         schema({{"query", text},
-                 {"regex", {{"type", "boolean"}, {"description", "Treat query as a regular expression"}}},
-                 {"path_prefix", {{"type", "string"}, {"description", "Only files under this path"}}}},
-                {"query"})});
+         schema(
+             {{"query", text},
+              {"regex",
+               {{"type", "boolean"}, {"description", "Treat query as a regular expression"}}},
+              {"path_prefix", {{"type", "string"}, {"description", "Only files under this path"}}}},
+             {"query"})});
     tools.push_back(
         {"str_replace",
          "Replace old_str, which must occur exactly once in the file, by new_str. Include enough "
          "surrounding lines in old_str to make it unique.",
-         schema({{"path", text}, {"old_str", text}, {"new_str", text}}, {"path", "old_str", "new_str"})});
-    tools.push_back({"create_file", "Create a new file with the given content.",
-                     schema({{"path", text}, {"content", text}}, {"path", "content"})});
+         schema({{"path", text}, {"old_str", text}, {"new_str", text}},
+                {"path", "old_str", "new_str"})});
+    tools.push_back(
+        {"create_file",
+         "Create a file with the given content (an existing file is replaced as a whole).",
+         schema({{"path", text}, {"content", text}}, {"path", "content"})});
     tools.push_back({"delete_file", "Delete a file.", schema({{"path", text}}, {"path"})});
     tools.push_back({"rename_file", "Move a file to new_path.",
                      schema({{"path", text}, {"new_path", text}}, {"path", "new_path"})});
-    tools.push_back(
-        {"finish",
-         "Call once when done: a short markdown summary of what you changed and why (it becomes the "
-         "pull request's description), or why nothing was changed.",
-         schema({{"summary", text}}, {"summary"})});
+    tools.push_back({"finish",
+                     "Call once when done: a short markdown summary of what you changed and why "
+                     "(it becomes the "
+                     "pull request's description), or why nothing was changed.",
+                     schema({{"summary", text}}, {"summary"})});
     return tools;
 }
 
 std::string stage_note(const edit::FileResult& file)
 {
     if (file.stage) {
-        return fmt::format("{} (matched: {}, +{} -{} lines)", file.path, edit::to_string(*file.stage),
-                           file.lines_added, file.lines_removed);
+        return fmt::format("{} (matched: {}, +{} -{} lines)", file.path,
+                           edit::to_string(*file.stage), file.lines_added, file.lines_removed);
     }
-    return fmt::format("{} ({}, +{} -{} lines)", file.path, edit::to_string(file.kind), file.lines_added,
-                       file.lines_removed);
+    return fmt::format("{} ({}, +{} -{} lines)", file.path, edit::to_string(file.kind),
+                       file.lines_added, file.lines_removed);
 }
 
 } // namespace
@@ -167,7 +184,8 @@ bool is_binary(std::string_view bytes)
 }
 
 Workspace::Workspace(const edit::BaseTree& base, const std::vector<std::string>& files,
-                     const SecretFilter& secrets, const edit::ApplyOptions& apply, std::size_t max_output_bytes)
+                     const SecretFilter& secrets, const edit::ApplyOptions& apply,
+                     std::size_t max_output_bytes)
     : m_base(base)
     , m_base_files(files.begin(), files.end())
     , m_secrets(secrets)
@@ -177,7 +195,8 @@ Workspace::Workspace(const edit::BaseTree& base, const std::vector<std::string>&
 {
     // A withheld file may not be edited either: a failed edit's message
     // quotes the text it looked at.
-    m_apply.refuse_path = [this, outer = apply.refuse_path](std::string_view path) -> std::optional<std::string> {
+    m_apply.refuse_path =
+        [this, outer = apply.refuse_path](std::string_view path) -> std::optional<std::string> {
         if (outer) {
             if (auto why = outer(path)) {
                 return why;
@@ -197,7 +216,8 @@ std::optional<std::string> Workspace::why_withheld(std::string_view path) const
     }
     const bool from_base = m_overlay.find(path) == m_overlay.end();
     if (from_base) {
-        if (const auto known = m_base_withheld.find(path); known != m_base_withheld.end() && !known->second) {
+        if (const auto known = m_base_withheld.find(path);
+            known != m_base_withheld.end() && !known->second) {
             return std::nullopt;
         }
     }
@@ -266,7 +286,8 @@ llm::ToolResult Workspace::run(const llm::ToolCall& call)
             for (const auto& tool : tool_definitions()) {
                 names.push_back(tool.name);
             }
-            bad_input(call.name, fmt::format("no such tool; the tools are {}", fmt::join(names, ", ")));
+            bad_input(call.name,
+                      fmt::format("no such tool; the tools are {}", fmt::join(names, ", ")));
         }
     } catch (const Error& error) {
         if (is_edit_tool(call.name)) {
@@ -294,12 +315,14 @@ std::string Workspace::cut(std::string text, std::string_view advice) const
 
 std::string Workspace::list_files(const json& input) const
 {
-    const auto prefix = model_prefix(optional_string("list_files", input, "path_prefix").value_or(""));
+    const auto prefix =
+        model_prefix(optional_string("list_files", input, "path_prefix").value_or(""));
     const auto pattern = optional_string("list_files", input, "pattern");
     std::string listing;
     std::size_t count = 0;
     for (const auto& path : visible_files()) {
-        if (path.compare(0, prefix.size(), prefix) != 0 || (pattern && !glob::matches(*pattern, path))) {
+        if (path.compare(0, prefix.size(), prefix) != 0 ||
+            (pattern && !glob::matches(*pattern, path))) {
             continue;
         }
         listing += path;
@@ -309,32 +332,40 @@ std::string Workspace::list_files(const json& input) const
     if (count == 0) {
         return "no files match";
     }
-    return cut(fmt::format("{} files\n{}", count, listing), "narrow the listing with path_prefix or pattern");
+    return cut(fmt::format("{} files\n{}", count, listing),
+               "narrow the listing with path_prefix or pattern");
 }
 
 std::string Workspace::read_file(const json& input)
 {
     const auto path = model_path("read_file", required_string("read_file", input, "path"));
     if (auto why = why_withheld(path)) {
-        bad_input("read_file", fmt::format("{} is withheld: {}. Files that may hold secrets are never shown "
-                                           "to a model; leave it alone.",
-                                           path, *why));
+        bad_input("read_file",
+                  fmt::format("{} is withheld: {}. Files that may hold secrets are never shown "
+                              "to a model; leave it alone.",
+                              path, *why));
     }
     const auto bytes = m_tree.read(path);
     if (!bytes) {
         const bool folder = m_tree.exists(path);
-        bad_input("read_file", folder ? fmt::format("{} is a folder; use list_files", path)
-                                      : fmt::format("there is no file {}; use list_files or search", path));
+        bad_input("read_file",
+                  folder ? fmt::format("{} is a folder; use list_files", path)
+                         : fmt::format("there is no file {}; use list_files or search", path));
     }
     if (is_binary(*bytes)) {
-        bad_input("read_file", fmt::format("{} is a binary file ({} bytes); it cannot be shown", path, bytes->size()));
+        bad_input("read_file", fmt::format("{} is a binary file ({} bytes); it cannot be shown",
+                                           path, bytes->size()));
     }
     const auto lines = text::split_lines(*bytes);
     const auto total = static_cast<std::int64_t>(lines.size());
-    const auto first = std::max<std::int64_t>(1, optional_int("read_file", input, "start_line").value_or(1));
+    const auto first =
+        std::max<std::int64_t>(1, optional_int("read_file", input, "start_line").value_or(1));
     const auto last = std::min(total, optional_int("read_file", input, "end_line").value_or(total));
     if (total > 0 && first > total) {
         bad_input("read_file", fmt::format("{} has only {} lines", path, total));
+    }
+    if (total > 0 && last < first) {
+        bad_input("read_file", fmt::format("end_line {} is before start_line {}", last, first));
     }
     if (std::find(m_files_read.begin(), m_files_read.end(), path) == m_files_read.end()) {
         m_files_read.push_back(path);
@@ -362,7 +393,8 @@ std::string Workspace::search(const json& input) const
         try {
             pattern.emplace(query, std::regex::ECMAScript);
         } catch (const std::regex_error& error) {
-            bad_input("search", fmt::format("'{}' is not a valid regular expression: {}", query, error.what()));
+            bad_input("search", fmt::format("'{}' is not a valid regular expression: {}", query,
+                                            error.what()));
         }
     }
     std::string out;
@@ -386,7 +418,8 @@ std::string Workspace::search(const json& input) const
                 continue;
             }
             if (matches == k_max_search_matches) {
-                out += fmt::format("[stopped at {} matches; narrow the search with path_prefix or a longer query]\n",
+                out += fmt::format("[stopped at {} matches; narrow the search with path_prefix or "
+                                   "a longer query]\n",
                                    k_max_search_matches);
                 return cut(std::move(out), "narrow the search");
             }

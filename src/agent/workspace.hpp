@@ -22,8 +22,9 @@ namespace draftsmith::agent::detail {
 
 class Workspace {
 public:
-    Workspace(const edit::BaseTree& base, const std::vector<std::string>& files, const SecretFilter& secrets,
-              const edit::ApplyOptions& apply, std::size_t max_output_bytes);
+    Workspace(const edit::BaseTree& base, const std::vector<std::string>& files,
+              const SecretFilter& secrets, const edit::ApplyOptions& apply,
+              std::size_t max_output_bytes);
     Workspace(const Workspace&) = delete;
     Workspace& operator=(const Workspace&) = delete;
 

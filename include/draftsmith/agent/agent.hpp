@@ -59,11 +59,12 @@ struct Settings {
     config::Mode mode = config::Mode::tools;
     config::Limits limits; // turns, tokens, cost_usd, time per variant
     llm::Options call;     // model / temperature / max_output_tokens; variant and turn are set here
-    edit::ApplyOptions apply; // edit limits and refuse_path (protected paths)
+    edit::ApplyOptions apply;              // edit limits and refuse_path (protected paths)
     const SecretFilter* secrets = nullptr; // null: SecretFilter{} defaults
     std::function<bool()> should_stop;     // true -> stop at the next turn boundary (SIGTERM)
     std::optional<std::chrono::steady_clock::time_point> deadline; // run-wide time budget
-    std::size_t max_tool_output_bytes = 64 * 1024; // read/search/list results are cut to this, saying so
+    // 64 KiB: read/search/list results are cut to this, saying so.
+    std::size_t max_tool_output_bytes = 65'536;
     int oneshot_reflections = 3;
 };
 
@@ -95,7 +96,8 @@ struct Outcome {
 // model or provider trouble (that is an Outcome); throws only for internal
 // errors. Thread-safe as long as each call has its own provider state.
 Outcome run_variant(llm::Provider& provider, const edit::BaseTree& base,
-                    const std::vector<std::string>& files, const Task& task, const Settings& settings);
+                    const std::vector<std::string>& files, const Task& task,
+                    const Settings& settings);
 
 // The tool definitions sent in tools mode (for tests, docs and the fake LLM).
 const llm::Tools& tool_definitions();

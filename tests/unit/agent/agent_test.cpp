@@ -31,7 +31,8 @@ public:
         tool_counts.push_back(tools.size());
         calls.push_back(options);
         if (m_steps.empty()) {
-            throw llm::ProviderError(llm::FailureKind::no_recording, "the script has no more answers");
+            throw llm::ProviderError(llm::FailureKind::no_recording,
+                                     "the script has no more answers");
         }
         auto step = std::move(m_steps.front());
         m_steps.pop_front();
@@ -58,7 +59,8 @@ llm::Response tool_use(std::vector<std::pair<std::string, json>> calls, double c
     llm::Response response;
     response.message.role = llm::Role::assistant;
     for (auto& [name, input] : calls) {
-        response.message.content.emplace_back(llm::ToolCall{"call" + std::to_string(++g_next_id), name, input});
+        response.message.content.emplace_back(
+            llm::ToolCall{"call" + std::to_string(++g_next_id), name, input});
     }
     response.stop_reason = llm::StopReason::tool_use;
     response.usage.input_tokens = 100;
@@ -72,7 +74,8 @@ llm::Response tool_use(const std::string& name, json input, double cost = 0)
     return tool_use({{name, std::move(input)}}, cost);
 }
 
-llm::Response text_answer(const std::string& text, llm::StopReason reason = llm::StopReason::end_turn)
+llm::Response text_answer(const std::string& text,
+                          llm::StopReason reason = llm::StopReason::end_turn)
 {
     llm::Response response;
     response.message.role = llm::Role::assistant;
@@ -117,7 +120,8 @@ struct Repo {
 Repo demo_repo()
 {
     Repo repo;
-    repo.files = {".env", "config/settings.py", "src/app.py", "src/button.css", ".github/workflows/ci.yml"};
+    repo.files = {".env", "config/settings.py", "src/app.py", "src/button.css",
+                  ".github/workflows/ci.yml"};
     repo.tree = MemoryTree({{".env", "API_KEY=abc\n"},
                             {"config/settings.py", "AWS_ID = 'AKIAIOSFODNN7EXAMPLE'\nimport os\n"},
                             {"src/app.py", "import os\n\nprint('hello')\n"},
@@ -145,8 +149,9 @@ TEST_CASE("agent::run_variant, an edit is applied and finish ends the variant")
     auto repo = demo_repo();
     ScriptedProvider provider;
     provider.add(tool_use("read_file", {{"path", "src/button.css"}}));
-    provider.add(tool_use("str_replace", {{"path", "src/button.css"}, {"old_str", "color: blue;"},
-                                          {"new_str", "color: red;"}}));
+    provider.add(tool_use(
+        "str_replace",
+        {{"path", "src/button.css"}, {"old_str", "color: blue;"}, {"new_str", "color: red;"}}));
     provider.add(tool_use("finish", {{"summary", "  Made the submit button red.  "}}));
 
     const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), {});
@@ -169,14 +174,16 @@ TEST_CASE("agent::run_variant, an edit is applied and finish ends the variant")
     const auto read = results_of(provider.conversations[1]);
     REQUIRE(read.size() == 1);
     CHECK_FALSE(read[0].is_error);
-    CHECK(read[0].content == "src/button.css (lines 1-3 of 3)\n     1\t.submit {\n     2\t    color: blue;\n"
-                             "     3\t}\n");
+    CHECK(read[0].content ==
+          "src/button.css (lines 1-3 of 3)\n     1\t.submit {\n     2\t    color: blue;\n"
+          "     3\t}\n");
     const auto edited = results_of(provider.conversations[2]);
     REQUIRE(edited.size() == 1);
     CHECK_FALSE(edited[0].is_error);
     CHECK(edited[0].content.find("applied: src/button.css") == 0);
     // The assistant's message sits between, and the tool result answers its call.
-    const auto& asked = provider.conversations[2].messages[provider.conversations[2].messages.size() - 2];
+    const auto& asked =
+        provider.conversations[2].messages[provider.conversations[2].messages.size() - 2];
     CHECK(asked.role == llm::Role::assistant);
     CHECK(std::get<llm::ToolCall>(asked.content[0]).id == edited[0].tool_call_id);
 }
@@ -185,10 +192,12 @@ TEST_CASE("agent::run_variant, a failed edit returns the engine's message and th
 {
     auto repo = demo_repo();
     ScriptedProvider provider;
-    provider.add(tool_use("str_replace", {{"path", "src/button.css"}, {"old_str", "background: green;"},
+    provider.add(tool_use("str_replace", {{"path", "src/button.css"},
+                                          {"old_str", "background: green;"},
                                           {"new_str", "background: red;"}}));
-    provider.add(tool_use("str_replace", {{"path", "src/button.css"}, {"old_str", "color: blue;"},
-                                          {"new_str", "color: red;"}}));
+    provider.add(tool_use(
+        "str_replace",
+        {{"path", "src/button.css"}, {"old_str", "color: blue;"}, {"new_str", "color: red;"}}));
     provider.add(tool_use("finish", {{"summary", "Red."}}));
 
     const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), {});
@@ -225,7 +234,8 @@ TEST_CASE("agent::run_variant, bad tool calls are answered as errors")
     for (const auto& result : results) {
         CHECK(result.is_error);
     }
-    CHECK(results[0].content.find("run_shell: no such tool; the tools are list_files, read_file") == 0);
+    CHECK(results[0].content.find("run_shell: no such tool; the tools are list_files, read_file") ==
+          0);
     CHECK(results[1].content == "read_file: 'path' must be a string");
     CHECK(results[2].content == "read_file: there is no file nope.txt; use list_files or search");
     CHECK(results[3].content.find("old_str") != std::string::npos);
@@ -236,7 +246,8 @@ TEST_CASE("agent::run_variant, protected paths are refused through refuse_path")
 {
     auto repo = demo_repo();
     ScriptedProvider provider;
-    provider.add(tool_use("create_file", {{"path", ".github/workflows/deploy.yml"}, {"content", "on: push\n"}}));
+    provider.add(tool_use("create_file",
+                          {{"path", ".github/workflows/deploy.yml"}, {"content", "on: push\n"}}));
     provider.add(tool_use("finish", {{"summary", "Tried."}}));
     agent::Settings settings;
     settings.apply.refuse_path = [](std::string_view path) -> std::optional<std::string> {
@@ -261,14 +272,15 @@ TEST_CASE("agent::run_variant, secret files are withheld")
 {
     auto repo = demo_repo();
     ScriptedProvider provider;
-    provider.add(tool_use({{"read_file", {{"path", ".env"}}},
-                           {"read_file", {{"path", "config/settings.py"}}},
-                           {"list_files", json::object()},
-                           {"search", {{"query", "import"}}},
-                           {"search", {{"query", "AKIA|API_KEY"}, {"regex", true}}},
-                           {"str_replace", {{"path", ".env"}, {"old_str", "abc"}, {"new_str", "x"}}},
-                           {"str_replace", {{"path", "config/settings.py"}, {"old_str", "import"},
-                                            {"new_str", "from"}}}}));
+    provider.add(
+        tool_use({{"read_file", {{"path", ".env"}}},
+                  {"read_file", {{"path", "config/settings.py"}}},
+                  {"list_files", json::object()},
+                  {"search", {{"query", "import"}}},
+                  {"search", {{"query", "AKIA|API_KEY"}, {"regex", true}}},
+                  {"str_replace", {{"path", ".env"}, {"old_str", "abc"}, {"new_str", "x"}}},
+                  {"str_replace",
+                   {{"path", "config/settings.py"}, {"old_str", "import"}, {"new_str", "from"}}}}));
     provider.add(tool_use("finish", {{"summary", "Done."}}));
 
     const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), {});
@@ -279,10 +291,12 @@ TEST_CASE("agent::run_variant, secret files are withheld")
     const auto results = results_of(provider.conversations[1]);
     REQUIRE(results.size() == 7);
     CHECK(results[0].is_error);
-    CHECK(results[0].content.find("read_file: .env is withheld: its name looks like an environment file") == 0);
+    CHECK(results[0].content.find(
+              "read_file: .env is withheld: its name looks like an environment file") == 0);
     CHECK(results[1].is_error);
-    CHECK(results[1].content.find("config/settings.py is withheld: it holds an AWS access key id") !=
-          std::string::npos);
+    CHECK(
+        results[1].content.find("config/settings.py is withheld: it holds an AWS access key id") !=
+        std::string::npos);
     CHECK_FALSE(results[2].is_error);
     CHECK(results[2].content.find(".env") == std::string::npos);
     CHECK(results[2].content.find("src/app.py") != std::string::npos);
@@ -380,7 +394,8 @@ TEST_CASE("agent::run_variant, provider errors")
 {
     auto repo = demo_repo();
     ScriptedProvider provider;
-    provider.add(tool_use("str_replace", {{"path", "src/button.css"}, {"old_str", "blue"}, {"new_str", "red"}}));
+    provider.add(tool_use("str_replace",
+                          {{"path", "src/button.css"}, {"old_str", "blue"}, {"new_str", "red"}}));
 
     SUBCASE("a spent run budget is a limit")
     {
@@ -458,7 +473,8 @@ TEST_CASE("agent::run_variant, stop reasons")
         CHECK(outcome.turns == 2);
         const auto& next = provider.conversations[1];
         CHECK(next.messages.back().role == llm::Role::user);
-        CHECK(text_of(next.messages.back()).find("cut at the output token limit") != std::string::npos);
+        CHECK(text_of(next.messages.back()).find("cut at the output token limit") !=
+              std::string::npos);
     }
 
     SUBCASE("an unknown stop fails")
@@ -511,10 +527,12 @@ TEST_CASE("agent::run_variant, oneshot mode")
 
     SUBCASE("one reflection fixes a block that did not apply")
     {
-        provider.add(text_answer("The submit button becomes red.\n\nsrc/button.css\n<<<<<<< SEARCH\n"
-                                 "    color: green;\n=======\n    color: red;\n>>>>>>> REPLACE\n"));
-        provider.add(text_answer("Sorry, corrected:\n\nsrc/button.css\n<<<<<<< SEARCH\n    color: blue;\n"
-                                 "=======\n    color: red;\n>>>>>>> REPLACE\n"));
+        provider.add(
+            text_answer("The submit button becomes red.\n\nsrc/button.css\n<<<<<<< SEARCH\n"
+                        "    color: green;\n=======\n    color: red;\n>>>>>>> REPLACE\n"));
+        provider.add(
+            text_answer("Sorry, corrected:\n\nsrc/button.css\n<<<<<<< SEARCH\n    color: blue;\n"
+                        "=======\n    color: red;\n>>>>>>> REPLACE\n"));
         const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), settings);
         CHECK(outcome.status == agent::Status::finished);
         CHECK(outcome.summary == "The submit button becomes red.");
@@ -546,8 +564,8 @@ TEST_CASE("agent::run_variant, oneshot mode")
     SUBCASE("edits that never apply fail after the reflections")
     {
         settings.oneshot_reflections = 1;
-        const std::string wrong =
-            "src/button.css\n<<<<<<< SEARCH\n    color: green;\n=======\n    color: red;\n>>>>>>> REPLACE\n";
+        const std::string wrong = "src/button.css\n<<<<<<< SEARCH\n    color: green;\n=======\n    "
+                                  "color: red;\n>>>>>>> REPLACE\n";
         provider.add(text_answer(wrong));
         provider.add(text_answer(wrong));
         provider.add(text_answer(wrong));
@@ -570,9 +588,11 @@ TEST_CASE("agent::run_variant, tool output is cut and says so")
     tree.set("big.txt", big);
     files.emplace_back("big.txt");
     ScriptedProvider provider;
-    provider.add(tool_use({{"read_file", {{"path", "big.txt"}}},
-                           {"read_file", {{"path", "big.txt"}, {"start_line", 10}, {"end_line", 11}}},
-                           {"read_file", {{"path", "big.txt"}, {"start_line", 900}}}}));
+    provider.add(
+        tool_use({{"read_file", {{"path", "big.txt"}}},
+                  {"read_file", {{"path", "big.txt"}, {"start_line", 10}, {"end_line", 11}}},
+                  {"read_file", {{"path", "big.txt"}, {"start_line", 900}}},
+                  {"read_file", {{"path", "big.txt"}, {"start_line", 20}, {"end_line", 5}}}}));
     provider.add(tool_use("finish", {{"summary", "ok"}}));
     agent::Settings settings;
     settings.max_tool_output_bytes = 1000;
@@ -580,14 +600,18 @@ TEST_CASE("agent::run_variant, tool output is cut and says so")
     agent::run_variant(provider, tree, files, task(), settings);
 
     const auto results = results_of(provider.conversations[1]);
-    REQUIRE(results.size() == 3);
+    REQUIRE(results.size() == 4);
     CHECK(results[0].content.size() < 1100);
-    CHECK(results[0].content.find("[output cut at 1000 bytes; read the rest with start_line and end_line]") !=
+    CHECK(results[0].content.find(
+              "[output cut at 1000 bytes; read the rest with start_line and end_line]") !=
           std::string::npos);
-    CHECK(results[1].content == "big.txt (lines 10-11 of 500)\n    10\tline number 9 of a long file\n"
-                                "    11\tline number 10 of a long file\n");
+    CHECK(results[1].content ==
+          "big.txt (lines 10-11 of 500)\n    10\tline number 9 of a long file\n"
+          "    11\tline number 10 of a long file\n");
     CHECK(results[2].is_error);
     CHECK(results[2].content == "read_file: big.txt has only 500 lines");
+    CHECK(results[3].is_error);
+    CHECK(results[3].content == "read_file: end_line 5 is before start_line 20");
 }
 
 TEST_CASE("agent::approach_hint and to_string")
@@ -608,6 +632,168 @@ TEST_CASE("agent::approach_hint and to_string")
         names.insert(tool.name);
         CHECK(tool.input_schema.at("type") == "object");
     }
-    CHECK(names == std::set<std::string>{"list_files", "read_file", "search", "str_replace", "create_file",
-                                         "delete_file", "rename_file", "finish"});
+    CHECK(names == std::set<std::string>{"list_files", "read_file", "search", "str_replace",
+                                         "create_file", "delete_file", "rename_file", "finish"});
+}
+
+TEST_CASE("agent::run_variant, file tools")
+{
+    auto repo = demo_repo();
+    ScriptedProvider provider;
+    provider.add(
+        tool_use({{"list_files", {{"path_prefix", "./src/"}}},
+                  {"list_files", {{"pattern", "*.css"}}},
+                  {"list_files", {{"path_prefix", "docs"}}},
+                  {"search", {{"query", "colou?r"}, {"regex", true}, {"path_prefix", "src"}}},
+                  {"search", {{"query", "([a-z"}, {"regex", true}}},
+                  {"search", {{"query", ""}}}}));
+    provider.add(tool_use({{"create_file", {{"path", "src/theme.css"}, {"content", ":root {}\n"}}},
+                           {"rename_file", {{"path", "src/app.py"}, {"new_path", "src/main.py"}}},
+                           {"delete_file", {{"path", "src/button.css"}}},
+                           {"create_file", {{"path", "src/theme.css"}, {"content", "again\n"}}},
+                           {"list_files", {{"path_prefix", "src"}}},
+                           {"read_file", {{"path", "src/main.py"}, {"start_line", 3}}}}));
+    provider.add(tool_use("finish", {{"summary", "Reorganised."}}));
+
+    const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), {});
+
+    CHECK(outcome.status == agent::Status::finished);
+    CHECK(outcome.failed_edits == 0);
+    const draftsmith::Overlay expected{{"src/theme.css", "again\n"},
+                                       {"src/app.py", std::nullopt},
+                                       {"src/main.py", "import os\n\nprint('hello')\n"},
+                                       {"src/button.css", std::nullopt}};
+    CHECK(outcome.overlay == expected);
+    CHECK(outcome.files_read == std::vector<std::string>{"src/main.py"});
+
+    const auto explored = results_of(provider.conversations[1]);
+    REQUIRE(explored.size() == 6);
+    CHECK(explored[0].content == "2 files\nsrc/app.py\nsrc/button.css\n");
+    CHECK(explored[1].content == "1 files\nsrc/button.css\n");
+    CHECK(explored[2].content == "no files match");
+    CHECK(explored[3].content == "src/button.css:2: color: blue;\n1 matches in 1 files\n");
+    CHECK(explored[4].is_error);
+    CHECK(explored[4].content.find("search: '([a-z' is not a valid regular expression") == 0);
+    CHECK(explored[5].is_error);
+    CHECK(explored[5].content == "search: 'query' is empty");
+
+    const auto edited = results_of(provider.conversations[2]);
+    REQUIRE(edited.size() == 6);
+    CHECK_FALSE(edited[0].is_error);
+    CHECK_FALSE(edited[1].is_error);
+    CHECK_FALSE(edited[2].is_error);
+    CHECK_FALSE(edited[3].is_error); // create_file also replaces a whole file
+    CHECK(edited[4].content == "2 files\nsrc/main.py\nsrc/theme.css\n");
+    CHECK(edited[5].content == "src/main.py (lines 3-3 of 3)\n     3\tprint('hello')\n");
+}
+
+TEST_CASE("agent::run_variant, the context message")
+{
+    auto repo = demo_repo();
+    ScriptedProvider provider;
+    provider.add(tool_use("finish", {{"summary", "ok"}}));
+    auto t = task();
+    t.pr_body = std::string(3000, 'a') + "\n" + std::string(3000, 'b') + "\n";
+
+    agent::run_variant(provider, repo.tree, repo.files, t, {});
+
+    const auto context = text_of(provider.conversations[0].messages[0]);
+    CHECK(context.find("# Request\nmake the submit buttons red\n") == 0);
+    CHECK(context.find("Title: Checkout page\n") != std::string::npos);
+    CHECK(context.find(std::string(3000, 'a') + "\n[cut]") != std::string::npos);
+    CHECK(context.find("bbbb") == std::string::npos);
+    CHECK(context.find("has 4 files") != std::string::npos);
+    CHECK(context.find("src/button.css\n") != std::string::npos);
+    const auto& system = provider.conversations[0].system;
+    CHECK(system.find("no shell") != std::string::npos);
+    CHECK(system.find("call finish") != std::string::npos);
+}
+
+TEST_CASE("agent::run_variant, oneshot answers")
+{
+    auto repo = demo_repo();
+    ScriptedProvider provider;
+    agent::Settings settings;
+    settings.mode = draftsmith::config::Mode::oneshot;
+
+    SUBCASE("the summary leaves out blocks, their paths and fences")
+    {
+        provider.add(
+            text_answer("Red buttons.\n\n```css\nsrc/button.css\n<<<<<<< SEARCH\n    color: blue;\n"
+                        "=======\n    color: red;\n>>>>>>> REPLACE\n```\n\nsrc/new.css\n"
+                        "<<<<<<< SEARCH\n=======\n.x {}\n>>>>>>> REPLACE\n\nThat is all."));
+        const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), settings);
+        CHECK(outcome.status == agent::Status::finished);
+        CHECK(outcome.summary == "Red buttons.\n\nThat is all.");
+        CHECK(outcome.overlay.at("src/button.css") == ".submit {\n    color: red;\n}\n");
+        CHECK(outcome.overlay.at("src/new.css") == ".x {}\n");
+    }
+
+    SUBCASE("an unreadable answer is sent back")
+    {
+        provider.add(text_answer("<<<<<<< SEARCH\n    color: blue;\n=======\n    color: red;\n"
+                                 ">>>>>>> REPLACE\n"));
+        provider.add(text_answer("src/button.css\n<<<<<<< SEARCH\n    color: blue;\n=======\n"
+                                 "    color: red;\n>>>>>>> REPLACE\n"));
+        const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), settings);
+        CHECK(outcome.status == agent::Status::finished);
+        CHECK(outcome.failed_edits == 1);
+        const auto feedback = text_of(provider.conversations[1].messages.back());
+        CHECK(feedback.find("Your edits could not be read: line 1:") == 0);
+    }
+
+    SUBCASE("a cut answer is asked again, a refusal ends it")
+    {
+        provider.add(text_answer("src/button.css\n<<<<<<< SEARCH\n", llm::StopReason::max_tokens));
+        provider.add(text_answer("No.", llm::StopReason::refusal));
+        const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), settings);
+        CHECK(outcome.status == agent::Status::refused);
+        CHECK(outcome.turns == 2);
+        CHECK(text_of(provider.conversations[1].messages.back())
+                  .find("cut at the output token limit") != std::string::npos);
+    }
+
+    SUBCASE("giving up after a failure fails")
+    {
+        provider.add(text_answer("src/button.css\n<<<<<<< SEARCH\n    color: green;\n=======\n"
+                                 "    color: red;\n>>>>>>> REPLACE\n"));
+        provider.add(text_answer("I cannot find it."));
+        const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), settings);
+        CHECK(outcome.status == agent::Status::failed);
+        CHECK(outcome.reason == "the model gave up on edits that did not apply");
+    }
+}
+
+TEST_CASE("agent::run_variant, oneshot's shared prefix holds the files the request names first")
+{
+    auto repo = demo_repo();
+    ScriptedProvider provider;
+    provider.add(text_answer("Nothing to do."));
+    provider.add(text_answer("Nothing to do either."));
+    agent::Settings settings;
+    settings.mode = draftsmith::config::Mode::oneshot;
+    auto first = task(1, 2);
+    first.intent = "make the print in app.py say goodbye";
+    auto second = first;
+    second.variant = 2;
+    second.hint = agent::approach_hint(2);
+
+    agent::run_variant(provider, repo.tree, repo.files, first, settings);
+    agent::run_variant(provider, repo.tree, repo.files, second, settings);
+
+    REQUIRE(provider.conversations.size() == 2);
+    const auto& a = provider.conversations[0];
+    const auto& b = provider.conversations[1];
+    CHECK(a.system == b.system);
+    CHECK(a.system.find("<<<<<<< SEARCH") != std::string::npos);
+    CHECK(text_of(a.messages[0]) == text_of(b.messages[0]));
+    CHECK(text_of(a.messages[1]) != text_of(b.messages[1]));
+    const auto context = text_of(a.messages[0]);
+    const auto named = context.find("\nsrc/app.py\n````\n");
+    const auto other = context.find("\nsrc/button.css\n````\n");
+    REQUIRE(named != std::string::npos);
+    REQUIRE(other != std::string::npos);
+    CHECK(named < other);
+    CHECK(context.find("[1 files not shown") != std::string::npos); // config/settings.py holds a key
+    CHECK(context.find("AKIA") == std::string::npos);
 }

@@ -9,16 +9,18 @@ TEST_CASE("agent::SecretFilter, by name")
 {
     const SecretFilter filter;
 
-    for (const char* path : {".env", "app/.env", ".env.production", "certs/server.pem", "tls/private.key",
-                             "store.p12", "win.pfx", "android/release.keystore", "deploy/id_rsa",
-                             "home/id_rsa.pub", "id_ed25519", ".npmrc", "pkg/.pypirc", ".netrc",
-                             "credentials.json", "gcp/credentials-prod.json", "config/secrets.yml"}) {
+    for (const char* path :
+         {".env", "app/.env", ".env.production", "certs/server.pem", "tls/private.key", "store.p12",
+          "win.pfx", "android/release.keystore", "deploy/id_rsa", "home/id_rsa.pub", "id_ed25519",
+          ".npmrc", "pkg/.pypirc", ".netrc", "credentials.json", "gcp/credentials-prod.json",
+          "config/secrets.yml"}) {
         CAPTURE(path);
         CHECK(filter.hides_path(path));
         CHECK(filter.why_hidden(path, "").has_value());
     }
-    for (const char* path : {"src/app.py", "README.md", ".env.example", "app/.env.sample", "environment.ts",
-                             "docs/keys.md", "credentials.py", "src/secrets_manager.py"}) {
+    for (const char* path :
+         {"src/app.py", "README.md", ".env.example", "app/.env.sample", "environment.ts",
+          "docs/keys.md", "credentials.py", "src/secrets_manager.py"}) {
         CAPTURE(path);
         CHECK_FALSE(filter.hides_path(path));
         CHECK_FALSE(filter.why_hidden(path, "print('hello')\n").has_value());
@@ -32,29 +34,36 @@ TEST_CASE("agent::SecretFilter, by content")
 
     SUBCASE("credentials are found on any line")
     {
-        CHECK(filter.why_hidden("k.txt", "x\n-----BEGIN RSA PRIVATE KEY-----\nMIIE\n") == "it holds a private key");
-        CHECK(filter.why_hidden("k.txt", "-----BEGIN OPENSSH PRIVATE KEY-----\n") == "it holds a private key");
-        CHECK(filter.why_hidden("k.txt", "-----BEGIN PRIVATE KEY-----") == "it holds a private key");
-        CHECK(filter.why_hidden("settings.py", "AWS = 'AKIAIOSFODNN7EXAMPLE'\n") == "it holds an AWS access key id");
-        CHECK(filter.why_hidden("ci.sh", "export T=ghp_abcdefghijklmnopqrstuvwxyz0123456789\n")
-              == "it holds a GitHub token");
-        CHECK(filter.why_hidden("ci.sh", "github_pat_11ABCDEFG0123456789_abcdefghijkl") == "it holds a GitHub token");
-        CHECK(filter.why_hidden("hook.js", "const t = 'xoxb-1234567890-abcdef';") == "it holds a Slack token");
-        CHECK(filter.why_hidden("llm.py", "key = \"sk-ant-api03-abcdefghijklmnopqrstuvwxyz\"")
-              == "it holds an Anthropic API key");
-        CHECK(filter.why_hidden("llm.py", "OPENAI=sk-proj-abcdefghijklmnopqrstuvwxyz0123456789")
-              == "it holds an OpenAI API key");
-        CHECK(filter.why_hidden("app.rb", "  API_KEY = 'q8f7a6s5d4f3g2h1j0k9'\n")
-              == "it assigns what looks like a credential");
-        CHECK(filter.why_hidden("conf.json", R"({"client_secret": "abcdefghijklmnop1234"})")
-              == "it assigns what looks like a credential");
+        CHECK(filter.why_hidden("k.txt", "x\n-----BEGIN RSA PRIVATE KEY-----\nMIIE\n") ==
+              "it holds a private key");
+        CHECK(filter.why_hidden("k.txt", "-----BEGIN OPENSSH PRIVATE KEY-----\n") ==
+              "it holds a private key");
+        CHECK(filter.why_hidden("k.txt", "-----BEGIN PRIVATE KEY-----") ==
+              "it holds a private key");
+        CHECK(filter.why_hidden("settings.py", "AWS = 'AKIAIOSFODNN7EXAMPLE'\n") ==
+              "it holds an AWS access key id");
+        CHECK(filter.why_hidden("ci.sh", "export T=ghp_abcdefghijklmnopqrstuvwxyz0123456789\n") ==
+              "it holds a GitHub token");
+        CHECK(filter.why_hidden("ci.sh", "github_pat_11ABCDEFG0123456789_abcdefghijkl") ==
+              "it holds a GitHub token");
+        CHECK(filter.why_hidden("hook.js", "const t = 'xoxb-1234567890-abcdef';") ==
+              "it holds a Slack token");
+        CHECK(filter.why_hidden("llm.py", "key = \"sk-ant-api03-abcdefghijklmnopqrstuvwxyz\"") ==
+              "it holds an Anthropic API key");
+        CHECK(filter.why_hidden("llm.py", "OPENAI=sk-proj-abcdefghijklmnopqrstuvwxyz0123456789") ==
+              "it holds an OpenAI API key");
+        CHECK(filter.why_hidden("app.rb", "  API_KEY = 'q8f7a6s5d4f3g2h1j0k9'\n") ==
+              "it assigns what looks like a credential");
+        CHECK(filter.why_hidden("conf.json", R"({"client_secret": "abcdefghijklmnop1234"})") ==
+              "it assigns what looks like a credential");
     }
 
     SUBCASE("ordinary code is not a secret")
     {
-        for (const char* code : {"password = input('Password: ')\n", "api_key = os.environ['API_KEY']\n",
-                                 "token = 'short'\n", "const disk-usage-monitoring-service-name-identifier = 1;\n",
-                                 "-----BEGIN CERTIFICATE-----\n", "ghp_tooshort\n", "AKIA lower\n"}) {
+        for (const char* code :
+             {"password = input('Password: ')\n", "api_key = os.environ['API_KEY']\n",
+              "token = 'short'\n", "const disk-usage-monitoring-service-name-identifier = 1;\n",
+              "-----BEGIN CERTIFICATE-----\n", "ghp_tooshort\n", "AKIA lower\n"}) {
             CAPTURE(code);
             CHECK_FALSE(filter.why_content_hidden(code).has_value());
         }
@@ -79,9 +88,10 @@ TEST_CASE("agent::SecretFilter, configured rules")
     CHECK(filter.hides_path("config/prod/db.yml"));
     CHECK(filter.hides_path("deep/x.sealed"));
     CHECK_FALSE(filter.hides_path("config/dev/db.yml"));
-    CHECK(filter.why_hidden("config/prod/db.yml", "") == "it matches secrets.extra_names 'config/prod/**'");
-    CHECK(filter.why_hidden("notes.txt", "id INTERNAL-123456\n")
-          == "it matches secrets.extra_patterns 'INTERNAL-[0-9]{6}'");
+    CHECK(filter.why_hidden("config/prod/db.yml", "") ==
+          "it matches secrets.extra_names 'config/prod/**'");
+    CHECK(filter.why_hidden("notes.txt", "id INTERNAL-123456\n") ==
+          "it matches secrets.extra_patterns 'INTERNAL-[0-9]{6}'");
     CHECK_FALSE(filter.why_hidden("notes.txt", "id INTERNAL-12\n"));
     // the built-in rules still hold
     CHECK(filter.hides_path(".env"));
@@ -94,7 +104,7 @@ TEST_CASE("agent::SecretFilter, configured rules")
         FAIL("no exception");
     } catch (const draftsmith::Error& error) {
         CHECK(error.category() == draftsmith::ErrorCategory::config);
-        CHECK(std::string(error.what()).find("secrets.extra_patterns: '([a-z' is not a valid regular expression")
-              == 0);
+        CHECK(std::string(error.what())
+                  .find("secrets.extra_patterns: '([a-z' is not a valid regular expression") == 0);
     }
 }
