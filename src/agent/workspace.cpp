@@ -214,22 +214,23 @@ std::optional<std::string> Workspace::why_withheld(std::string_view path) const
     if (auto why = m_secrets.why_path_hidden(path)) {
         return why;
     }
-    const bool from_base = m_overlay.find(path) == m_overlay.end();
-    if (from_base) {
-        if (const auto known = m_base_withheld.find(path);
-            known != m_base_withheld.end() && !known->second) {
-            return std::nullopt;
-        }
-    }
     const auto bytes = m_tree.read(path);
-    if (!bytes) {
-        return std::nullopt;
+    return bytes ? why_content_withheld(path, *bytes) : std::nullopt;
+}
+
+std::optional<std::string> Workspace::why_content_withheld(std::string_view path,
+                                                           std::string_view bytes) const
+{
+    // Base files do not change: check each once. Files the model wrote may.
+    if (m_overlay.find(path) != m_overlay.end()) {
+        return m_secrets.why_content_hidden(bytes);
     }
-    auto why = m_secrets.why_content_hidden(*bytes);
-    if (from_base) {
-        m_base_withheld[std::string(path)] = why.has_value();
+    auto known = m_base_withheld.find(path);
+    if (known == m_base_withheld.end()) {
+        known =
+            m_base_withheld.emplace(std::string(path), m_secrets.why_content_hidden(bytes)).first;
     }
-    return why;
+    return known->second;
 }
 
 std::vector<std::string> Workspace::visible_files() const
@@ -254,11 +255,11 @@ std::vector<std::string> Workspace::visible_files() const
 
 std::optional<std::string> Workspace::read_visible(std::string_view path) const
 {
-    if (why_withheld(path)) {
+    if (m_secrets.hides_path(path)) {
         return std::nullopt;
     }
     auto bytes = m_tree.read(path);
-    if (!bytes || is_binary(*bytes)) {
+    if (!bytes || is_binary(*bytes) || why_content_withheld(path, *bytes)) {
         return std::nullopt;
     }
     return bytes;
