@@ -20,6 +20,9 @@ using nlohmann::json;
 
 constexpr std::size_t k_max_search_matches = 200;
 constexpr std::size_t k_max_search_line = 240;
+// std::regex recurses per character it matches: on a megabyte of minified
+// code it could exhaust a thread's stack, so a regex sees a line's start only.
+constexpr std::size_t k_max_regex_line = 4096;
 
 [[noreturn]] void bad_input(std::string_view tool, const std::string& message)
 {
@@ -164,6 +167,16 @@ llm::Tools make_tool_definitions()
                      "pull request's description), or why nothing was changed.",
                      schema({{"summary", text}}, {"summary"})});
     return tools;
+}
+
+bool line_matches(std::string_view line, std::string_view query,
+                  const std::optional<std::regex>& pattern)
+{
+    if (!pattern) {
+        return line.find(query) != std::string_view::npos;
+    }
+    const auto head = line.substr(0, k_max_regex_line);
+    return std::regex_search(head.begin(), head.end(), *pattern);
 }
 
 std::string stage_note(const edit::FileResult& file)
@@ -413,8 +426,7 @@ std::string Workspace::search(const json& input) const
         std::size_t number = 0;
         for (const auto line : text::split_lines(*bytes)) {
             ++number;
-            const bool hit = pattern ? std::regex_search(line.begin(), line.end(), *pattern)
-                                     : line.find(query) != std::string_view::npos;
+            const bool hit = line_matches(line, query, pattern);
             if (!hit) {
                 continue;
             }
