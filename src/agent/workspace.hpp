@@ -74,6 +74,11 @@ private:
     std::vector<std::string> m_files_read;
 };
 
+// The text with every byte that is not part of valid UTF-8 replaced by
+// U+FFFD: the providers' JSON encoder refuses invalid UTF-8, and files (or
+// a cut in the middle of a character) may hold it.
+std::string valid_utf8(std::string_view text);
+
 // True when the bytes look binary (a NUL in the first 8000 bytes, as git decides).
 bool is_binary(std::string_view bytes);
 
