@@ -121,6 +121,11 @@ void end(Outcome& outcome, Stop stop)
 // user and assistant messages keep alternating.
 void add_user_block(llm::Conversation& conversation, llm::ContentBlock block)
 {
+    if (auto* text = std::get_if<llm::Text>(&block)) {
+        text->text = detail::valid_utf8(text->text);
+    } else if (auto* result = std::get_if<llm::ToolResult>(&block)) {
+        result->content = detail::valid_utf8(result->content);
+    }
     if (conversation.messages.empty() || conversation.messages.back().role != llm::Role::user) {
         conversation.messages.push_back(llm::Message{llm::Role::user, {}, false});
     }
@@ -147,8 +152,9 @@ llm::Conversation opening(const Task& task, config::Mode mode, const detail::Wor
 {
     return llm::Conversation{
         detail::system_prompt(mode),
-        {llm::Message::user_text(detail::context_message(task, mode, workspace), true),
-         llm::Message::user_text(detail::variant_message(task, mode))}};
+        {llm::Message::user_text(detail::valid_utf8(detail::context_message(task, mode, workspace)),
+                                 true),
+         llm::Message::user_text(detail::valid_utf8(detail::variant_message(task, mode)))}};
 }
 
 void run_tools(Session& session, detail::Workspace& workspace, const Task& task, Outcome& outcome)

@@ -20,6 +20,9 @@ using nlohmann::json;
 
 constexpr std::size_t k_max_search_matches = 200;
 constexpr std::size_t k_max_search_line = 240;
+// std::regex recurses per character it matches: on a megabyte of minified
+// code it could exhaust a thread's stack, so a regex sees a line's start only.
+constexpr std::size_t k_max_regex_line = 4096;
 
 [[noreturn]] void bad_input(std::string_view tool, const std::string& message)
 {
@@ -166,6 +169,16 @@ llm::Tools make_tool_definitions()
     return tools;
 }
 
+bool line_matches(std::string_view line, std::string_view query,
+                  const std::optional<std::regex>& pattern)
+{
+    if (!pattern) {
+        return line.find(query) != std::string_view::npos;
+    }
+    const auto head = line.substr(0, k_max_regex_line);
+    return std::regex_search(head.begin(), head.end(), *pattern);
+}
+
 std::string stage_note(const edit::FileResult& file)
 {
     if (file.stage) {
@@ -177,6 +190,55 @@ std::string stage_note(const edit::FileResult& file)
 }
 
 } // namespace
+
+namespace {
+
+// The length of the valid UTF-8 sequence at the start of `text`, or 0.
+std::size_t sequence_length(std::string_view text)
+{
+    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+    const auto continuation = [&](std::size_t i, unsigned char low = 0x80,
+                                  unsigned char high = 0xBF) {
+        return i < text.size() && byte(i) >= low && byte(i) <= high;
+    };
+    const auto lead = byte(0);
+    if (lead < 0x80) {
+        return 1;
+    }
+    if (lead >= 0xC2 && lead <= 0xDF) {
+        return continuation(1) ? 2 : 0;
+    }
+    if (lead >= 0xE0 && lead <= 0xEF) {
+        const unsigned char low = lead == 0xE0 ? 0xA0 : 0x80;  // no overlong forms
+        const unsigned char high = lead == 0xED ? 0x9F : 0xBF; // no surrogates
+        return continuation(1, low, high) && continuation(2) ? 3 : 0;
+    }
+    if (lead >= 0xF0 && lead <= 0xF4) {
+        const unsigned char low = lead == 0xF0 ? 0x90 : 0x80;
+        const unsigned char high = lead == 0xF4 ? 0x8F : 0xBF; // at most U+10FFFF
+        return continuation(1, low, high) && continuation(2) && continuation(3) ? 4 : 0;
+    }
+    return 0;
+}
+
+} // namespace
+
+std::string valid_utf8(std::string_view text)
+{
+    std::string out;
+    out.reserve(text.size());
+    while (!text.empty()) {
+        const auto length = sequence_length(text);
+        if (length == 0) {
+            out += "\xEF\xBF\xBD";
+            text.remove_prefix(1);
+        } else {
+            out.append(text.substr(0, length));
+            text.remove_prefix(length);
+        }
+    }
+    return out;
+}
 
 bool is_binary(std::string_view bytes)
 {
@@ -214,22 +276,23 @@ std::optional<std::string> Workspace::why_withheld(std::string_view path) const
     if (auto why = m_secrets.why_path_hidden(path)) {
         return why;
     }
-    const bool from_base = m_overlay.find(path) == m_overlay.end();
-    if (from_base) {
-        if (const auto known = m_base_withheld.find(path);
-            known != m_base_withheld.end() && !known->second) {
-            return std::nullopt;
-        }
-    }
     const auto bytes = m_tree.read(path);
-    if (!bytes) {
-        return std::nullopt;
+    return bytes ? why_content_withheld(path, *bytes) : std::nullopt;
+}
+
+std::optional<std::string> Workspace::why_content_withheld(std::string_view path,
+                                                           std::string_view bytes) const
+{
+    // Base files do not change: check each once. Files the model wrote may.
+    if (m_overlay.find(path) != m_overlay.end()) {
+        return m_secrets.why_content_hidden(bytes);
     }
-    auto why = m_secrets.why_content_hidden(*bytes);
-    if (from_base) {
-        m_base_withheld[std::string(path)] = why.has_value();
+    auto known = m_base_withheld.find(path);
+    if (known == m_base_withheld.end()) {
+        known =
+            m_base_withheld.emplace(std::string(path), m_secrets.why_content_hidden(bytes)).first;
     }
-    return why;
+    return known->second;
 }
 
 std::vector<std::string> Workspace::visible_files() const
@@ -254,11 +317,11 @@ std::vector<std::string> Workspace::visible_files() const
 
 std::optional<std::string> Workspace::read_visible(std::string_view path) const
 {
-    if (why_withheld(path)) {
+    if (m_secrets.hides_path(path)) {
         return std::nullopt;
     }
     auto bytes = m_tree.read(path);
-    if (!bytes || is_binary(*bytes)) {
+    if (!bytes || is_binary(*bytes) || why_content_withheld(path, *bytes)) {
         return std::nullopt;
     }
     return bytes;
@@ -412,8 +475,7 @@ std::string Workspace::search(const json& input) const
         std::size_t number = 0;
         for (const auto line : text::split_lines(*bytes)) {
             ++number;
-            const bool hit = pattern ? std::regex_search(line.begin(), line.end(), *pattern)
-                                     : line.find(query) != std::string_view::npos;
+            const bool hit = line_matches(line, query, pattern);
             if (!hit) {
                 continue;
             }

@@ -55,6 +55,8 @@ private:
     std::string finish(const nlohmann::json& input);
 
     std::optional<std::string> why_withheld(std::string_view path) const;
+    std::optional<std::string> why_content_withheld(std::string_view path,
+                                                    std::string_view bytes) const;
     std::string cut(std::string text, std::string_view advice) const;
 
     const edit::BaseTree& m_base;
@@ -64,12 +66,18 @@ private:
     std::size_t m_max_output_bytes;
     Overlay m_overlay;
     edit::OverlayTree m_tree;
-    mutable std::map<std::string, bool, std::less<>> m_base_withheld; // by content, base files only
+    // Why a base file's contents withhold it (nullopt: they do not), once per file.
+    mutable std::map<std::string, std::optional<std::string>, std::less<>> m_base_withheld;
     bool m_finished = false;
     std::string m_summary;
     int m_failed_edits = 0;
     std::vector<std::string> m_files_read;
 };
+
+// The text with every byte that is not part of valid UTF-8 replaced by
+// U+FFFD: the providers' JSON encoder refuses invalid UTF-8, and files (or
+// a cut in the middle of a character) may hold it.
+std::string valid_utf8(std::string_view text);
 
 // True when the bytes look binary (a NUL in the first 8000 bytes, as git decides).
 bool is_binary(std::string_view bytes);

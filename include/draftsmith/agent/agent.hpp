@@ -94,7 +94,8 @@ struct Outcome {
 // Runs one variant's conversation to its end. `files` is the base tree's file
 // list (TreeReader::list_files()); `base` reads the PR head. Never throws for
 // model or provider trouble (that is an Outcome); throws only for internal
-// errors. Thread-safe as long as each call has its own provider state.
+// errors. Variants may run on parallel threads sharing the provider and the
+// SecretFilter; `base` must then allow concurrent reads.
 Outcome run_variant(llm::Provider& provider, const edit::BaseTree& base,
                     const std::vector<std::string>& files, const Task& task,
                     const Settings& settings);

@@ -794,6 +794,51 @@ TEST_CASE("agent::run_variant, oneshot's shared prefix holds the files the reque
     REQUIRE(named != std::string::npos);
     REQUIRE(other != std::string::npos);
     CHECK(named < other);
-    CHECK(context.find("[1 files not shown") != std::string::npos); // config/settings.py holds a key
+    CHECK(context.find("[1 files not shown") !=
+          std::string::npos); // config/settings.py holds a key
     CHECK(context.find("AKIA") == std::string::npos);
+}
+
+TEST_CASE("agent::run_variant, a regex search survives a megabyte line")
+{
+    MemoryTree tree;
+    tree.set("dist/app.min.js", std::string(2 << 20, 'a') + "\nvar needle = 1;\n");
+    const std::vector<std::string> files{"dist/app.min.js"};
+    ScriptedProvider provider;
+    // ^a+b runs through the whole line before failing: the recursion a
+    // megabyte long line would overflow the stack with.
+    provider.add(tool_use({{"search", {{"query", "ne+dle"}, {"regex", true}}},
+                           {"search", {{"query", "^a+b"}, {"regex", true}}}}));
+    provider.add(tool_use("finish", {{"summary", "ok"}}));
+
+    agent::run_variant(provider, tree, files, task(), {});
+
+    const auto results = results_of(provider.conversations[1]);
+    REQUIRE(results.size() == 2);
+    CHECK(results[0].content == "dist/app.min.js:2: var needle = 1;\n1 matches in 1 files\n");
+    CHECK(results[1].content == "no matches");
+}
+
+TEST_CASE("agent::run_variant, what reaches the model is valid UTF-8")
+{
+    MemoryTree tree;
+    // Latin-1 "café", and a line whose 240-byte cut falls inside a character.
+    tree.set("latin1.txt", "caf\xE9\n");
+    tree.set("long.txt", std::string(239, 'x') + "\xC3\xA9" + " needle\n");
+    const std::vector<std::string> files{"latin1.txt", "long.txt"};
+    ScriptedProvider provider;
+    provider.add(
+        tool_use({{"read_file", {{"path", "latin1.txt"}}}, {"search", {{"query", "needle"}}}}));
+    provider.add(tool_use("finish", {{"summary", "ok"}}));
+
+    agent::run_variant(provider, tree, files, task(), {});
+
+    const auto results = results_of(provider.conversations[1]);
+    REQUIRE(results.size() == 2);
+    CHECK(results[0].content == "latin1.txt (lines 1-1 of 1)\n     1\tcaf\xEF\xBF\xBD\n");
+    CHECK(results[1].content ==
+          "long.txt:1: " + std::string(239, 'x') + "\xEF\xBF\xBD\n1 matches in 1 files\n");
+    for (const auto& result : results) {
+        CHECK_NOTHROW((void)json(result.content).dump());
+    }
 }
