@@ -156,7 +156,8 @@ llm::Tools make_tool_definitions()
                 {"path", "old_str", "new_str"})});
     tools.push_back(
         {"create_file",
-         "Create a file with the given content (an existing file is replaced as a whole).",
+         "Create a new file with the given content. It never overwrites: change an existing "
+         "file with str_replace, or delete it first.",
          schema({{"path", text}, {"content", text}}, {"path", "content"})});
     tools.push_back({"delete_file", "Delete a file.", schema({{"path", text}}, {"path"})});
     tools.push_back({"rename_file", "Move a file to new_path.",
@@ -501,7 +502,13 @@ std::string Workspace::search(const json& input) const
 std::string Workspace::edit(std::string_view name, const json& input)
 {
     edit::EditSet edits;
-    edits.changes.push_back(edit::parse_tool_call(name, input));
+    auto change = edit::parse_tool_call(name, input);
+    if (name == "create_file") {
+        // The tool promises a new file: an existing one is never overwritten
+        // (the engine's create fails and says so), so an edit cannot be lost.
+        change.kind = edit::FileChange::Kind::create;
+    }
+    edits.changes.push_back(std::move(change));
     const auto result = apply(edits);
     if (!result.ok()) {
         throw Error(ErrorCategory::edit, result.failure_report());

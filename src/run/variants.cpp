@@ -70,9 +70,7 @@ agent::Task variant_task(const RunState& state, const config::VariantSettings& s
     task.intent = state.command.intent;
     task.variant = settings.index;
     task.variants = state.command.variants;
-    task.hint = settings.hint ? *settings.hint
-                              : (task.variants == 1 ? std::string()
-                                                    : agent::approach_hint(settings.index));
+    task.hint = settings.hint ? *settings.hint : agent::approach_hint(settings.index);
     task.pr_title = state.pr.title;
     task.pr_body = state.pr.body.substr(0, 4000);
     return task;

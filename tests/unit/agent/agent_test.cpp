@@ -658,8 +658,8 @@ TEST_CASE("agent::run_variant, file tools")
     const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), {});
 
     CHECK(outcome.status == agent::Status::finished);
-    CHECK(outcome.failed_edits == 0);
-    const draftsmith::Overlay expected{{"src/theme.css", "again\n"},
+    CHECK(outcome.failed_edits == 1);
+    const draftsmith::Overlay expected{{"src/theme.css", ":root {}\n"},
                                        {"src/app.py", std::nullopt},
                                        {"src/main.py", "import os\n\nprint('hello')\n"},
                                        {"src/button.css", std::nullopt}};
@@ -682,7 +682,8 @@ TEST_CASE("agent::run_variant, file tools")
     CHECK_FALSE(edited[0].is_error);
     CHECK_FALSE(edited[1].is_error);
     CHECK_FALSE(edited[2].is_error);
-    CHECK_FALSE(edited[3].is_error); // create_file also replaces a whole file
+    CHECK(edited[3].is_error); // create_file never overwrites
+    CHECK(edited[3].content.find("src/theme.css") != std::string::npos);
     CHECK(edited[4].content == "2 files\nsrc/main.py\nsrc/theme.css\n");
     CHECK(edited[5].content == "src/main.py (lines 3-3 of 3)\n     3\tprint('hello')\n");
 }
