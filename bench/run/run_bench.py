@@ -14,6 +14,8 @@ LLM and measures, as medians of --runs runs of the whole process:
            str_replace in a different header each, a new file) and then
            finish. Measured: draftsmith's own CPU time (user + sys of the
            process, from wait4), wall time and peak RSS.
+  instant, no search   the same without the search calls (N=5), to show
+           what the searches cost.
   slow     every answer takes 2 s; each variant is 2 turns (create_file,
            finish). Measured: wall time of N=5 against N=1.
 
@@ -135,7 +137,7 @@ def answer(calls, delay=0.0):
 FINISH = [call("finish", summary="Done: the change the bench asked for.")]
 
 
-def instant_script(variants, turns, targets, first_delay):
+def instant_script(variants, turns, targets, first_delay, search=True):
     steps = []
     for j in range(variants * turns):
         path, line = targets[j]
@@ -146,11 +148,13 @@ def instant_script(variants, turns, targets, first_delay):
                      call("search", query=line.strip()),
                      call("create_file", path="notes/bench-%d.md" % j,
                           content="# Notes %d\n\nWritten by the bench's fake model.\n" % j)]
+            if not search:
+                calls = [c for c in calls if c["name"] != "search"]
             steps.append(answer(calls, first_delay))
         else:
             calls = [call("read_file", path=path, start_line=1, end_line=150),
                      call("str_replace", path=path, old_str=line, new_str=line + " /* bench %d */" % j)]
-            if j % 2 == 0:
+            if j % 2 == 0 and search:
                 calls.insert(0, call("search", query=line.strip()[:24], path_prefix=folder))
             steps.append(answer(calls))
     return {"steps": steps, "default": answer(FINISH)}
@@ -273,11 +277,14 @@ def main():
         for variants in (1, 5):
             rows.append(measure(args, llm, repo, work, variants,
                                 instant_script(variants, args.turns, targets, args.first_delay), "instant"))
+        rows.append(measure(args, llm, repo, work, 5,
+                            instant_script(5, args.turns, targets, args.first_delay, search=False),
+                            "instant, no search"))
         for variants in (1, 5):
             rows.append(measure(args, llm, repo, work, variants, slow_script(variants), "slow (2 s a turn)"))
         show(rows)
         instant5 = rows[1]
-        slow1, slow5 = rows[2], rows[3]
+        slow1, slow5 = rows[3], rows[4]
         ratio = slow5["wall"] / slow1["wall"]
         cpu_ok = instant5["cpu"] < 1.0
         ratio_ok = ratio <= 1.2
