@@ -5,7 +5,7 @@
 # a turn. Builds the release binary; results go to stdout as markdown; exits
 # 1 when a target is missed.
 #
-#   bench/run/run.sh [--files N] [--runs R] [--turns T] [--keep DIR]
+#   bench/run/run.sh [--files N] [--runs R] [--turns T] [--keep NEW_DIR]
 #                    (defaults: 3000 files, 3 runs, 4 working turns a variant)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)

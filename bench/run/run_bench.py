@@ -254,7 +254,7 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--turns", type=int, default=4)
     parser.add_argument("--first-delay", type=float, default=0.3)
-    parser.add_argument("--keep", help="make the repository here and keep it")
+    parser.add_argument("--keep", help="make the repository in this new folder and keep it")
     args = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="draftsmith-bench-run-")
