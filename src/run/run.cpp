@@ -628,18 +628,23 @@ void Runner::write_outputs()
     if (record.exit_code == static_cast<int>(ExitCode::some_failed)) {
         state.ci->partial_success("some variants failed");
     }
+    // The run's outcome is what counts: an output that cannot be written is a warning.
+    const auto attempt = [](const char* what, const auto& write) {
+        try {
+            write();
+        } catch (const std::exception& error) {
+            log::warning("could not write the {}: {}", what, error.what());
+        }
+    };
     if (!state.config.report.empty()) {
-        report::write_json_report(record, state.config.report);
+        attempt("report", [&] { report::write_json_report(record, state.config.report); });
     }
     if (!state.config.metrics_file.empty()) {
-        report::write_metrics_file(record, state.config.metrics_file);
+        attempt("metrics", [&] { report::write_metrics_file(record, state.config.metrics_file); });
     }
     if (!state.config.pushgateway.empty()) {
-        try {
-            report::push_metrics(*state.http, state.config.pushgateway, record);
-        } catch (const std::exception& error) {
-            log::warning("could not push metrics: {}", error.what());
-        }
+        attempt("metrics to the Pushgateway",
+                [&] { report::push_metrics(*state.http, state.config.pushgateway, record); });
     }
 }
 
