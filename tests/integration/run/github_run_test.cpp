@@ -27,7 +27,8 @@ public:
     World world;
     FakeHost fake{"fake_github.py", k_token, {"--git-dir", world.bare().string()}};
 
-    GitHubRun()
+    explicit GitHubRun(const std::map<std::string, std::string>& feature_files = {})
+        : world(feature_files)
     {
         json pr = {{"id", 70},
                    {"number", 7},
@@ -398,4 +399,19 @@ TEST_CASE("run on GitHub through a real provider client and the fake LLM")
         CHECK(f.drafts().size() == 3);
         CHECK(f.comments_by_bot().size() == 1);
     }
+}
+
+TEST_CASE("run on GitHub: the rules come from the target branch, not from the pull request")
+{
+    // The pull request tries to lift the protection and to cap /N at 1.
+    GitHubRun f(std::map<std::string, std::string>{
+        {".draftsmith.yml", "max_variants: 1\nallow_protected: true\n"}});
+    auto variants = three_colours();
+    variants[3] = {{{tool_call("create_file", {{"path", ".github/workflows/evil.yml"},
+                                                {"content", "on: push\n"}})}},
+                   {{tool_call("finish", {{"summary", "tried"}})}}};
+    const auto result = f.run(f.world.recording(variants));
+    CHECK(result.exit_code == 1); // /3 accepted (main has no cap); variant 3 changed nothing
+    CHECK(f.drafts().size() == 2);
+    CHECK(f.report()["variants"][2]["state"] == "no-changes");
 }

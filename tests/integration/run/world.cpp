@@ -101,7 +101,7 @@ std::vector<Turn> recolour(const std::string& colour)
     };
 }
 
-World::World()
+World::World(const std::map<std::string, std::string>& feature_files)
     : m_server(m_dir.path() / "server", Tls::off)
 {
     const auto source = m_dir.path() / "source";
@@ -114,6 +114,9 @@ World::World()
     m_base = git(source, {"rev-parse", "HEAD"});
     git(source, {"checkout", "-q", "-b", "feature"});
     write_file(source / "about.html", "<p>About us</p>\n");
+    for (const auto& [path, bytes] : feature_files) {
+        write_file(source / path, bytes);
+    }
     git(source, {"add", "-A"});
     git(source, {"commit", "-q", "-m", "About page"});
     m_head = git(source, {"rev-parse", "HEAD"});

@@ -46,7 +46,8 @@ private:
 
 class World {
 public:
-    World();
+    // `feature_files`: more files the pull request's branch adds.
+    explicit World(const std::map<std::string, std::string>& feature_files = {});
 
     // Writes a replay recording (variant -> its turns) and returns its path.
     std::filesystem::path recording(const std::map<int, std::vector<Turn>>& variants);
