@@ -39,7 +39,7 @@ void fail(report::VariantRecord& record, std::string reason)
 
 // Applies what the server said about each branch; the records of branches
 // that did not make it are failed.
-void apply_push_report(RunState& state, const git::PushReport& report,
+void apply_push_report(const git::PushReport& report,
                        const std::vector<report::VariantRecord*>& records)
 {
     for (std::size_t i = 0; i < records.size() && i < report.branches.size(); ++i) {
@@ -62,7 +62,6 @@ void apply_push_report(RunState& state, const git::PushReport& report,
     if (!report.server_output.empty()) {
         log::debug("push: {}", report.server_output);
     }
-    (void)state;
 }
 
 std::vector<git::BranchPush> branch_pushes(const std::vector<report::VariantRecord*>& records)
@@ -81,7 +80,7 @@ void push_all(RunState& state, const git::RemoteAccess& access,
     const auto started = Clock::now();
     try {
         const auto result = state.repo->push_branches(access, branch_pushes(records), state.request);
-        apply_push_report(state, result, records);
+        apply_push_report(result, records);
     } catch (const std::exception& error) {
         for (auto* record : records) {
             fail(*record, fmt::format("push failed: {}", error.what()));

@@ -197,7 +197,9 @@ void mark_duplicates(RunState& state)
 {
     std::map<std::string, int> first_with_tree;
     for (auto& record : state.record.variant_records) {
-        if (record.state != report::VariantState::succeeded || record.commit.empty()) {
+        // Kept pull requests are left out: their commits may not be in this clone.
+        if (record.state != report::VariantState::succeeded || record.commit.empty() ||
+            record.pr_reused) {
             continue;
         }
         const auto tree = state.repo->tree_id(record.commit);

@@ -239,6 +239,14 @@ TEST_CASE("run on GitHub: failing variants")
         CHECK(overview.find("has no answer for variant 2") != std::string::npos);
         CHECK(result.out.find("::error::") != std::string::npos);
         CHECK(f.fake.state()["statuses"].back()["state"] == "failure");
+
+        // Running it again makes only the missing variant; the overview is updated.
+        const auto again = f.run(f.world.recording(three_colours()));
+        CHECK(again.exit_code == 0);
+        CHECK(f.drafts().size() == 3);
+        CHECK(f.comments_by_bot().size() == 1);
+        CHECK(f.report()["variants"][0]["pr_reused"] == true);
+        CHECK(f.report()["variants"][1]["pr_reused"] == false);
     }
     SUBCASE("every variant fails: exit 3, no PR")
     {
