@@ -102,6 +102,8 @@ private:
     void prepare_request();
     std::vector<int> plan_variants();
     void prepare_context();
+    void acknowledge();
+    void fail_unfinished(const std::string& reason);
     ExitCode finish();
     ExitCode exit_code() const;
     ExitCode refuse(const std::string& reply, ExitCode code);
@@ -134,13 +136,44 @@ ExitCode Runner::execute()
     phase("intake", started);
     m_state.ci->end_group();
 
-    started = Clock::now();
-    m_state.ci->begin_group("draftsmith: context");
-    prepare_context();
-    const auto which = plan_variants();
-    phase("context", started);
-    m_state.ci->end_group();
+    acknowledge();
+    try {
+        started = Clock::now();
+        m_state.ci->begin_group("draftsmith: context");
+        prepare_context();
+        const auto which = plan_variants();
+        phase("context", started);
+        m_state.ci->end_group();
 
+        started = Clock::now();
+        m_state.ci->begin_group("draftsmith: variants");
+        if (!which.empty()) {
+            run_variants(m_state, which);
+        }
+        phase("variants", started);
+        m_state.ci->end_group();
+
+        started = Clock::now();
+        m_state.ci->begin_group("draftsmith: pull requests");
+        publish(m_state);
+        phase("publish", started);
+        m_state.ci->end_group();
+    } catch (const Error& error) {
+        // The acknowledgement is out: end with an overview that says why,
+        // rather than leave "working on it" behind.
+        m_state.ci->end_group();
+        log::error("{}", error.what());
+        m_state.record.error = error.what();
+        fail_unfinished(fmt::format("the run failed: {}", error.what()));
+        finish();
+        return stop_requested() ? ExitCode::interrupted : exit_code_for(error.category());
+    }
+    return finish();
+}
+
+// The reaction, the pending status and the first reply, at once.
+void Runner::acknowledge()
+{
     if (!m_state.options.dry_run) {
         m_state.host->react(m_state.pr.number, m_state.comment.ref, host::Reaction::eyes);
         m_state.host->set_status(
@@ -149,21 +182,16 @@ ExitCode Runner::execute()
                          m_state.record.run_url});
     }
     update_progress(m_state);
+}
 
-    started = Clock::now();
-    m_state.ci->begin_group("draftsmith: variants");
-    if (!which.empty()) {
-        run_variants(m_state, which);
+void Runner::fail_unfinished(const std::string& reason)
+{
+    for (auto& record : m_state.record.variant_records) {
+        if (record.state == VariantState::queued || record.state == VariantState::running) {
+            record.state = VariantState::failed;
+            record.reason = reason;
+        }
     }
-    phase("variants", started);
-    m_state.ci->end_group();
-
-    started = Clock::now();
-    m_state.ci->begin_group("draftsmith: pull requests");
-    publish(m_state);
-    phase("publish", started);
-    m_state.ci->end_group();
-    return finish();
 }
 
 // Reads which comment this is for and checks it may run. A value: the run
@@ -561,9 +589,11 @@ ExitCode Runner::finish()
     }
     const auto code = exit_code();
     state.record.exit_code = static_cast<int>(code);
-    const auto total = state.meter->run_total();
-    state.record.usage = total.usage;
-    state.record.cost_usd = total.cost_usd;
+    if (state.meter) {
+        const auto total = state.meter->run_total();
+        state.record.usage = total.usage;
+        state.record.cost_usd = total.cost_usd;
+    }
     state.progress->finish();
     state.record.duration = since(state.started);
 
@@ -643,6 +673,9 @@ void Runner::write_outputs()
         attempt("metrics", [&] { report::write_metrics_file(record, state.config.metrics_file); });
     }
     if (!state.config.pushgateway.empty()) {
+        if (!state.http) { // the run ended before its model client was made
+            state.http = net::make_http_client(http_options(state.config, state.retry_budget));
+        }
         attempt("metrics to the Pushgateway",
                 [&] { report::push_metrics(*state.http, state.config.pushgateway, record); });
     }

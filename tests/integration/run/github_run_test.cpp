@@ -248,6 +248,20 @@ TEST_CASE("run on GitHub: failing variants")
         CHECK(f.report()["variants"][0]["pr_reused"] == true);
         CHECK(f.report()["variants"][1]["pr_reused"] == false);
     }
+    SUBCASE("the pull request's head cannot be fetched: exit 1, the overview says why")
+    {
+        f.world.server_git({"update-ref", "-d", "refs/pull/7/head"});
+        auto pulls = f.fake.state()["pulls"];
+        pulls[0]["head"]["sha"] = std::string(40, 'f');
+        f.fake.seed({{"pulls", pulls}});
+        const auto result = f.run(f.world.recording(three_colours()));
+        CHECK(result.exit_code == 1);
+        CHECK(f.drafts().empty());
+        const auto comments = f.comments_by_bot();
+        REQUIRE(comments.size() == 1);
+        CHECK(comments[0]["body"].get<std::string>().find("refs/pull/7/head") != std::string::npos);
+        CHECK(f.fake.state()["statuses"].back()["state"] == "failure");
+    }
     SUBCASE("every variant fails: exit 3, no PR")
     {
         const auto result = f.run(f.world.recording({}));
