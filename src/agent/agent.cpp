@@ -157,23 +157,44 @@ llm::Conversation opening(const Task& task, config::Mode mode, const detail::Wor
          llm::Message::user_text(detail::valid_utf8(detail::variant_message(task, mode)))}};
 }
 
+enum class Turn {
+    answered, // `response` holds the model's answer to act on
+    again,    // a paused turn: send the conversation again
+    ended,    // a limit, a failure or a refusal ended the variant (outcome says which)
+};
+
+// The part of a turn both modes share: limits, the call, refusal and pause.
+Turn next_turn(Session& session, llm::Conversation& conversation, const llm::Tools& tools,
+               Outcome& outcome, llm::Response& response)
+{
+    if (auto stop = session.check_limits()) {
+        end(outcome, std::move(*stop));
+        return Turn::ended;
+    }
+    auto answer = session.call(conversation, tools);
+    if (auto* stop = std::get_if<Stop>(&answer)) {
+        end(outcome, std::move(*stop));
+        return Turn::ended;
+    }
+    response = std::move(std::get<llm::Response>(answer));
+    add_assistant(conversation, response);
+    if (response.stop_reason == llm::StopReason::refusal) {
+        end(outcome, {Status::refused, refusal_reason(response)});
+        return Turn::ended;
+    }
+    return response.stop_reason == llm::StopReason::pause_turn ? Turn::again : Turn::answered;
+}
+
 void run_tools(Session& session, detail::Workspace& workspace, const Task& task, Outcome& outcome)
 {
     auto conversation = opening(task, config::Mode::tools, workspace);
     for (;;) {
-        if (auto stop = session.check_limits()) {
-            return end(outcome, std::move(*stop));
+        llm::Response response;
+        const auto turn = next_turn(session, conversation, tool_definitions(), outcome, response);
+        if (turn == Turn::ended) {
+            return;
         }
-        auto answer = session.call(conversation, tool_definitions());
-        if (auto* stop = std::get_if<Stop>(&answer)) {
-            return end(outcome, std::move(*stop));
-        }
-        const auto& response = std::get<llm::Response>(answer);
-        add_assistant(conversation, response);
-        if (response.stop_reason == llm::StopReason::refusal) {
-            return end(outcome, {Status::refused, refusal_reason(response)});
-        }
-        if (response.stop_reason == llm::StopReason::pause_turn) {
+        if (turn == Turn::again) {
             continue;
         }
         const auto calls = response.tool_calls();
@@ -212,19 +233,12 @@ void run_oneshot(Session& session, detail::Workspace& workspace, const Task& tas
     int reflections = 0;
     bool pending_failure = false; // the last answer's edits did not all apply
     for (;;) {
-        if (auto stop = session.check_limits()) {
-            return end(outcome, std::move(*stop));
+        llm::Response response;
+        const auto turn = next_turn(session, conversation, {}, outcome, response);
+        if (turn == Turn::ended) {
+            return;
         }
-        auto answer = session.call(conversation, {});
-        if (auto* stop = std::get_if<Stop>(&answer)) {
-            return end(outcome, std::move(*stop));
-        }
-        const auto& response = std::get<llm::Response>(answer);
-        add_assistant(conversation, response);
-        if (response.stop_reason == llm::StopReason::refusal) {
-            return end(outcome, {Status::refused, refusal_reason(response)});
-        }
-        if (response.stop_reason == llm::StopReason::pause_turn) {
+        if (turn == Turn::again) {
             continue;
         }
         const auto text = response.text();
