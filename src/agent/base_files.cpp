@@ -65,19 +65,33 @@ const std::string* BaseFiles::bytes(std::string_view path) const
     return kept ? &*kept : nullptr;
 }
 
+const std::optional<std::string>& BaseFiles::verdict(std::string_view path, Entry& entry) const
+{
+    const auto& kept = kept_bytes(path, entry);
+    std::call_once(entry.scan_once, [&] {
+        if (kept) {
+            entry.why_hidden = m_secrets.why_content_hidden(*kept);
+        }
+    });
+    return entry.why_hidden;
+}
+
 std::optional<std::string> BaseFiles::why_content_hidden(std::string_view path) const
 {
     auto* entry = find(path);
-    if (entry == nullptr) {
-        return std::nullopt;
+    return entry != nullptr ? verdict(path, *entry) : std::nullopt;
+}
+
+void BaseFiles::prepare() const
+{
+    // Taking files from one cursor keeps the threads apart; a file another
+    // thread has taken but not finished is waited for at the end.
+    for (auto i = m_next_to_prepare++; i < m_paths.size(); i = m_next_to_prepare++) {
+        verdict(m_paths[i], m_entries[i]);
     }
-    const auto& kept = kept_bytes(path, *entry);
-    std::call_once(entry->scan_once, [&] {
-        if (kept) {
-            entry->why_hidden = m_secrets.why_content_hidden(*kept);
-        }
-    });
-    return entry->why_hidden;
+    for (std::size_t i = 0; i < m_paths.size(); ++i) {
+        verdict(m_paths[i], m_entries[i]);
+    }
 }
 
 } // namespace draftsmith::agent

@@ -481,6 +481,8 @@ std::string Workspace::search(const json& input) const
                                             error.what()));
         }
     }
+    // A search reads (nearly) every file: the variants read the base together.
+    m_shared->prepare();
     std::string out;
     std::size_t matches = 0;
     std::set<std::string_view> files_matched;

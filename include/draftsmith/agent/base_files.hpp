@@ -14,6 +14,8 @@
 #include "draftsmith/agent/secrets.hpp"
 #include "draftsmith/edit/tree.hpp"
 
+#include <atomic>
+#include <cstddef>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -48,6 +50,11 @@ public:
     // computed once; nullopt when they do not, or when the path is not listed.
     std::optional<std::string> why_content_hidden(std::string_view path) const;
 
+    // Reads and scans every listed file not done yet. Threads that call it
+    // at once share the work (each takes the next file) instead of queueing
+    // behind one another file by file; each returns when all are done.
+    void prepare() const;
+
     const edit::BaseTree& base() const noexcept { return m_base; }
     const SecretFilter& secrets() const noexcept { return m_secrets; }
 
@@ -61,11 +68,13 @@ private:
     };
     Entry* find(std::string_view path) const;
     const std::optional<std::string>& kept_bytes(std::string_view path, Entry& entry) const;
+    const std::optional<std::string>& verdict(std::string_view path, Entry& entry) const;
 
     const edit::BaseTree& m_base;
     const SecretFilter& m_secrets;
     std::vector<std::string> m_paths; // sorted, unique
     mutable std::deque<Entry> m_entries; // m_entries[i] is m_paths[i]'s
+    mutable std::atomic<std::size_t> m_next_to_prepare{0};
 };
 
 } // namespace draftsmith::agent

@@ -99,3 +99,30 @@ TEST_CASE("agent::BaseFiles, threads share one read")
     CHECK(wrong == 0);
     CHECK(tree.reads == 50);
 }
+
+TEST_CASE("agent::BaseFiles, prepare shares the reading between threads")
+{
+    std::map<std::string, std::string, std::less<>> files;
+    std::vector<std::string> paths;
+    for (int i = 0; i < 200; ++i) {
+        const auto path = "d/f" + std::to_string(i) + ".txt";
+        files[path] = i == 150 ? "AKIAIOSFODNN7EXAMPLE\n" : "text\n";
+        paths.push_back(path);
+    }
+    const CountingTree tree(files);
+    const agent::SecretFilter secrets;
+    const agent::BaseFiles base(tree, paths, secrets);
+
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&] { base.prepare(); });
+    }
+    for (auto& thread : threads) {
+        thread.join();
+    }
+    base.prepare();
+    CHECK(tree.reads == 200);
+    CHECK(base.why_content_hidden("d/f150.txt") == "it holds an AWS access key id");
+    CHECK_FALSE(base.why_content_hidden("d/f149.txt"));
+    CHECK(tree.reads == 200);
+}
