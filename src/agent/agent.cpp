@@ -313,7 +313,11 @@ Outcome run_variant(llm::Provider& provider, const edit::BaseTree& base,
 {
     const SecretFilter default_secrets;
     const auto& secrets = settings.secrets != nullptr ? *settings.secrets : default_secrets;
-    detail::Workspace workspace(base, files, secrets, settings.apply,
+    auto shared = settings.base_files;
+    if (!shared || &shared->base() != &base || &shared->secrets() != &secrets) {
+        shared = std::make_shared<const BaseFiles>(base, files, secrets);
+    }
+    detail::Workspace workspace(std::move(shared), files, secrets, settings.apply,
                                 settings.max_tool_output_bytes);
     Outcome outcome;
     Session session(provider, task, settings, outcome);

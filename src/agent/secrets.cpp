@@ -11,8 +11,10 @@
 
 // Contents are searched line by line, and only lines holding a rule's literal
 // "needle" go through its regex: std::regex is slow, and most lines of most
-// files hold none of the needles. Overlong lines (minified code) are searched
-// in overlapping windows so a regex never runs over megabytes at once.
+// files hold none of the needles. The needles are looked for in the whole
+// file at once (lower-cased once), so lines without any are never visited.
+// Overlong lines (minified code) are searched in overlapping windows so a
+// regex never runs over megabytes at once.
 
 namespace draftsmith::agent {
 namespace {
@@ -48,13 +50,15 @@ struct BuiltInContentRule {
     std::string_view needles; // '|'-separated lower-case texts; a match holds one of them
     std::string_view reason;
     bool ignore_case;
+    bool needs_quote = false; // a match holds ' or "
 };
 
 constexpr std::array k_content_rules{
     BuiltInContentRule{R"(-----BEGIN ([A-Z]+ )*PRIVATE KEY( BLOCK)?-----)", "private key",
                        "it holds a private key", false},
     BuiltInContentRule{R"(\bAKIA[0-9A-Z]{16}\b)", "akia", "it holds an AWS access key id", false},
-    BuiltInContentRule{R"(\bgh[pousr]_[A-Za-z0-9]{36})", "gh", "it holds a GitHub token", false},
+    BuiltInContentRule{R"(\bgh[pousr]_[A-Za-z0-9]{36})", "ghp_|gho_|ghu_|ghs_|ghr_",
+                       "it holds a GitHub token", false},
     BuiltInContentRule{R"(github_pat_[A-Za-z0-9_]{22})", "github_pat_", "it holds a GitHub token",
                        false},
     BuiltInContentRule{R"(xox[baprs]-[A-Za-z0-9-]{10})", "xox", "it holds a Slack token", false},
@@ -64,7 +68,7 @@ constexpr std::array k_content_rules{
                        "it holds an OpenAI API key", false},
     BuiltInContentRule{
         R"((api_?key|secret_?key|access_?token|auth_?token|client_?secret|password)["']?\s*[:=]\s*["'][^"'\s]{16})",
-        "key|token|secret|password", "it assigns what looks like a credential", true},
+        "key|token|secret|password", "it assigns what looks like a credential", true, true},
 };
 
 constexpr std::size_t k_window = 8192;
@@ -82,24 +86,70 @@ bool is_env_template(std::string_view path)
     return std::find(k_env_templates.begin(), k_env_templates.end(), name) != k_env_templates.end();
 }
 
-// Calls `visit` with each line (or window of an overlong line) until it returns true.
+// Calls `visit(start, size)` with the line [begin, end), or each window of it
+// when it is overlong, until it returns true. Empty lines are not visited.
 template <typename Visit>
-bool any_window(std::string_view bytes, Visit visit)
+bool any_window(std::size_t begin, std::size_t end, Visit visit)
 {
-    while (!bytes.empty()) {
-        const auto newline = bytes.find('\n');
-        const auto line = bytes.substr(0, newline);
-        bytes.remove_prefix(newline == std::string_view::npos ? bytes.size() : newline + 1);
-        for (std::size_t start = 0; start < line.size(); start += k_window - k_window_overlap) {
-            if (visit(line.substr(start, k_window))) {
-                return true;
-            }
-            if (start + k_window >= line.size()) {
-                break;
-            }
+    for (std::size_t start = begin; start < end; start += k_window - k_window_overlap) {
+        if (visit(start, std::min(k_window, end - start))) {
+            return true;
+        }
+        if (start + k_window >= end) {
+            break;
         }
     }
     return false;
+}
+
+std::size_t line_end(std::string_view text, std::size_t from)
+{
+    const auto newline = text.find('\n', from);
+    return newline == std::string_view::npos ? text.size() : newline;
+}
+
+// Calls `visit(begin, end)` with each line of `text` until it returns true.
+template <typename Visit>
+bool any_line(std::string_view text, Visit visit)
+{
+    for (std::size_t begin = 0; begin < text.size();) {
+        const auto end = line_end(text, begin);
+        if (visit(begin, end)) {
+            return true;
+        }
+        begin = end + 1;
+    }
+    return false;
+}
+
+// Calls `visit(begin, end)` with each line of `lower` that holds one of the
+// needles, in order, until it returns true. One pass over the text per needle.
+template <typename Visit>
+bool any_line_holding(std::string_view lower, const std::vector<std::string>& needles,
+                      Visit visit)
+{
+    std::vector<std::size_t> next;
+    next.reserve(needles.size());
+    for (const auto& needle : needles) {
+        next.push_back(lower.find(needle));
+    }
+    for (;;) {
+        const auto hit = *std::min_element(next.begin(), next.end());
+        if (hit == std::string_view::npos) {
+            return false;
+        }
+        const auto newline = lower.rfind('\n', hit);
+        const auto begin = newline == std::string_view::npos ? 0 : newline + 1;
+        const auto end = line_end(lower, hit);
+        if (visit(begin, end)) {
+            return true;
+        }
+        for (std::size_t i = 0; i < needles.size(); ++i) {
+            if (next[i] <= end) {
+                next[i] = lower.find(needles[i], end); // npos past the end
+            }
+        }
+    }
 }
 
 std::vector<std::string> split_needles(std::string_view needles)
@@ -107,7 +157,9 @@ std::vector<std::string> split_needles(std::string_view needles)
     std::vector<std::string> out;
     while (!needles.empty()) {
         const auto bar = needles.find('|');
-        out.emplace_back(needles.substr(0, bar));
+        if (bar != 0) { // an empty needle would be everywhere
+            out.emplace_back(needles.substr(0, bar));
+        }
         needles.remove_prefix(bar == std::string_view::npos ? needles.size() : bar + 1);
     }
     return out;
@@ -123,6 +175,25 @@ bool holds_any(std::string_view lower_text, const std::vector<std::string>& need
     });
 }
 
+// Every needle of every rule, once; empty when a rule has none (then every
+// line must be searched).
+template <typename Rules>
+std::vector<std::string> all_needles(const Rules& rules)
+{
+    std::vector<std::string> out;
+    for (const auto& rule : rules) {
+        if (rule.needles.empty()) {
+            return {};
+        }
+        for (const auto& needle : rule.needles) {
+            if (std::find(out.begin(), out.end(), needle) == out.end()) {
+                out.push_back(needle);
+            }
+        }
+    }
+    return out;
+}
+
 } // namespace
 
 SecretFilter::SecretFilter(config::SecretRules rules)
@@ -135,14 +206,16 @@ SecretFilter::SecretFilter(config::SecretRules rules)
             flags |= std::regex::icase;
         }
         m_content_rules.push_back({std::regex(std::string(rule.pattern), flags),
-                                   split_needles(rule.needles), std::string(rule.reason)});
+                                   split_needles(rule.needles), std::string(rule.reason),
+                                   rule.needs_quote});
     }
     for (const auto& pattern : m_rules.extra_patterns) {
         try {
             m_content_rules.push_back(
                 {std::regex(pattern, std::regex::ECMAScript | std::regex::optimize),
                  {},
-                 fmt::format("it matches secrets.extra_patterns '{}'", pattern)});
+                 fmt::format("it matches secrets.extra_patterns '{}'", pattern),
+                 false});
         } catch (const std::regex_error& error) {
             throw Error(
                 ErrorCategory::config,
@@ -150,6 +223,7 @@ SecretFilter::SecretFilter(config::SecretRules rules)
                             pattern, error.what()));
         }
     }
+    m_needles = all_needles(m_content_rules);
 }
 
 bool SecretFilter::hides_path(std::string_view path) const
@@ -177,20 +251,31 @@ std::optional<std::string> SecretFilter::why_path_hidden(std::string_view path) 
 
 std::optional<std::string> SecretFilter::why_content_hidden(std::string_view bytes) const
 {
+    const auto lower = text::to_lower_ascii(bytes);
     std::optional<std::string> reason;
-    any_window(bytes, [&](std::string_view line) {
-        const auto lower = text::to_lower_ascii(line);
+    const auto search_window = [&](std::size_t start, std::size_t size) {
+        const auto window = bytes.substr(start, size);
+        const auto lower_window = std::string_view(lower).substr(start, size);
         for (const auto& rule : m_content_rules) {
-            if (!holds_any(lower, rule.needles)) {
+            if (!holds_any(lower_window, rule.needles) ||
+                (rule.needs_quote && window.find_first_of("\"'") == std::string_view::npos)) {
                 continue;
             }
-            if (std::regex_search(line.begin(), line.end(), rule.pattern)) {
+            if (std::regex_search(window.begin(), window.end(), rule.pattern)) {
                 reason = rule.reason;
                 return true;
             }
         }
         return false;
-    });
+    };
+    const auto search_line = [&](std::size_t begin, std::size_t end) {
+        return any_window(begin, end, search_window);
+    };
+    if (m_needles.empty()) {
+        any_line(bytes, search_line);
+    } else {
+        any_line_holding(lower, m_needles, search_line);
+    }
     return reason;
 }
 

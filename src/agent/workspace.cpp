@@ -246,15 +246,16 @@ bool is_binary(std::string_view bytes)
     return bytes.substr(0, 8000).find('\0') != std::string_view::npos;
 }
 
-Workspace::Workspace(const edit::BaseTree& base, const std::vector<std::string>& files,
+Workspace::Workspace(std::shared_ptr<const BaseFiles> base, const std::vector<std::string>& files,
                      const SecretFilter& secrets, const edit::ApplyOptions& apply,
                      std::size_t max_output_bytes)
-    : m_base(base)
+    : m_shared(std::move(base))
+    , m_base(*m_shared)
     , m_base_files(files.begin(), files.end())
     , m_secrets(secrets)
     , m_apply(apply)
     , m_max_output_bytes(max_output_bytes)
-    , m_tree(base, m_overlay)
+    , m_tree(m_base, m_overlay)
 {
     // A withheld file may not be edited either: a failed edit's message
     // quotes the text it looked at.
@@ -277,6 +278,9 @@ std::optional<std::string> Workspace::why_withheld(std::string_view path) const
     if (auto why = m_secrets.why_path_hidden(path)) {
         return why;
     }
+    if (m_overlay.find(path) == m_overlay.end() && m_shared->bytes(path) != nullptr) {
+        return m_shared->why_content_hidden(path); // no copy of the bytes
+    }
     const auto bytes = m_tree.read(path);
     return bytes ? why_content_withheld(path, *bytes) : std::nullopt;
 }
@@ -284,16 +288,12 @@ std::optional<std::string> Workspace::why_withheld(std::string_view path) const
 std::optional<std::string> Workspace::why_content_withheld(std::string_view path,
                                                            std::string_view bytes) const
 {
-    // Base files do not change: check each once. Files the model wrote may.
-    if (m_overlay.find(path) != m_overlay.end()) {
-        return m_secrets.why_content_hidden(bytes);
+    // Base files do not change: the shared base checks each once for all
+    // variants. Files the model wrote may change.
+    if (m_overlay.find(path) == m_overlay.end() && m_shared->bytes(path) != nullptr) {
+        return m_shared->why_content_hidden(path);
     }
-    auto known = m_base_withheld.find(path);
-    if (known == m_base_withheld.end()) {
-        known =
-            m_base_withheld.emplace(std::string(path), m_secrets.why_content_hidden(bytes)).first;
-    }
-    return known->second;
+    return m_secrets.why_content_hidden(bytes);
 }
 
 std::vector<std::string> Workspace::visible_files() const
@@ -318,14 +318,34 @@ std::vector<std::string> Workspace::visible_files() const
 
 std::optional<std::string> Workspace::read_visible(std::string_view path) const
 {
+    std::optional<std::string> storage;
+    const auto text = visible_text(path, storage);
+    if (!text) {
+        return std::nullopt;
+    }
+    return storage ? std::move(storage) : std::string(*text);
+}
+
+std::optional<std::string_view> Workspace::visible_text(std::string_view path,
+                                                        std::optional<std::string>& storage) const
+{
     if (m_secrets.hides_path(path)) {
         return std::nullopt;
     }
-    auto bytes = m_tree.read(path);
-    if (!bytes || is_binary(*bytes) || why_content_withheld(path, *bytes)) {
+    const std::string* bytes = nullptr;
+    if (const auto changed = m_overlay.find(path); changed != m_overlay.end()) {
+        bytes = changed->second ? &*changed->second : nullptr;
+    } else {
+        bytes = m_shared->bytes(path);
+        if (bytes == nullptr) {
+            storage = m_base.read(path); // not listed: the base answers, nothing is kept
+            bytes = storage ? &*storage : nullptr;
+        }
+    }
+    if (bytes == nullptr || is_binary(*bytes) || why_content_withheld(path, *bytes)) {
         return std::nullopt;
     }
-    return bytes;
+    return std::string_view(*bytes);
 }
 
 llm::ToolResult Workspace::run(const llm::ToolCall& call)
@@ -461,6 +481,8 @@ std::string Workspace::search(const json& input) const
                                             error.what()));
         }
     }
+    // A search reads (nearly) every file: the variants read the base together.
+    m_shared->prepare();
     std::string out;
     std::size_t matches = 0;
     std::set<std::string_view> files_matched;
@@ -469,8 +491,10 @@ std::string Workspace::search(const json& input) const
         if (path.compare(0, prefix.size(), prefix) != 0) {
             continue;
         }
-        const auto bytes = read_visible(path);
-        if (!bytes) {
+        std::optional<std::string> storage;
+        const auto bytes = visible_text(path, storage);
+        // A line is part of the file: a text the file lacks is in none of its lines.
+        if (!bytes || (!pattern && bytes->find(query) == std::string_view::npos)) {
             continue;
         }
         std::size_t number = 0;

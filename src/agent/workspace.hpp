@@ -1,8 +1,11 @@
 #pragma once
 // The variant's view of the repository: the base tree, the overlay of its
 // edits so far, and the tools that read and change them. Every read goes
-// through the SecretFilter; every change goes through edit::apply.
+// through the SecretFilter; every change goes through edit::apply. Base files
+// are read (and their contents checked for secrets) through a BaseFiles that
+// the run's variants share.
 
+#include "draftsmith/agent/base_files.hpp"
 #include "draftsmith/agent/secrets.hpp"
 #include "draftsmith/edit/apply.hpp"
 #include "draftsmith/edit/edit_set.hpp"
@@ -11,7 +14,7 @@
 #include "draftsmith/util/overlay.hpp"
 
 #include <cstddef>
-#include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -22,7 +25,8 @@ namespace draftsmith::agent::detail {
 
 class Workspace {
 public:
-    Workspace(const edit::BaseTree& base, const std::vector<std::string>& files,
+    // `base` was built with `secrets`.
+    Workspace(std::shared_ptr<const BaseFiles> base, const std::vector<std::string>& files,
               const SecretFilter& secrets, const edit::ApplyOptions& apply,
               std::size_t max_output_bytes);
     Workspace(const Workspace&) = delete;
@@ -57,17 +61,20 @@ private:
     std::optional<std::string> why_withheld(std::string_view path) const;
     std::optional<std::string> why_content_withheld(std::string_view path,
                                                     std::string_view bytes) const;
+    // Like read_visible, without a copy: the text lives in the overlay, in
+    // the shared base, or (paths the base does not list) in `storage`.
+    std::optional<std::string_view> visible_text(std::string_view path,
+                                                 std::optional<std::string>& storage) const;
     std::string cut(std::string text, std::string_view advice) const;
 
-    const edit::BaseTree& m_base;
+    std::shared_ptr<const BaseFiles> m_shared;
+    const edit::BaseTree& m_base; // *m_shared
     std::set<std::string, std::less<>> m_base_files;
     const SecretFilter& m_secrets;
     edit::ApplyOptions m_apply;
     std::size_t m_max_output_bytes;
     Overlay m_overlay;
     edit::OverlayTree m_tree;
-    // Why a base file's contents withhold it (nullopt: they do not), once per file.
-    mutable std::map<std::string, std::optional<std::string>, std::less<>> m_base_withheld;
     bool m_finished = false;
     std::string m_summary;
     int m_failed_edits = 0;

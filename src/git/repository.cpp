@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "state.hpp"
 
@@ -39,17 +40,70 @@ handle::TreeEntry entry_at(git_tree* tree, std::string_view path) {
     return handle::TreeEntry(entry);
 }
 
+struct ListedFile {
+    std::string path;
+    git_oid id;
+    git_filemode_t mode;
+};
+
 int collect_files(const char* root, const git_tree_entry* entry, void* payload) {
     const git_filemode_t mode = git_tree_entry_filemode(entry);
     if (mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE ||
         mode == GIT_FILEMODE_LINK) {
-        auto& files = *static_cast<std::vector<std::string>*>(payload);
-        files.push_back(std::string(root) + git_tree_entry_name(entry));
+        auto& files = *static_cast<std::vector<ListedFile>*>(payload);
+        std::string path(root);
+        path += git_tree_entry_name(entry);
+        files.push_back({std::move(path), *git_tree_entry_id(entry), mode});
     }
     return 0;
 }
 
+// Turns libgit2's strict hash verification off while it lives, unless a
+// shallow push has it off already (then reads are unverified anyway). Safe for
+// reading blobs of the local object database: they were verified when they
+// arrived (a fetch's indexer, like git's index-pack, hashes every object; a
+// commit names what it writes by its hash), and every object, loose or packed,
+// is a zlib stream whose adler32 still catches corruption on disk. Hashing
+// every blob again was a quarter of the CPU of a search of the repository.
+class UnverifiedReads {
+public:
+    UnverifiedReads()
+        : m_lock(hash_verification_mutex(), std::try_to_lock) {
+        if (m_lock.owns_lock()) {
+            git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+        }
+    }
+    ~UnverifiedReads() {
+        if (m_lock.owns_lock()) {
+            git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
+        }
+    }
+    UnverifiedReads(const UnverifiedReads&) = delete;
+    UnverifiedReads& operator=(const UnverifiedReads&) = delete;
+
+private:
+    std::unique_lock<std::mutex> m_lock;
+};
+
 } // namespace
+
+// The tree's files with their blob ids, so a read of a listed file needs no
+// walk from the root tree.
+struct ListedFiles {
+    bool listed = false;
+    std::vector<std::string> paths; // sorted
+    std::vector<git_oid> ids;       // ids[i] is paths[i]'s
+    std::vector<git_filemode_t> modes;
+
+    // The index of `path` in paths, or nullopt.
+    std::optional<std::size_t> find(std::string_view path) const {
+        const auto at = std::lower_bound(paths.begin(), paths.end(), path);
+        if (at == paths.end() || *at != path) {
+            return std::nullopt;
+        }
+        return static_cast<std::size_t>(at - paths.begin());
+    }
+};
 
 // ---- TreeReader ----------------------------------------------------------
 
@@ -57,19 +111,31 @@ TreeReader::TreeReader(std::shared_ptr<RepositoryState> state, std::string commi
     : m_state(std::move(state))
     , m_commit(std::move(commit))
     , m_tree(std::move(tree))
-    , m_files(std::make_shared<std::vector<std::string>>()) {}
+    , m_files(std::make_shared<ListedFiles>()) {}
 
 std::optional<std::string> TreeReader::read_entry(std::string_view path, bool link) const {
     const std::lock_guard lock(m_state->mutex);
-    const auto tree = lookup_tree(m_state->repo.get(), to_oid(m_tree));
-    const auto entry = entry_at(tree.get(), path);
-    if (!entry || git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB ||
-        (git_tree_entry_filemode(entry.get()) == GIT_FILEMODE_LINK) != link) {
-        return std::nullopt;
+    git_oid id;
+    if (const auto listed = m_files->find(path)) {
+        if ((m_files->modes[*listed] == GIT_FILEMODE_LINK) != link) {
+            return std::nullopt;
+        }
+        id = m_files->ids[*listed];
+    } else {
+        const auto tree = lookup_tree(m_state->repo.get(), to_oid(m_tree));
+        const auto entry = entry_at(tree.get(), path);
+        if (!entry || git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB ||
+            (git_tree_entry_filemode(entry.get()) == GIT_FILEMODE_LINK) != link) {
+            return std::nullopt;
+        }
+        id = *git_tree_entry_id(entry.get());
     }
     git_blob* blob = nullptr;
-    check(git_blob_lookup(&blob, m_state->repo.get(), git_tree_entry_id(entry.get())),
-          fmt::format("read '{}' at {}", path, m_commit.substr(0, 12)));
+    {
+        const UnverifiedReads unverified;
+        check(git_blob_lookup(&blob, m_state->repo.get(), &id),
+              fmt::format("read '{}' at {}", path, m_commit.substr(0, 12)));
+    }
     const handle::Blob owned(blob);
     const auto* bytes = static_cast<const char*>(git_blob_rawcontent(blob));
     return std::string(bytes, static_cast<std::size_t>(git_blob_rawsize(blob)));
@@ -115,15 +181,26 @@ bool TreeReader::is_executable(std::string_view path) const {
 
 std::vector<std::string> TreeReader::list_files() const {
     const std::lock_guard lock(m_state->mutex);
-    if (m_files->empty()) {
+    if (!m_files->listed) {
         const auto tree = lookup_tree(m_state->repo.get(), to_oid(m_tree));
-        std::vector<std::string> files;
+        std::vector<ListedFile> files;
         check(git_tree_walk(tree.get(), GIT_TREEWALK_PRE, collect_files, &files),
               fmt::format("list the files of {}", m_commit.substr(0, 12)));
-        std::sort(files.begin(), files.end());
-        *m_files = std::move(files);
+        std::sort(files.begin(), files.end(),
+                  [](const ListedFile& a, const ListedFile& b) { return a.path < b.path; });
+        ListedFiles listed;
+        listed.listed = true;
+        listed.paths.reserve(files.size());
+        listed.ids.reserve(files.size());
+        listed.modes.reserve(files.size());
+        for (auto& file : files) {
+            listed.paths.push_back(std::move(file.path));
+            listed.ids.push_back(file.id);
+            listed.modes.push_back(file.mode);
+        }
+        *m_files = std::move(listed);
     }
-    return *m_files;
+    return m_files->paths;
 }
 
 // ---- Repository ------------------------------------------------------------

@@ -1,5 +1,7 @@
 #include "shallow.hpp"
 
+#include "state.hpp"
+
 #include <fmt/format.h>
 #include <git2/sys/odb_backend.h>
 
@@ -9,8 +11,6 @@
 
 namespace draftsmith::git {
 namespace {
-
-std::mutex g_verification_mutex; // held while strict hash verification is off
 
 // A root commit with the empty tree; what the stand-ins contain.
 constexpr std::string_view k_stand_in =
@@ -102,6 +102,11 @@ std::vector<git_oid> missing_shallow_parents(git_repository* repo) {
     return missing;
 }
 
+std::mutex& hash_verification_mutex() {
+    static std::mutex mutex;
+    return mutex;
+}
+
 ShallowPushView::ShallowPushView(git_repository* repo)
     : m_repo(repo) {
     if (check(git_repository_is_shallow(repo), "check for a shallow clone") != 1) {
@@ -132,7 +137,7 @@ ShallowPushView::ShallowPushView(git_repository* repo)
     check(git_odb_add_backend(odb.get(), &backend->parent, 0), "add the stand-in backend");
     [[maybe_unused]] StandInBackend* owned_by_odb = backend.release();
 
-    m_verification_lock = std::unique_lock(g_verification_mutex);
+    m_verification_lock = std::unique_lock(hash_verification_mutex());
     git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 }
 

@@ -17,6 +17,10 @@ struct RepositoryState {
     handle::Repository repo;
 };
 
+// Held while libgit2's strict hash verification, a process-wide option, is
+// off (shallow.cpp, TreeReader's reads): whoever holds it turns it back on.
+std::mutex& hash_verification_mutex();
+
 // Lookups under the caller's lock; throw GitError naming the object.
 handle::Commit lookup_commit(git_repository* repo, std::string_view commit_id);
 handle::Tree lookup_tree(git_repository* repo, const git_oid& tree_id);

@@ -484,6 +484,8 @@ void Runner::prepare_context()
     state.base_tree.emplace(state.repo->tree(state.base_commit));
     state.files = state.base_tree->reader().list_files();
     state.secrets.emplace(state.config.secrets);
+    state.base_files =
+        std::make_shared<const agent::BaseFiles>(*state.base_tree, state.files, *state.secrets);
     llm::BudgetLimits budget;
     budget.max_tokens = state.config.budget.tokens;
     budget.max_cost_usd = state.config.budget.cost_usd;

@@ -3,6 +3,7 @@
 // variants.cpp, publish.cpp). The record is what report/ reads; it is
 // guarded by `mutex` while variants run in parallel.
 
+#include "draftsmith/agent/base_files.hpp"
 #include "draftsmith/agent/secrets.hpp"
 #include "draftsmith/config/config.hpp"
 #include "draftsmith/git/repository.hpp"
@@ -46,6 +47,7 @@ struct RunState {
     std::optional<CommitTree> base_tree;
     std::vector<std::string> files;
     std::optional<agent::SecretFilter> secrets;
+    std::shared_ptr<const agent::BaseFiles> base_files; // over base_tree, files and secrets
     std::shared_ptr<llm::Meter> meter;
     std::vector<std::string> branches;         // [i-1]: variant i's branch
     std::map<int, host::PullRequest> existing; // pull requests an earlier run opened

@@ -59,6 +59,7 @@ agent::Settings agent_settings(RunState& state, const config::VariantSettings& v
         return std::nullopt;
     };
     settings.secrets = &*state.secrets;
+    settings.base_files = state.base_files;
     settings.should_stop = [] { return stop_requested(); };
     settings.deadline = state.started + state.config.budget.time;
     return settings;

@@ -21,6 +21,7 @@
 //
 // Files a SecretFilter withholds never reach the model (see secrets.hpp).
 
+#include "draftsmith/agent/base_files.hpp"
 #include "draftsmith/agent/secrets.hpp"
 #include "draftsmith/config/config.hpp"
 #include "draftsmith/edit/apply.hpp"
@@ -31,6 +32,7 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -61,6 +63,10 @@ struct Settings {
     llm::Options call;     // model / temperature / max_output_tokens; variant and turn are set here
     edit::ApplyOptions apply;              // edit limits and refuse_path (protected paths)
     const SecretFilter* secrets = nullptr; // null: SecretFilter{} defaults
+    // The base's files read and checked once for all variants of a run; it
+    // must be built over run_variant's `base` with `secrets` (else, and when
+    // null, the variant builds its own).
+    std::shared_ptr<const BaseFiles> base_files;
     std::function<bool()> should_stop;     // true -> stop at the next turn boundary (SIGTERM)
     std::optional<std::chrono::steady_clock::time_point> deadline; // run-wide time budget
     // 64 KiB: read/search/list results are cut to this, saying so.

@@ -53,10 +53,14 @@ private:
         // Lower-case texts of which every match holds one; empty: unknown, always search.
         std::vector<std::string> needles;
         std::string reason;
+        bool needs_quote = false; // every match holds ' or ": lines without one are skipped
     };
 
     config::SecretRules m_rules;
     std::vector<ContentRule> m_content_rules;
+    // Every rule's needles, to find the lines worth searching; empty when a
+    // rule has none (extra_patterns): then every line is searched.
+    std::vector<std::string> m_needles;
 };
 
 } // namespace draftsmith::agent

@@ -28,6 +28,7 @@
 namespace draftsmith::git {
 
 struct RepositoryState;
+struct ListedFiles;
 
 // Read access to one commit's tree, for the edit engine: file list, bytes,
 // symlinks. Its read/exists/is_symlink follow edit::BaseTree's contract, so
@@ -62,7 +63,7 @@ private:
     std::shared_ptr<RepositoryState> m_state;
     std::string m_commit;
     std::string m_tree;
-    std::shared_ptr<std::vector<std::string>> m_files; // filled by list_files()
+    std::shared_ptr<ListedFiles> m_files; // filled by list_files()
 };
 
 // A branch an earlier run of the same request made, found by its tip's

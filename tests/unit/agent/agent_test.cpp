@@ -843,3 +843,40 @@ TEST_CASE("agent::run_variant, what reaches the model is valid UTF-8")
         CHECK_NOTHROW((void)json(result.content).dump());
     }
 }
+
+TEST_CASE("agent::run_variant, variants share the base's files and see their own edits first")
+{
+    auto repo = demo_repo();
+    const agent::SecretFilter secrets;
+    agent::Settings settings;
+    settings.secrets = &secrets;
+    settings.base_files = std::make_shared<const agent::BaseFiles>(repo.tree, repo.files, secrets);
+
+    ScriptedProvider first;
+    first.add(tool_use(
+        {{"str_replace", {{"path", "src/app.py"}, {"old_str", "hello"}, {"new_str", "AKIA"}}},
+         {"search", {{"query", "AKIA"}}},
+         {"search", {{"query", "import os"}}}}));
+    first.add(tool_use("finish", {{"summary", "ok"}}));
+    ScriptedProvider second;
+    second.add(tool_use({{"search", {{"query", "hello"}}}, {"search", {{"query", "AKIA"}}}}));
+    second.add(tool_use("finish", {{"summary", "ok"}}));
+
+    const auto one = agent::run_variant(first, repo.tree, repo.files, task(1, 2), settings);
+    const auto two = agent::run_variant(second, repo.tree, repo.files, task(2, 2), settings);
+
+    CHECK(one.status == agent::Status::finished);
+    CHECK(two.status == agent::Status::finished);
+    const auto mine = results_of(first.conversations[1]);
+    REQUIRE(mine.size() == 3);
+    CHECK_FALSE(mine[0].is_error);
+    // the edited file, not the base's; the secret file stays withheld
+    CHECK(mine[1].content == "src/app.py:3: print('AKIA')\n1 matches in 1 files\n");
+    CHECK(mine[2].content == "src/app.py:1: import os\n1 matches in 1 files\n");
+    const auto theirs = results_of(second.conversations[1]);
+    REQUIRE(theirs.size() == 2);
+    CHECK(theirs[0].content == "src/app.py:3: print('hello')\n1 matches in 1 files\n");
+    CHECK(theirs[1].content == "no matches");
+    // the base is untouched
+    CHECK(settings.base_files->read("src/app.py") == "import os\n\nprint('hello')\n");
+}

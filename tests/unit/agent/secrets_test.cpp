@@ -108,3 +108,66 @@ TEST_CASE("agent::SecretFilter, configured rules")
                   .find("secrets.extra_patterns: '([a-z' is not a valid regular expression") == 0);
     }
 }
+
+TEST_CASE("agent::SecretFilter, lines worth a regex")
+{
+    const SecretFilter filter;
+
+    SUBCASE("every GitHub token prefix")
+    {
+        for (const char* prefix : {"ghp_", "gho_", "ghu_", "ghs_", "ghr_"}) {
+            CAPTURE(prefix);
+            const std::string line =
+                std::string("token: ") + prefix + "abcdefghijklmnopqrstuvwxyz0123456789\n";
+            CHECK(filter.why_content_hidden(line) == "it holds a GitHub token");
+        }
+        CHECK_FALSE(filter.why_content_hidden("ghx_abcdefghijklmnopqrstuvwxyz0123456789\n"));
+    }
+
+    SUBCASE("an assignment needs a quoted literal")
+    {
+        CHECK(filter.why_content_hidden("#define X 1\npassword: 'abcdefghijklmnop1234'\n") ==
+              "it assigns what looks like a credential");
+        CHECK(filter.why_content_hidden("Access_Token=\"abcdefghijklmnop1234\"") ==
+              "it assigns what looks like a credential");
+        CHECK_FALSE(filter.why_content_hidden("api_key = abcdefghijklmnop1234\n"));
+        CHECK_FALSE(filter.why_content_hidden("int key; /* the key */\nstruct token;\n"));
+    }
+
+    SUBCASE("the first line with a secret decides, after many lines with needles")
+    {
+        std::string text;
+        for (int i = 0; i < 1000; ++i) {
+            text += "const char *key = \"short\"; /* high through */\n";
+        }
+        text += "AWS = 'AKIAIOSFODNN7EXAMPLE'\n";
+        text += "T = ghp_abcdefghijklmnopqrstuvwxyz0123456789\n";
+        CHECK(filter.why_content_hidden(text) == "it holds an AWS access key id");
+        CHECK_FALSE(filter.why_content_hidden(text.substr(0, text.find("AWS"))));
+    }
+
+    SUBCASE("a needle on one line and the rest on the next is no secret")
+    {
+        CHECK_FALSE(filter.why_content_hidden("api_key\n= 'abcdefghijklmnop1234'\n"));
+        CHECK_FALSE(filter.why_content_hidden("AKIA\nIOSFODNN7EXAMPLE\n"));
+    }
+
+    SUBCASE("a token at the very start or end of the text")
+    {
+        CHECK(filter.why_content_hidden("AKIAIOSFODNN7EXAMPLE") == "it holds an AWS access key id");
+        CHECK(filter.why_content_hidden("x\n\n\nxoxb-1234567890-abcdef") ==
+              "it holds a Slack token");
+    }
+}
+
+TEST_CASE("agent::SecretFilter, extra patterns search every line")
+{
+    draftsmith::config::SecretRules rules;
+    rules.extra_patterns = {R"(^INTERNAL$)"};
+    const SecretFilter filter(rules);
+    CHECK(filter.why_content_hidden("a\n\nINTERNAL\nb\n") ==
+          "it matches secrets.extra_patterns '^INTERNAL$'");
+    CHECK(filter.why_content_hidden("x\nghp_abcdefghijklmnopqrstuvwxyz0123456789\n") ==
+          "it holds a GitHub token");
+    CHECK_FALSE(filter.why_content_hidden("a INTERNAL\n"));
+}
