@@ -372,38 +372,12 @@ std::string pull_request_body(const RunRecord& run, const VariantRecord& variant
 
 std::string pull_request_title(std::string_view title_template, const RunRecord& run, int variant)
 {
-    const auto intent = cut_at_word(one_line(run.intent), 60);
-    std::string out;
-    std::size_t i = 0;
-    while (i < title_template.size()) {
-        const auto close = title_template.find('}', i);
-        if (title_template[i] == '{' && close != std::string_view::npos) {
-            const auto name = title_template.substr(i + 1, close - i - 1);
-            std::string value;
-            bool known = true;
-            if (name == "i") {
-                value = std::to_string(variant);
-            } else if (name == "n") {
-                value = std::to_string(run.variants);
-            } else if (name == "slug") {
-                value = run.slug;
-            } else if (name == "pr") {
-                value = std::to_string(run.pr);
-            } else if (name == "intent") {
-                value = intent;
-            } else {
-                known = false;
-            }
-            if (known) {
-                out += value;
-                i = close + 1;
-                continue;
-            }
-        }
-        out += title_template[i];
-        ++i;
-    }
-    return one_line(out);
+    return one_line(text::fill_placeholders(title_template,
+                                            {{"i", std::to_string(variant)},
+                                             {"n", std::to_string(run.variants)},
+                                             {"slug", run.slug},
+                                             {"pr", std::to_string(run.pr)},
+                                             {"intent", cut_at_word(one_line(run.intent), 60)}}));
 }
 
 std::string refusal_comment(std::string_view user, std::string_view reason)

@@ -1,6 +1,7 @@
 #include "settings.hpp"
 
 #include "draftsmith/util/error.hpp"
+#include "draftsmith/util/text.hpp"
 
 #include <fmt/format.h>
 
@@ -54,25 +55,11 @@ llm::PriceTable price_table(const config::Config& config)
 
 std::string render_template(std::string_view text, const TemplateValues& values)
 {
-    std::string out;
-    out.reserve(text.size() + 32);
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const auto rest = text.substr(i);
-        const auto take = [&](std::string_view name, std::string_view value) {
-            if (rest.substr(0, name.size()) != name) {
-                return false;
-            }
-            out += value;
-            i += name.size() - 1;
-            return true;
-        };
-        if (!(take("{pr}", values.pr) || take("{comment}", values.comment) ||
-              take("{slug}", values.slug) || take("{i}", std::to_string(values.variant)) ||
-              take("{n}", std::to_string(values.variants)))) {
-            out += text[i];
-        }
-    }
-    return out;
+    return text::fill_placeholders(text, {{"pr", values.pr},
+                                          {"comment", values.comment},
+                                          {"slug", values.slug},
+                                          {"i", std::to_string(values.variant)},
+                                          {"n", std::to_string(values.variants)}});
 }
 
 namespace {

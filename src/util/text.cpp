@@ -113,4 +113,26 @@ std::optional<std::string> closest_match(std::string_view word,
     return best;
 }
 
+std::string fill_placeholders(std::string_view text,
+                              const std::map<std::string, std::string, std::less<>>& values)
+{
+    std::string out;
+    out.reserve(text.size() + 32);
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto close = text.find('}', i);
+        if (text[i] == '{' && close != std::string_view::npos) {
+            const auto value = values.find(text.substr(i + 1, close - i - 1));
+            if (value != values.end()) {
+                out += value->second;
+                i = close + 1;
+                continue;
+            }
+        }
+        out += text[i];
+        ++i;
+    }
+    return out;
+}
+
 } // namespace draftsmith::text

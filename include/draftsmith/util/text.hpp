@@ -2,6 +2,7 @@
 // Small text helpers with no dependencies: trimming, splitting, case folding,
 // edit distance for "did you mean" hints.
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,5 +29,11 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 // `word` (3 characters or more), for "did you mean 'x'?" hints.
 std::optional<std::string> closest_match(std::string_view word,
                                          const std::vector<std::string>& candidates);
+
+// `text` with every "{name}" whose name is a key of `values` replaced by its
+// value, for templates such as "draftsmith/pr-{pr}/v{i}"; any other brace is
+// left as it is ("{x}" stays "{x}" when x is no key).
+std::string fill_placeholders(std::string_view text,
+                              const std::map<std::string, std::string, std::less<>>& values);
 
 } // namespace draftsmith::text

@@ -29,6 +29,14 @@ TEST_CASE("util::text, did you mean") {
     }
 }
 
+TEST_CASE("util::text, fill_placeholders replaces known names only") {
+    const std::map<std::string, std::string, std::less<>> values{{"i", "2"}, {"slug", "red"}};
+    CHECK(text::fill_placeholders("draftsmith/{slug}/v{i}", values) == "draftsmith/red/v2");
+    CHECK(text::fill_placeholders("{x} {i} {{i}} {", values) == "{x} 2 {2} {");
+    CHECK(text::fill_placeholders("{i}{i}", values) == "22");
+    CHECK(text::fill_placeholders("", values).empty());
+}
+
 TEST_CASE("util::error, categories map to the documented exit codes") {
     using draftsmith::ErrorCategory;
     using draftsmith::ExitCode;
