@@ -12,12 +12,6 @@
 namespace draftsmith::run {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-std::chrono::milliseconds since(Clock::time_point start)
-{
-    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
-}
 
 std::vector<report::VariantRecord*> ready(RunState& state)
 {

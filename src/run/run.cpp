@@ -21,7 +21,6 @@
 namespace draftsmith::run {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 using report::VariantState;
 
 constexpr std::string_view k_config_file = ".draftsmith.yml";
@@ -30,11 +29,6 @@ std::optional<std::string> process_getenv(const char* name)
 {
     const char* value = std::getenv(name); // NOLINT(concurrency-mt-unsafe): read before threads start
     return value ? std::optional<std::string>(value) : std::nullopt;
-}
-
-std::chrono::milliseconds since(Clock::time_point start)
-{
-    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
 }
 
 // A stable id for a comment given as text (--local): the same text makes the
@@ -103,7 +97,7 @@ private:
     std::vector<int> plan_variants();
     void prepare_context();
     void acknowledge();
-    void fail_unfinished(const std::string& reason);
+    void end_unfinished(VariantState state, const std::string& reason);
     ExitCode finish();
     ExitCode exit_code() const;
     ExitCode refuse(const std::string& reply, ExitCode code);
@@ -164,7 +158,7 @@ ExitCode Runner::execute()
         m_state.ci->end_group();
         log::error("{}", error.what());
         m_state.record.error = error.what();
-        fail_unfinished(fmt::format("the run failed: {}", error.what()));
+        end_unfinished(VariantState::failed, fmt::format("the run failed: {}", error.what()));
         finish();
         return stop_requested() ? ExitCode::interrupted : exit_code_for(error.category());
     }
@@ -184,11 +178,12 @@ void Runner::acknowledge()
     update_progress(m_state);
 }
 
-void Runner::fail_unfinished(const std::string& reason)
+// Variants still queued or running when the run ends get `state` and `reason`.
+void Runner::end_unfinished(VariantState state, const std::string& reason)
 {
     for (auto& record : m_state.record.variant_records) {
         if (record.state == VariantState::queued || record.state == VariantState::running) {
-            record.state = VariantState::failed;
+            record.state = state;
             record.reason = reason;
         }
     }
@@ -583,12 +578,7 @@ ExitCode Runner::finish()
     const auto started = Clock::now();
     // Let the last comment and status through after a signal stopped the transfers.
     net::clear_interrupt();
-    for (auto& record : state.record.variant_records) {
-        if (record.state == VariantState::queued || record.state == VariantState::running) {
-            record.state = VariantState::interrupted;
-            record.reason = "interrupted (SIGINT/SIGTERM) before it finished";
-        }
-    }
+    end_unfinished(VariantState::interrupted, "interrupted (SIGINT/SIGTERM) before it finished");
     const auto code = exit_code();
     state.record.exit_code = static_cast<int>(code);
     if (state.meter) {
@@ -597,7 +587,7 @@ ExitCode Runner::finish()
         state.record.cost_usd = total.cost_usd;
     }
     state.progress->finish();
-    state.record.duration = since(state.started);
+    state.record.duration = since(state.started); // as the overview shows it
 
     const auto overview =
         report::overview_comment(state.record, host::overview_marker(state.key));
@@ -640,7 +630,7 @@ ExitCode Runner::finish()
         }
     }
     phase("overview", started);
-    state.record.duration = since(state.started);
+    state.record.duration = since(state.started); // the report's: posting included
     write_outputs();
     return code;
 }

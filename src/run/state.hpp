@@ -28,6 +28,14 @@
 
 namespace draftsmith::run {
 
+using Clock = std::chrono::steady_clock;
+
+// How long since `start`, for the record's phase timings.
+inline std::chrono::milliseconds since(Clock::time_point start)
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+}
+
 struct RunState {
     const Options& options;
     host::Getenv getenv;
@@ -52,7 +60,7 @@ struct RunState {
     std::vector<std::string> branches;         // [i-1]: variant i's branch
     std::map<int, host::PullRequest> existing; // pull requests an earlier run opened
     std::optional<host::CommentRef> overview;  // the comment on the source PR
-    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+    Clock::time_point started = Clock::now();
 
     std::mutex mutex; // guards record and the overview comment's updates
     report::RunRecord record;

@@ -18,12 +18,6 @@
 namespace draftsmith::run {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-std::chrono::milliseconds since(Clock::time_point start)
-{
-    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
-}
 
 // Everything one variant needs that differs between variants.
 struct VariantPlan {
