@@ -22,6 +22,10 @@ packages=(
   python3-yaml dpkg-dev
   # bench/edit compares draftsmith apply with GNU patch
   patch
+  # the container image test (scripts/image-test.sh) and scripts/measure-install.sh:
+  # a Debian 12 root from Debian's mirror, and buildah to build the Dockerfile
+  # without a Docker engine or Docker Hub
+  debootstrap buildah
 )
 # Node for the spec kit: a machine may already have a Node from elsewhere
 # (with npm bundled); asking apt for Debian's npm then conflicts with it.

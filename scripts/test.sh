@@ -42,3 +42,17 @@ if [ "${DRAFTSMITH_SKIP_PACKAGE_INSTALL:-0}" != 1 ]; then
     "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq draftsmith
   fi
 fi
+
+# --- Image: the Dockerfile built from the .deb and smoke-tested (release block)
+# scripts/image-test.sh: buildah with chroot isolation on a debootstrap'd
+# Debian 12 slim base (no Docker engine or Docker Hub needed), or the same .deb
+# and smoke test in a chroot where buildah cannot run. A few minutes, mostly
+# debootstrap. DRAFTSMITH_SKIP_IMAGE=1 skips it on a developer machine.
+if [ "${DRAFTSMITH_SKIP_IMAGE:-0}" != 1 ]; then
+  as_root=()
+  if [ "$(id -u)" -ne 0 ]; then as_root=(sudo); fi
+  if ! compgen -G 'build/package/draftsmith_*.deb' >/dev/null; then
+    (cd build/ci && cpack -G DEB -B "$PWD/../package")
+  fi
+  "${as_root[@]}" scripts/image-test.sh build/package/draftsmith_*.deb
+fi
