@@ -40,11 +40,12 @@ FROM ${DEB_FROM} AS deb
 
 FROM ${BASE}
 COPY --from=deb /dist/ /tmp/dist/
-# ca-certificates and git: the package's Recommends (HTTPS to the LLM and the
-# hosting service), without theirs.
+# ca-certificates (a Recommends of the package): HTTPS to the LLM and the
+# hosting service. Not git, the other: draftsmith does not run it (it uses
+# libgit2), and with perl it would double the image.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      /tmp/dist/draftsmith_*.deb ca-certificates git \
+      /tmp/dist/draftsmith_*.deb ca-certificates \
  && rm -rf /var/lib/apt/lists/* /tmp/dist \
  && useradd --create-home --uid 10001 --user-group draftsmith
 USER draftsmith

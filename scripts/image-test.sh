@@ -8,7 +8,7 @@
 #      start containers on this machine's hybrid cgroups; chroot isolation
 #      needs none), DEB_FROM=dist: the given .deb, as the release does.
 #   3. The smoke test in the image as its own user: the entrypoint, the user,
-#      draftsmith --version and parse, git and the CA certificates present.
+#      draftsmith --version, parse and config check, the CA certificates present.
 # If buildah cannot run here, the same .deb is installed into the debootstrap
 # root with apt-get in a chroot, the image's user made the same way, and the
 # same smoke test runs there (said loudly; the image itself is then untested).
@@ -53,9 +53,10 @@ smoke() {
   [[ "$out" == *'"variants":3'* ]] || { echo "image: draftsmith parse says '$out'"; exit 1; }
   out=$("$@" id -u)
   [ "$out" != 0 ] || { echo "image: runs as root"; exit 1; }
-  "$@" git --version >/dev/null
+  out=$("$@" draftsmith config check)
+  [[ "$out" == *max_variants* ]] || { echo "image: draftsmith config check says '$out'"; exit 1; }
   "$@" test -s /etc/ssl/certs/ca-certificates.crt || { echo "image: no CA certificates"; exit 1; }
-  echo "image: smoke test passed: draftsmith $version as uid $out, parse, git, CA certificates"
+  echo "image: smoke test passed: draftsmith $version as uid $out, parse, config check, CA certificates"
 }
 
 buildah_works() {
@@ -94,7 +95,7 @@ else
   cp "$deb" "$work/root/tmp/"
   cp /etc/resolv.conf "$work/root/etc/resolv.conf"
   chroot "$work/root" sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-    --no-install-recommends /tmp/$(basename "$deb") ca-certificates git >/dev/null && \
+    --no-install-recommends /tmp/$(basename "$deb") ca-certificates >/dev/null && \
     useradd --create-home --uid 10001 --user-group draftsmith"
   smoke chroot --userspec=draftsmith:draftsmith "$work/root" env HOME=/home/draftsmith
 fi
