@@ -4,11 +4,11 @@
 # chroot: the stand-in for a fresh debian:12 runner container):
 #   deb     what the action/pipeline run with a released .deb: apt-get update,
 #           curl and ca-certificates (not in debian:12), the SHA-256 check,
-#           apt-get install of the .deb with its dependencies, ca-certificates
-#           and git; draftsmith --version
+#           apt-get install of the .deb with its dependencies and
+#           ca-certificates; draftsmith --version
 #   source  the slow path: apt-get install of the compiler and -dev packages,
 #           CMake configure, a Release build (no ccache), CPack, apt-get
-#           install of the .deb made
+#           install of the .deb made (git too: the Azure path clones with it)
 # Prints one line per step and a Markdown summary. Needs root, debootstrap,
 # and Debian's mirror (the same one apt uses). Does not download the .deb
 # itself (a release asset of ~1 MB; see the README for that).
@@ -89,7 +89,7 @@ name=$(basename "$deb")
 timed deb.apt-update "$work/deb" apt-get update -qq
 timed deb.curl "$work/deb" apt-get install -y -qq --no-install-recommends curl ca-certificates
 timed deb.sha256 "$work/deb" "cd /tmp && sha256sum --check --quiet $name.sha256"
-timed deb.apt-install "$work/deb" apt-get install -y -qq --no-install-recommends "/tmp/$name" ca-certificates git
+timed deb.apt-install "$work/deb" apt-get install -y -qq --no-install-recommends "/tmp/$name" ca-certificates
 timed deb.version "$work/deb" draftsmith --version
 total deb.apt-update deb.curl deb.sha256 deb.apt-install deb.version
 deb_total=$wall deb_cpu=$cpu_total
