@@ -51,12 +51,13 @@ smoke() {
   [ "$out" = "draftsmith $version" ] || { echo "image: draftsmith --version says '$out'"; exit 1; }
   out=$("$@" draftsmith parse '/edit /3 make the submit buttons red')
   [[ "$out" == *'"variants":3'* ]] || { echo "image: draftsmith parse says '$out'"; exit 1; }
-  out=$("$@" id -u)
-  [ "$out" != 0 ] || { echo "image: runs as root"; exit 1; }
+  local uid
+  uid=$("$@" id -u)
+  [ "$uid" != 0 ] || { echo "image: runs as root"; exit 1; }
   out=$("$@" draftsmith config check)
   [[ "$out" == *max_variants* ]] || { echo "image: draftsmith config check says '$out'"; exit 1; }
   "$@" test -s /etc/ssl/certs/ca-certificates.crt || { echo "image: no CA certificates"; exit 1; }
-  echo "image: smoke test passed: draftsmith $version as uid $out, parse, config check, CA certificates"
+  echo "image: smoke test passed: draftsmith $version as uid $uid, parse, config check, CA certificates"
 }
 
 buildah_works() {
