@@ -335,12 +335,23 @@ Applied& ChangeApplier::apply_in_encoding(const FileChange& change, const std::s
         done.push_back(std::move(one));
     }
     const auto encoding = encoding_names(names);
-    if (!unwritable.empty()) {
+    const bool told = readings.size() == 1;
+    auto undecided = [&](std::string_view why) -> Applied& {
+        return fail(applied, fmt::format("{}: is not UTF-8, and whether it is {} cannot be told; "
+                                         "{}, so nothing was applied. Use only ASCII characters "
+                                         "in the new text of this file.",
+                                         path, encoding, why));
+    };
+    if (!unwritable.empty() && told) {
         return fail(applied, fmt::format("{}: is not UTF-8 but {}, which has no way to write some "
                                          "characters of the edit's new text; nothing was "
                                          "applied. Use only characters that exist in {} (or the "
                                          "language's escapes for the others).",
-                                         path, encoding_names(unwritable), encoding));
+                                         path, encoding, encoding));
+    }
+    if (!unwritable.empty()) {
+        return undecided(fmt::format("{} has no way to write some characters of the edit's new text",
+                                     encoding_names(unwritable)));
     }
     if (done.empty()) {
         if (!first_failure.empty() && first_failure.back() != '\n') {
@@ -352,11 +363,7 @@ Applied& ChangeApplier::apply_in_encoding(const FileChange& change, const std::s
     }
     for (const auto& other : done) {
         if (other.writes != done.front().writes) {
-            return fail(applied, fmt::format("{}: is not UTF-8, and whether it is {} cannot be "
-                                             "told; each would write the edit's new text "
-                                             "differently, so nothing was applied. Use only "
-                                             "ASCII characters in the new text of this file.",
-                                             path, encoding));
+            return undecided("each would write the edit's new text differently");
         }
     }
     applied = std::move(done.front());

@@ -155,10 +155,12 @@ std::optional<std::pair<const char*, std::size_t>> wide_encoding(std::string_vie
     if (!any) {
         return std::nullopt;
     }
-    if (bytes.size() % 4 == 0 && nuls[3] * 4 >= sample.size() && nuls[0] == 0) {
+    // Characters below U+10000 in UTF-32 have two NUL bytes each: the high ones.
+    const auto quarter = sample.size() / 4;
+    if (bytes.size() % 4 == 0 && nuls[2] == quarter && nuls[3] == quarter && nuls[0] == 0) {
         return std::make_pair("UTF-32LE", std::size_t{0});
     }
-    if (bytes.size() % 4 == 0 && nuls[0] * 4 >= sample.size() && nuls[3] == 0) {
+    if (bytes.size() % 4 == 0 && nuls[0] == quarter && nuls[1] == quarter && nuls[3] == 0) {
         return std::make_pair("UTF-32BE", std::size_t{0});
     }
     if (bytes.size() % 2 == 0 && nuls[0] + nuls[2] == 0) {
