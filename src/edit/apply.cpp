@@ -290,16 +290,6 @@ private:
     const ApplyOptions& m_options;
 };
 
-// Names a file's readings for a message: "CP1252 or CP1250".
-std::string encoding_names(const std::vector<std::string>& names) {
-    std::string out;
-    for (std::size_t k = 0; k < names.size(); ++k) {
-        out += k == 0 ? "" : k + 1 == names.size() ? " or " : ", ";
-        out += names[k];
-    }
-    return out;
-}
-
 // A file that is not plain UTF-8: the change is applied to each reading of
 // it (see encoding.hpp) and the result written back in that reading's
 // encoding. Applied only when every reading that takes the change can hold
@@ -334,7 +324,7 @@ Applied& ChangeApplier::apply_in_encoding(const FileChange& change, const std::s
         }
         done.push_back(std::move(one));
     }
-    const auto encoding = encoding_names(names);
+    const auto encoding = text::or_list(names);
     const bool told = readings.size() == 1;
     auto undecided = [&](std::string_view why) -> Applied& {
         return fail(applied, fmt::format("{}: is not UTF-8, and whether it is {} cannot be told; "
@@ -351,7 +341,7 @@ Applied& ChangeApplier::apply_in_encoding(const FileChange& change, const std::s
     }
     if (!unwritable.empty()) {
         return undecided(fmt::format("{} has no way to write some characters of the edit's new text",
-                                     encoding_names(unwritable)));
+                                     text::or_list(unwritable)));
     }
     if (done.empty()) {
         if (!first_failure.empty() && first_failure.back() != '\n') {
