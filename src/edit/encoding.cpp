@@ -233,7 +233,9 @@ std::vector<Reading> readings(std::string_view bytes) {
 
 std::optional<std::string> encode(std::string_view utf8, const Reading& reading) {
     if (reading.encoding == "UTF-8") {
-        return reading.bom + std::string(utf8);
+        // A whole file the model sent with the mark already in it keeps one mark.
+        const bool marked = utf8.substr(0, reading.bom.size()) == reading.bom;
+        return (marked ? std::string() : reading.bom) + std::string(utf8);
     }
     auto bytes = convert(utf8, "UTF-8", reading.encoding.c_str());
     if (!bytes) {

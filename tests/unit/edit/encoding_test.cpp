@@ -131,6 +131,14 @@ TEST_CASE("edit::apply, latin-1, UTF-16 and UTF-8 with a mark keep their encodin
         CHECK(after(result, files, "b.txt") == "\xEF\xBB\xBF" "ALPHA\nbeta\n");
         CHECK(result.files.at(0).stage == Stage::exact);
     }
+    SUBCASE("a whole file over a file with a UTF-8 mark keeps one mark") {
+        const Files files = {{"b.txt", "\xEF\xBB\xBF" "alpha\n"}};
+        for (const std::string body : {"beta\n", "\xEF\xBB\xBF" "beta\n"}) {
+            const auto result = apply_text("b.txt\n```\n" + body + "```\n", files);
+            REQUIRE_MESSAGE(result.ok(), result.failure_report());
+            CHECK(after(result, files, "b.txt") == "\xEF\xBB\xBF" "beta\n");
+        }
+    }
     SUBCASE("a whole file over a CP1251 file is written in CP1251") {
         const Files files = {{"ru.txt", k_cp1251}};
         const auto result = apply_text("ru.txt\n```\nмир\n```\n", files);
