@@ -11,8 +11,8 @@
 #include <algorithm>
 #include <set>
 
-#include "file_editor.hpp"
 #include "encoding.hpp"
+#include "file_editor.hpp"
 #include "file_text.hpp"
 #include "match.hpp"
 #include "model_text.hpp"
@@ -342,6 +342,9 @@ Applied& ChangeApplier::apply_in_encoding(const FileChange& change, const std::s
     if (!unwritable.empty()) {
         return undecided(fmt::format("{} has no way to write some characters of the edit's new text",
                                      text::or_list(unwritable)));
+    }
+    if (done.empty() && names == std::vector<std::string>{"UTF-8"}) {
+        return fail(applied, first_failure); // UTF-8 with a mark: nothing to say about encodings
     }
     if (done.empty()) {
         if (!first_failure.empty() && first_failure.back() != '\n') {

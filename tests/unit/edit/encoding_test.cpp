@@ -131,6 +131,13 @@ TEST_CASE("edit::apply, latin-1, UTF-16 and UTF-8 with a mark keep their encodin
         CHECK(after(result, files, "b.txt") == "\xEF\xBB\xBF" "ALPHA\nbeta\n");
         CHECK(result.files.at(0).stage == Stage::exact);
     }
+    SUBCASE("UTF-8 with a mark: a failure says nothing about encodings") {
+        const Files files = {{"b.txt", "\xEF\xBB\xBF" "alpha\n"}};
+        const auto result = apply_text("--- a/b.txt\n+++ b/b.txt\n@@\n-gamma\n+GAMMA\n", files);
+        REQUIRE_FALSE(result.ok());
+        CHECK(result.failure_report().find("not in the file") != std::string::npos);
+        CHECK(result.failure_report().find("UTF-8") == std::string::npos);
+    }
     SUBCASE("a whole file over a file with a UTF-8 mark keeps one mark") {
         const Files files = {{"b.txt", "\xEF\xBB\xBF" "alpha\n"}};
         for (const std::string body : {"beta\n", "\xEF\xBB\xBF" "beta\n"}) {
