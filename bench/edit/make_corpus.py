@@ -31,7 +31,23 @@ KINDS = [
     "truncated",       # trailing context of each hunk cut, counts left as they were
     "prose",           # a fenced diff inside an explanation
     "combined",        # shifted + dropped context + prose
+    # Issue 11: what real models write that the kinds above never produce.
+    "past_blank",      # right counts, then one blank context line (" ") after each hunk
+    "past_context",    # right counts, then the file's next 1-3 lines as context after each hunk
+    "miscounted",      # counts met before each hunk's last change (git apply drops it)
+    "blank_added",     # the new version has a line of bare indentation (a "+    " line)
+    "latin1",          # the file is latin-1 (German text); the diff is UTF-8, as models write
+    "cp1251",          # the file is CP1251 (Russian text)
+    "utf16",           # the file is UTF-16LE with a byte order mark
 ]
+
+# Non-ASCII text for the encoding kinds: a comment in the file, and one the edit adds.
+ENCODED = {
+    "latin1": ("latin-1", "/* Gr\u00f6\u00dfe der \u00dcbung */", "/* Schl\u00fcssel f\u00fcr B\u00e4r */"),
+    "cp1251": ("cp1251", "/* \u041f\u0440\u0438\u0432\u0435\u0442, \u043c\u0438\u0440 */",
+               "/* \u041d\u043e\u0432\u0430\u044f \u0441\u0442\u0440\u043e\u043a\u0430 */"),
+    "utf16": ("utf-16", "/* Gr\u00fc\u00dfe, \u65e5\u672c\u8a9e */", "/* \u2713 \u00fcber */"),
+}
 
 
 def pick_sources(source_dirs, count, rng):
@@ -119,8 +135,31 @@ def shift(hunk, by):
     hunk[0] = f"@@ -{a},{m.group(2) or 1} +{c},{m.group(4) or 1} @@{m.group(5)}\n"
 
 
-def corrupt(kind, diff, rng):
+def miscount(hunk):
+    """Counts that a prefix ending before the hunk's last block of changes meets."""
+    body = hunk[1:]
+    last = max(i for i, l in enumerate(body) if l[:1] in "+-")
+    while last > 0 and body[last - 1][:1] in "+-":
+        last -= 1
+    m = HEADER.match(hunk[0].rstrip("\n"))
+    old = sum(1 for l in body[:last] if l[:1] in (" ", "-"))
+    new = sum(1 for l in body[:last] if l[:1] in (" ", "+"))
+    hunk[0] = f"@@ -{m.group(1)},{old} +{m.group(3)},{new} @@{m.group(5)}\n"
+
+
+def corrupt(kind, diff, rng, old_lines):
     header, hunks = split_hunks(diff)
+    if kind == "past_blank":
+        for h in hunks:
+            h.append(" \n")
+    if kind == "past_context":
+        for h in hunks:
+            m = HEADER.match(h[0].rstrip("\n"))
+            end = int(m.group(1)) - 1 + int(m.group(2) or 1)
+            h.extend(" " + l for l in old_lines[end:end + rng.randint(1, 3)])
+    if kind == "miscounted":
+        for h in hunks:
+            miscount(h)
     by = rng.choice([-1, 1]) * rng.randint(5, 40)
     if kind in ("shifted", "combined"):
         for h in hunks:
@@ -166,6 +205,26 @@ def corrupt(kind, diff, rng):
     return text
 
 
+def variant_blank_added(lines, new, rng):
+    """The intended version with a line of bare indentation added before a line."""
+    want = list(new)
+    at = rng.randrange(5, len(want) - 5)
+    indent = indentation(want[at]) or "    "
+    want[at:at] = [indent + "\n", indent + "/* after a blank line */\n"]
+    return lines, want
+
+
+def variant_encoded(spec, lines, rng):
+    """The file with non-ASCII text in it, and an intended version that adds more."""
+    encoding, present, added = spec
+    old = list(lines)
+    old.insert(2, present + "\n")
+    want = edit_lines(old, rng)
+    at = rng.randrange(5, len(want) - 5)
+    want.insert(at, added + "\n")
+    return encoding, old, want
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("out")
@@ -189,12 +248,19 @@ def main():
             continue
         for kind in KINDS:
             case = os.path.join(args.out, f"{index:03d}-{kind}")
-            for sub, content in (("tree", text), ("expected", "".join(new))):
+            old, want, encoding = lines, new, "utf-8"
+            if kind == "blank_added":
+                old, want = variant_blank_added(lines, new, rng)
+            elif kind in ENCODED:
+                encoding, old, want = variant_encoded(ENCODED[kind], lines, rng)
+            case_diff = diff if old is lines and want is new else list(
+                difflib.unified_diff(old, want, "a/" + rel, "b/" + rel, n=3))
+            for sub, content in (("tree", "".join(old)), ("expected", "".join(want))):
                 os.makedirs(os.path.join(case, sub, "src"), exist_ok=True)
-                with open(os.path.join(case, sub, rel), "w") as f:
-                    f.write(content)
+                with open(os.path.join(case, sub, rel), "wb") as f:
+                    f.write(content.encode(encoding))
             with open(os.path.join(case, "patch.diff"), "w") as f:
-                f.write(corrupt(kind, diff, rng))
+                f.write(corrupt(kind, case_diff, rng, old))
             with open(os.path.join(case, "kind"), "w") as f:
                 f.write(kind + "\n")
             with open(os.path.join(case, "source"), "w") as f:

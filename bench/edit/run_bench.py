@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Success rate of draftsmith apply vs git apply vs GNU patch on a corpus made
+"""Success rate of draftsmith apply vs git apply (with and without --recount) vs GNU patch on a corpus made
 by make_corpus.py, and throughput on a large diff. Prints markdown tables.
 
 Usage: run_bench.py --draftsmith BIN --corpus DIR [--work DIR] [--throughput]
@@ -16,6 +16,7 @@ import time
 TOOLS = {
     "draftsmith": lambda bin, patch: [bin, "apply", "--repo", ".", patch],
     "git apply": lambda bin, patch: ["git", "apply", "-p1", patch],
+    "git apply --recount": lambda bin, patch: ["git", "apply", "--recount", "-p1", patch],
     "patch": lambda bin, patch: ["patch", "-p1", "--batch", "--forward", "--silent",
                                  "--no-backup-if-mismatch", "--reject-file=-", "-i", patch],
 }

@@ -8,6 +8,7 @@
 // touched.
 #include "draftsmith/edit/apply.hpp"
 #include "draftsmith/edit/parse.hpp"
+#include "draftsmith/edit/paths.hpp"
 #include "draftsmith/edit/tree.hpp"
 #include "draftsmith/edit/working_tree.hpp"
 #include "draftsmith/git/repository.hpp"
@@ -50,7 +51,14 @@ edit::EditSet read_edits(const ApplyOptions& options) {
         throw Error(ErrorCategory::input, fmt::format("{}: is empty; nothing to apply", label));
     }
     try {
-        return edit::parse(text, *edit::parse_format_name(options.format));
+        // A path line naming a file of the working tree is a path, extension or not.
+        const edit::DiskTree tree(options.repo);
+        const edit::FileExists exists = [&tree](std::string_view raw) {
+            std::string why;
+            const auto path = edit::normalise_path(raw, why);
+            return path && !tree.is_symlink(*path) && tree.read(*path).has_value();
+        };
+        return edit::parse(text, *edit::parse_format_name(options.format), exists);
     } catch (const Error& e) {
         throw Error(ErrorCategory::input, fmt::format("{}: {}", label, e.what()));
     }

@@ -186,25 +186,17 @@ Seconds read_duration(const YAML::Node& node, const Where& where, std::int64_t m
     return Seconds{total};
 }
 
-std::string choices_text(const std::vector<std::string>& names) {
-    std::string out;
-    for (std::size_t i = 0; i < names.size(); ++i) {
-        out += i == 0 ? "" : i + 1 == names.size() ? " or " : ", ";
-        out += names[i];
-    }
-    return out;
-}
-
 std::string read_choice(const YAML::Node& node, const Where& where,
                         const std::vector<std::string>& names) {
-    const auto& text = read_scalar(node, where, choices_text(names));
+    const auto& text = read_scalar(node, where, text::or_list(names));
     if (std::find(names.begin(), names.end(), text) != names.end()) {
         return text;
     }
     const auto near = text::closest_match(text, names);
     fail(where,
          fmt::format("{}: unknown value '{}'{}; use {}", where.key, text,
-                     near ? fmt::format(" (did you mean '{}'?)", *near) : "", choices_text(names)));
+                     near ? fmt::format(" (did you mean '{}'?)", *near) : "",
+                     text::or_list(names)));
 }
 
 Provider read_provider(const YAML::Node& node, const Where& where) {

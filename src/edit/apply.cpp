@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <set>
 
+#include "encoding.hpp"
 #include "file_editor.hpp"
 #include "file_text.hpp"
 #include "match.hpp"
@@ -142,11 +143,28 @@ public:
             return fail(applied, fmt::format("{}: is larger than the limit of {} bytes", *path,
                                              m_options.limits.max_file_bytes));
         }
+        if (old) {
+            auto readings = detail::readings(*old);
+            if (!readings.empty()) {
+                return apply_in_encoding(change, *path, target, readings, applied);
+            }
+        }
         if (old && detail::is_binary(*old)) {
             return fail(applied, fmt::format("{}: is a binary file; draftsmith edits text files "
                                              "only",
                                              *path));
         }
+        return apply_to(change, *path, target, old, applied);
+    }
+
+private:
+    // The change over `old` (UTF-8 text, or nullopt for no file), `path` and
+    // `target` checked already.
+    Applied& apply_to(const FileChange& change, const std::string& path_in,
+                      const std::optional<std::string>& target, const std::optional<std::string>& old,
+                      Applied& applied) {
+        auto& result = applied.result;
+        const auto* path = &path_in;
         switch (change.kind) {
         case FileChange::Kind::create:
             if (old && *old != change.content) {
@@ -223,7 +241,10 @@ public:
         return applied;
     }
 
-private:
+    Applied& apply_in_encoding(const FileChange& change, const std::string& path,
+                               const std::optional<std::string>& target,
+                               const std::vector<detail::Reading>& readings, Applied& applied);
+
     static Applied& fail(Applied& applied, std::string message) {
         applied.result.ok = false;
         applied.result.message = std::move(message);
@@ -268,6 +289,79 @@ private:
     const BaseTree& m_tree;
     const ApplyOptions& m_options;
 };
+
+// A file that is not plain UTF-8: the change is applied to each reading of
+// it (see encoding.hpp) and the result written back in that reading's
+// encoding. Applied only when every reading that takes the change can hold
+// the new text and all of them give the same bytes: otherwise the file's
+// encoding decides what the bytes mean and cannot be told, and guessing
+// could leave a file in two encodings.
+Applied& ChangeApplier::apply_in_encoding(const FileChange& change, const std::string& path,
+                                          const std::optional<std::string>& target,
+                                          const std::vector<detail::Reading>& readings,
+                                          Applied& applied) {
+    std::vector<Applied> done;
+    std::vector<std::string> names;
+    std::vector<std::string> unwritable;
+    std::string first_failure;
+    for (const auto& reading : readings) {
+        names.push_back(reading.encoding);
+        Applied one = applied;
+        apply_to(change, path, target, reading.text, one);
+        if (!one.result.ok) {
+            first_failure = first_failure.empty() ? one.result.message : first_failure;
+            continue;
+        }
+        bool fits = true;
+        for (auto& write : one.writes) {
+            auto bytes = write.second ? detail::encode(*write.second, reading) : std::nullopt;
+            fits = fits && (!write.second || bytes);
+            write.second = write.second && bytes ? std::move(bytes) : write.second;
+        }
+        if (!fits) {
+            unwritable.push_back(reading.encoding);
+            continue;
+        }
+        done.push_back(std::move(one));
+    }
+    const auto encoding = text::or_list(names);
+    const bool told = readings.size() == 1;
+    auto undecided = [&](std::string_view why) -> Applied& {
+        return fail(applied, fmt::format("{}: is not UTF-8, and whether it is {} cannot be told; "
+                                         "{}, so nothing was applied. Use only ASCII characters "
+                                         "in the new text of this file.",
+                                         path, encoding, why));
+    };
+    if (!unwritable.empty() && told) {
+        return fail(applied, fmt::format("{}: is not UTF-8 but {}, which has no way to write some "
+                                         "characters of the edit's new text; nothing was "
+                                         "applied. Use only characters that exist in {} (or the "
+                                         "language's escapes for the others).",
+                                         path, encoding, encoding));
+    }
+    if (!unwritable.empty()) {
+        return undecided(fmt::format("{} has no way to write some characters of the edit's new text",
+                                     text::or_list(unwritable)));
+    }
+    if (done.empty() && names == std::vector<std::string>{"UTF-8"}) {
+        return fail(applied, first_failure); // UTF-8 with a mark: nothing to say about encodings
+    }
+    if (done.empty()) {
+        if (!first_failure.empty() && first_failure.back() != '\n') {
+            first_failure += '\n';
+        }
+        return fail(applied, fmt::format("{}({} is not UTF-8: draftsmith read it as {} to match "
+                                         "the edit.)\n",
+                                         first_failure, path, encoding));
+    }
+    for (const auto& other : done) {
+        if (other.writes != done.front().writes) {
+            return undecided("each would write the edit's new text differently");
+        }
+    }
+    applied = std::move(done.front());
+    return applied;
+}
 
 } // namespace
 

@@ -30,11 +30,11 @@ long indent_width(std::string_view indent, long tab) {
 
 std::string reindented(std::string_view line, std::string_view file_indent,
                        std::string_view model_indent) {
+    if (file_indent == model_indent) {
+        return std::string(line); // no shift to follow: the model's bytes, blanks included
+    }
     if (whitespace_key(line).empty()) {
         return std::string(); // a blank line: the model's blanks on it mean nothing here
-    }
-    if (file_indent == model_indent) {
-        return std::string(line);
     }
     const auto indent = indentation(line);
     const auto rest = line.substr(indent.size());
@@ -56,6 +56,7 @@ struct HunkOutcome {
     bool ok = false;
     std::optional<Stage> stage;
     std::string message;
+    bool ambiguous = false; // failed because the hunk matched in several places
 };
 
 class FileEditor {
@@ -77,7 +78,7 @@ public:
         }
         switch (hunk.kind) {
         case Hunk::Kind::lines:
-            return apply_lines(hunk, hunk.lines);
+            return apply_counted(hunk);
         case Hunk::Kind::text:
             return apply_text(hunk);
         case Hunk::Kind::insert:
@@ -133,6 +134,19 @@ private:
         }
         return m_count > 1 ? fmt::format("{}: edit {} of {}{}", m_path, m_index + 1, m_count, span)
                            : fmt::format("{}: edit{}", m_path, span);
+    }
+
+    // A diff hunk whose body ran past its counts: the counted lines, and only
+    // when they match in several places, the lines past the count to choose one.
+    HunkOutcome apply_counted(const Hunk& hunk) {
+        auto outcome = apply_lines(hunk, hunk.lines);
+        if (outcome.ok || !outcome.ambiguous || hunk.trailing_context.empty()) {
+            return outcome;
+        }
+        auto longer = hunk.lines;
+        longer.insert(longer.end(), hunk.trailing_context.begin(), hunk.trailing_context.end());
+        auto placed = apply_lines(hunk, longer);
+        return placed.ok ? placed : outcome;
     }
 
     HunkOutcome insert_at(std::size_t after, std::string_view text) {
@@ -255,15 +269,26 @@ private:
             query.claimed_unshifted =
                 static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, unshifted));
         }
+        if (hunk.at_end_of_file && !query.claimed && m_file.lines.size() >= old.size()) {
+            // `*** End of File`: the old lines are expected to end the file.
+            query.claimed = m_file.lines.size() - old.size();
+            query.claimed_unshifted = query.claimed;
+        }
         if (old.empty() && !query.claimed) {
             return {false, std::nullopt,
-                    fmt::format("{} was not applied: it only adds lines and gives no line "
-                                "number or unchanged lines to say where; include a few lines "
-                                "around the place.\n",
-                                where(hunk))};
+                    hunk.anchor.empty()
+                        ? fmt::format("{} was not applied: it only adds lines and gives no line "
+                                      "number or unchanged lines to say where; include a few "
+                                      "lines around the place.\n",
+                                      where(hunk))
+                        : fmt::format("{} was not applied: it only adds lines, and '@@ {}' does "
+                                      "not say where under that line; include a few unchanged "
+                                      "lines around the place (or end the hunk with '*** End of "
+                                      "File' to add at the end of the file).\n",
+                                      where(hunk), quote_for_message(hunk.anchor))};
         }
         m_exact_line_endings = hunk.exact_line_endings;
-        if (query.claimed) {
+        if (query.claimed && hunk.claimed_line) {
             if (const auto stage = deferred(hunk, lines, old, *query.claimed)) {
                 return {true, *stage, {}};
             }
@@ -271,7 +296,7 @@ private:
         flush();
         const auto located = locate(m_file, query, m_options);
         if (!located.match) {
-            return {false, std::nullopt, failure(hunk, old, query, located)};
+            return {false, std::nullopt, failure(hunk, old, query, located), located.ambiguous};
         }
         const auto& match = *located.match;
         const auto lines_before = m_file.lines.size();

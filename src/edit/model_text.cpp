@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 
 namespace draftsmith::edit::detail {
@@ -84,10 +85,10 @@ bool remove_prefix_ci(std::string_view& text, std::string_view prefix) {
 
 } // namespace
 
-std::optional<std::string> bare_path(std::string_view line);
+std::optional<std::string> bare_path(std::string_view line, const FileExists& exists);
 
-std::optional<std::string> path_from_line(std::string_view line) {
-    if (auto path = bare_path(line)) {
+std::optional<std::string> path_from_line(std::string_view line, const FileExists& exists) {
+    if (auto path = bare_path(line, exists)) {
         return path;
     }
     // Prose naming one path in backticks: "Change `src/a.css` like this:".
@@ -98,7 +99,7 @@ std::optional<std::string> path_from_line(std::string_view line) {
         if (close == std::string_view::npos) {
             break;
         }
-        if (auto path = bare_path(line.substr(open + 1, close - open - 1))) {
+        if (auto path = bare_path(line.substr(open + 1, close - open - 1), exists)) {
             if (found && *found != *path) {
                 return std::nullopt; // two different paths: not a path line
             }
@@ -109,7 +110,7 @@ std::optional<std::string> path_from_line(std::string_view line) {
     return found;
 }
 
-std::optional<std::string> bare_path(std::string_view line) {
+std::optional<std::string> bare_path(std::string_view line, const FileExists& exists) {
     auto text = text::trim(line);
     // Markdown decoration: headings, list bullets, comment leaders, emphasis, code.
     while (!text.empty() && (text.front() == '#' || text.front() == '>')) {
@@ -161,7 +162,8 @@ std::optional<std::string> bare_path(std::string_view line) {
     }
     const auto dot = base.find('.');
     const bool has_extension = dot != std::string_view::npos && dot + 1 < base.size();
-    if (!bare && !has_extension && text.find('/') == std::string_view::npos) {
+    if (!bare && !has_extension && text.find('/') == std::string_view::npos &&
+        !(exists && exists(text))) {
         return std::nullopt;
     }
     if (text.back() == '.' || text.back() == '/' || text.substr(0, 3) == "...") {
@@ -204,6 +206,25 @@ std::string quote_for_message(std::string_view line) {
         return fmt::format("{}...", line.substr(0, k_width));
     }
     return std::string(line);
+}
+
+void refuse_empty_hunks(const EditSet& edits, std::string_view why) {
+    for (const auto& change : edits.changes) {
+        for (const auto& hunk : change.hunks) {
+            bool changes = !hunk.replace.empty(); // insert, append
+            if (hunk.kind == Hunk::Kind::lines) {
+                changes = std::any_of(hunk.lines.begin(), hunk.lines.end(), [](const auto& line) {
+                    return line.op != HunkLine::Op::context;
+                });
+            } else if (hunk.kind == Hunk::Kind::text) {
+                changes = hunk.search != hunk.replace;
+            }
+            if (!changes) {
+                throw_parse_error(hunk.span.first,
+                                  fmt::format("this edit to {} changes nothing: {}", change.path, why));
+            }
+        }
+    }
 }
 
 void throw_parse_error(std::size_t line, const std::string& message) {

@@ -3,6 +3,7 @@
 // markdown around edits (fences, headings, bold path lines) recognised.
 
 #include "draftsmith/edit/edit_set.hpp"
+#include "draftsmith/edit/parse.hpp"
 
 #include <optional>
 #include <string>
@@ -26,7 +27,9 @@ bool is_fence(std::string_view line, std::string_view* info = nullptr,
 
 // The path a line names when it is a path line: "src/a.css", "**src/a.css**",
 // "`src/a.css`:", "### File: src/a.css", "// src/a.css". nullopt for prose.
-std::optional<std::string> path_from_line(std::string_view line);
+// A bare word without an extension or folder ("configure") is a path only
+// when `exists` says a file of that name is in the tree.
+std::optional<std::string> path_from_line(std::string_view line, const FileExists& exists = {});
 
 // Hunk lines for replacing `search` by `replace`: the lines both share at the
 // start and end become context, the rest removed / added.
@@ -38,6 +41,12 @@ std::vector<std::string_view> split_text_lines(std::string_view text);
 
 // A line as quoted in a failure message: cut at 120 characters.
 std::string quote_for_message(std::string_view line);
+
+// Throws Error(input) at the first hunk of `edits` that changes nothing (no
+// line removed or added, an append of nothing): an empty edit is not a success.
+// `why` says, in the format's words, what was empty ("its SEARCH and REPLACE
+// sides are the same").
+void refuse_empty_hunks(const EditSet& edits, std::string_view why);
 
 [[noreturn]] void throw_parse_error(std::size_t line, const std::string& message);
 

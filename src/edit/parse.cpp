@@ -95,7 +95,7 @@ Format detect_format(std::string_view text) {
     return Format::whole_file;
 }
 
-EditSet parse(std::string_view text, Format format) {
+EditSet parse(std::string_view text, Format format, const FileExists& exists) {
     if (format == Format::automatic) {
         format = detect_format(text);
     }
@@ -103,9 +103,9 @@ EditSet parse(std::string_view text, Format format) {
     case Format::unified_diff:
         return parse_unified_diff(text);
     case Format::search_replace:
-        return parse_search_replace(text);
+        return parse_search_replace(text, exists);
     case Format::whole_file:
-        return parse_whole_files(text);
+        return parse_whole_files(text, exists);
     case Format::codex_patch:
         return parse_codex_patch(text);
     case Format::tool_calls:
@@ -113,7 +113,7 @@ EditSet parse(std::string_view text, Format format) {
     case Format::automatic:
         break;
     }
-    return parse_whole_files(text);
+    return parse_whole_files(text, exists);
 }
 
 } // namespace draftsmith::edit

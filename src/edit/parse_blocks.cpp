@@ -44,7 +44,7 @@ bool is_replace_marker(std::string_view line) {
 }
 
 // The path a fence's info string names ("```python src/a.py", "```src/a.py").
-std::optional<std::string> path_from_info(std::string_view info) {
+std::optional<std::string> path_from_info(std::string_view info, const FileExists& exists) {
     auto words = info;
     while (!words.empty()) {
         const auto space = words.find(' ');
@@ -54,7 +54,7 @@ std::optional<std::string> path_from_info(std::string_view info) {
                 word.remove_prefix(key.size());
             }
         }
-        if (auto path = detail::path_from_line(word)) {
+        if (auto path = detail::path_from_line(word, exists)) {
             return path;
         }
         if (space == std::string_view::npos) {
@@ -67,7 +67,7 @@ std::optional<std::string> path_from_info(std::string_view info) {
 
 } // namespace
 
-EditSet parse_search_replace(std::string_view text) {
+EditSet parse_search_replace(std::string_view text, const FileExists& exists) {
     const auto lines = detail::split_model_text(text);
     EditSet edits;
     std::optional<std::string> path; // the file the next block belongs to
@@ -76,14 +76,14 @@ EditSet parse_search_replace(std::string_view text) {
         const auto line = lines[at].text;
         std::string_view info;
         if (detail::is_fence(line, &info)) {
-            if (auto named = path_from_info(info)) {
+            if (auto named = path_from_info(info, exists)) {
                 path = std::move(named);
                 path_line = lines[at].number;
             }
             continue;
         }
         if (!is_search_marker(line)) {
-            if (auto named = detail::path_from_line(line)) {
+            if (auto named = detail::path_from_line(line, exists)) {
                 path = std::move(named);
                 path_line = lines[at].number;
             }
@@ -146,6 +146,7 @@ EditSet parse_search_replace(std::string_view text) {
         edits.changes.back().hunks.push_back(std::move(hunk));
         at = end;
     }
+    detail::refuse_empty_hunks(edits, "its SEARCH and REPLACE sides are the same");
     if (edits.empty()) {
         detail::throw_parse_error(1, "no SEARCH/REPLACE blocks found (expected '<<<<<<< SEARCH', "
                                      "'=======', '>>>>>>> REPLACE' under a path line)");
@@ -153,7 +154,7 @@ EditSet parse_search_replace(std::string_view text) {
     return edits;
 }
 
-EditSet parse_whole_files(std::string_view text) {
+EditSet parse_whole_files(std::string_view text, const FileExists& exists) {
     const auto lines = detail::split_model_text(text);
     EditSet edits;
     std::optional<std::string> path;
@@ -162,7 +163,7 @@ EditSet parse_whole_files(std::string_view text) {
         std::string_view info;
         std::size_t fence_length = 0;
         if (!detail::is_fence(lines[at].text, &info, &fence_length)) {
-            if (auto named = detail::path_from_line(lines[at].text)) {
+            if (auto named = detail::path_from_line(lines[at].text, exists)) {
                 path = std::move(named);
                 path_line = lines[at].number;
             } else if (!text::trim(lines[at].text).empty()) {
@@ -171,7 +172,7 @@ EditSet parse_whole_files(std::string_view text) {
             }
             continue;
         }
-        std::optional<std::string> fence_path = path_from_info(info);
+        std::optional<std::string> fence_path = path_from_info(info, exists);
         const auto open = lines[at].number;
         std::size_t end = at + 1;
         std::string_view close_info;

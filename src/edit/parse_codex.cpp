@@ -4,8 +4,20 @@
 //   *** Delete File: PATH
 // Inside the envelope a line without a prefix is read as context, since
 // models often drop the space before an unchanged line.
+//
+// As codex-rs/apply-patch applies them: `*** End of File` after a hunk says
+// its old lines end the file; a hunk that only adds lines goes at the end of
+// the file (unless it names an `@@` anchor without `*** End of File`: codex
+// would still append, but a model naming a place means that place, so such a
+// hunk is refused at apply time rather than put somewhere else). `*** Add
+// File` writes the whole file, over an existing one too, as a whole file in a
+// fence does. An envelope without `*** End Patch` is refused: it was cut off.
 #include "draftsmith/edit/parse.hpp"
 #include "draftsmith/util/text.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
 
 #include "model_text.hpp"
 
@@ -23,12 +35,40 @@ std::optional<std::string_view> after(std::string_view line, std::string_view pr
     return text::trim(line.substr(prefix.size()));
 }
 
+// Pure additions become appends (see above); an update with nothing in it is refused.
+void finish_codex_changes(EditSet& edits) {
+    for (auto& change : edits.changes) {
+        if (change.kind == FileChange::Kind::modify && change.hunks.empty()) {
+            detail::throw_parse_error(change.span.first,
+                                      fmt::format("'*** Update File: {}' holds no change: no '@@' "
+                                                  "hunk with '+' or '-' lines follows it",
+                                                  change.path));
+        }
+        for (auto& hunk : change.hunks) {
+            const bool adds_only =
+                std::all_of(hunk.lines.begin(), hunk.lines.end(),
+                            [](const HunkLine& line) { return line.op == HunkLine::Op::add; });
+            if (!adds_only || hunk.lines.empty() || (!hunk.anchor.empty() && !hunk.at_end_of_file)) {
+                continue;
+            }
+            hunk.kind = Hunk::Kind::append;
+            for (const auto& line : hunk.lines) {
+                hunk.replace += line.text;
+                hunk.replace += '\n';
+            }
+            hunk.lines.clear();
+        }
+    }
+    detail::refuse_empty_hunks(edits, "the hunk has no '+' or '-' line");
+}
+
 } // namespace
 
 EditSet parse_codex_patch(std::string_view text) {
     const auto lines = detail::split_model_text(text);
     EditSet edits;
     bool inside = false;
+    std::size_t begin_line = 0;
     FileChange* change = nullptr;
     Hunk* hunk = nullptr;
     auto finish_hunk = [&] {
@@ -51,6 +91,7 @@ EditSet parse_codex_patch(std::string_view text) {
         if (!inside) {
             if (trimmed == "*** Begin Patch") {
                 inside = true;
+                begin_line = line.number;
             }
             continue;
         }
@@ -65,7 +106,7 @@ EditSet parse_codex_patch(std::string_view text) {
             continue;
         }
         if (auto path = after(trimmed, "*** Add File:")) {
-            new_change(FileChange::Kind::create, *path, line.number);
+            new_change(FileChange::Kind::write, *path, line.number);
             continue;
         }
         if (auto path = after(trimmed, "*** Delete File:")) {
@@ -86,10 +127,16 @@ EditSet parse_codex_patch(std::string_view text) {
             change->new_path = std::string(*path);
             continue;
         }
-        if (starts_with(trimmed, "*** End of File") || starts_with(trimmed, "```")) {
+        if (starts_with(trimmed, "*** End of File")) {
+            if (hunk != nullptr) {
+                hunk->at_end_of_file = true;
+            }
             continue;
         }
-        if (change->kind == FileChange::Kind::create) {
+        if (starts_with(trimmed, "```")) {
+            continue;
+        }
+        if (change->kind == FileChange::Kind::write) {
             change->content.append(starts_with(raw, "+") ? raw.substr(1) : raw);
             change->content += '\n';
             continue;
@@ -121,6 +168,11 @@ EditSet parse_codex_patch(std::string_view text) {
             hunk->lines.push_back({HunkLine::Op::context, std::string(raw)});
         }
     }
+    if (inside) {
+        detail::throw_parse_error(begin_line, "the '*** Begin Patch' envelope is not closed: no "
+                                              "'*** End Patch' line follows it (was the patch cut "
+                                              "off?); send the whole patch again");
+    }
     finish_hunk();
     // Trailing blank context a model leaves before "*** End Patch" says nothing.
     for (auto& each : edits.changes) {
@@ -131,6 +183,7 @@ EditSet parse_codex_patch(std::string_view text) {
             }
         }
     }
+    finish_codex_changes(edits);
     if (edits.empty()) {
         detail::throw_parse_error(1, "no '*** Begin Patch' ... '*** End Patch' envelope with file "
                                      "changes found");

@@ -1,8 +1,9 @@
 // Unified diffs as models write them. Line numbers and counts in `@@` headers
 // are read but only as hints: a hunk runs until the next header, fence, or a
-// line that is not part of a diff. Counts are used for one thing: when they
+// line that is not part of a diff. Counts are used for two things: when they
 // are met exactly at a blank line, the hunk ends there (so prose after an
-// unfenced diff is not read as context).
+// unfenced diff is not read as context); and when a prefix of the body meets
+// them and only context follows, that prefix is the hunk (see cut_at_counts).
 #include "draftsmith/edit/parse.hpp"
 #include "draftsmith/util/text.hpp"
 
@@ -283,38 +284,27 @@ private:
             // "-N,0" (no old lines) means "after line N".
             hunk.claimed_line = header.old_count == 0 ? *header.old_start + 1 : *header.old_start;
         }
-        std::optional<std::size_t> old_left = header.old_count;
-        std::optional<std::size_t> new_left = header.new_count;
+        Counts counts;
+        counts.old_count = header.old_count;
+        counts.new_count = header.new_count;
         std::size_t pending_blank = 0;
         std::size_t pending_blank_start = 0;
         ++m_at;
-        auto counts_met = [&] { return old_left && new_left && *old_left == 0 && *new_left == 0; };
         auto take = [&](HunkLine::Op op, std::string_view text, bool cr) {
-            auto decrement = [](std::optional<std::size_t>& left) {
-                if (left && *left > 0) {
-                    --*left;
-                }
-            };
-            if (op != HunkLine::Op::add) {
-                decrement(old_left);
-            }
-            if (op != HunkLine::Op::remove) {
-                decrement(new_left);
-            }
             hunk.lines.push_back({op, std::string(text), cr});
+            counts.take(op, hunk.lines.size());
         };
         while (m_at < m_lines.size()) {
             const auto& line = m_lines[m_at];
             const auto text = line.text;
             // "--- x" then "+++ y" inside a hunk whose counts still expect old and
             // new lines is a removed "-- x" and an added "++ y", not a file header.
-            const bool counts_pending = old_left && new_left && *old_left > 0 && *new_left > 0;
             if (!is_hunk_line(text) || starts_with(text, "@@") ||
-                (is_file_header(m_at) && !counts_pending) || starts_with(text, "diff --git ")) {
+                (is_file_header(m_at) && !counts.pending()) || starts_with(text, "diff --git ")) {
                 break;
             }
             if (text.empty()) {
-                if (counts_met()) {
+                if (counts.met()) {
                     break;
                 }
                 if (pending_blank == 0) {
@@ -328,41 +318,84 @@ private:
                 take(HunkLine::Op::context, "", false);
             }
             hunk.span.last = line.number;
-            switch (text[0]) {
-            case ' ':
-                take(HunkLine::Op::context, text.substr(1), line.cr);
-                break;
-            case '+':
-                take(HunkLine::Op::add, text.substr(1), line.cr);
-                break;
-            case '-':
-                take(HunkLine::Op::remove, text.substr(1), line.cr);
-                break;
-            case '\\':
-                if (!hunk.lines.empty()) {
-                    const auto op = hunk.lines.back().op;
-                    if (op != HunkLine::Op::add) {
-                        hunk.old_lacks_final_newline = true;
-                    }
-                    if (op != HunkLine::Op::remove) {
-                        hunk.new_lacks_final_newline = true;
-                    }
-                }
-                break;
-            default:
-                break;
-            }
+            body_line(hunk, line, take);
             ++m_at;
         }
         // Blank lines at the end count as context only when the header's counts need them.
-        while (pending_blank > 0 && old_left && new_left && *old_left > 0 && *new_left > 0) {
+        while (pending_blank > 0 && counts.pending()) {
             take(HunkLine::Op::context, "", false);
             hunk.span.last = pending_blank_start++;
             --pending_blank;
         }
+        cut_at_counts(hunk, counts);
         if (!hunk.lines.empty()) {
             m_current->span.last = hunk.span.last;
             m_current->hunks.push_back(std::move(hunk));
+        }
+    }
+
+    // The header's counts, checked against the body as it is read.
+    struct Counts {
+        std::optional<std::size_t> old_count;
+        std::optional<std::size_t> new_count;
+        std::size_t old_seen = 0;
+        std::size_t new_seen = 0;
+        std::optional<std::size_t> met_at; // body lines when both counts were first met exactly
+
+        void take(HunkLine::Op op, std::size_t lines) {
+            old_seen += op != HunkLine::Op::add ? 1 : 0;
+            new_seen += op != HunkLine::Op::remove ? 1 : 0;
+            if (!met_at && met()) {
+                met_at = lines;
+            }
+        }
+        bool met() const {
+            return old_count && new_count && old_seen == *old_count && new_seen == *new_count;
+        }
+        bool pending() const {
+            return old_count && new_count && old_seen < *old_count && new_seen < *new_count;
+        }
+    };
+
+    template <typename Take>
+    static void body_line(Hunk& hunk, const TextLine& line, Take& take) {
+        const auto text = line.text;
+        switch (text[0]) {
+        case ' ':
+            take(HunkLine::Op::context, text.substr(1), line.cr);
+            break;
+        case '+':
+            take(HunkLine::Op::add, text.substr(1), line.cr);
+            break;
+        case '-':
+            take(HunkLine::Op::remove, text.substr(1), line.cr);
+            break;
+        case '\\':
+            if (!hunk.lines.empty()) {
+                const auto op = hunk.lines.back().op;
+                hunk.old_lacks_final_newline |= op != HunkLine::Op::add;
+                hunk.new_lacks_final_newline |= op != HunkLine::Op::remove;
+            }
+            break;
+        default:
+            break;
+        }
+    }
+
+    // A body that runs past counts a prefix of it met: when only context
+    // follows, the counted hunk is the hunk (as `git apply` reads it) and the
+    // rest may only help place it; when changed lines follow, the header was
+    // miscounted and the whole body is the hunk (as `git apply --recount`
+    // reads it), never dropping them.
+    static void cut_at_counts(Hunk& hunk, const Counts& counts) {
+        if (!counts.met_at || *counts.met_at >= hunk.lines.size()) {
+            return;
+        }
+        const auto cut = hunk.lines.begin() + static_cast<std::ptrdiff_t>(*counts.met_at);
+        if (std::all_of(cut, hunk.lines.end(),
+                        [](const HunkLine& line) { return line.op == HunkLine::Op::context; })) {
+            hunk.trailing_context.assign(cut, hunk.lines.end());
+            hunk.lines.erase(cut, hunk.lines.end());
         }
     }
 
@@ -385,6 +418,7 @@ EditSet parse_unified_diff(std::string_view text) {
             hunk.exact_line_endings = mixed;
         }
     }
+    detail::refuse_empty_hunks(edits, "the hunk has no '+' or '-' line");
     if (edits.empty()) {
         detail::throw_parse_error(1, "no file changes found in the diff (expected '--- a/PATH', "
                                      "'+++ b/PATH' and '@@' hunks)");

@@ -134,6 +134,9 @@ FileChange parse_tool_call(std::string_view name, const nlohmann::json& input) {
         if (hunk.search.empty()) {
             fail(name, "'old_str' is empty; to add text use insert, to write a file use create");
         }
+        if (hunk.search == hunk.replace) {
+            fail(name, "'old_str' and 'new_str' are the same, so the edit changes nothing");
+        }
         change.kind = FileChange::Kind::modify;
         change.hunks.push_back(std::move(hunk));
     } else if (command == "create" || command == "create_file" || command == "write_file") {
@@ -148,6 +151,9 @@ FileChange parse_tool_call(std::string_view name, const nlohmann::json& input) {
         }
         hunk.insert_after = line->get<std::size_t>();
         hunk.replace = string_field(name, input, {"new_str", "insert_text", "text", "content"});
+        if (hunk.replace.empty()) {
+            fail(name, "the text to insert ('new_str') is empty, so the edit changes nothing");
+        }
         if (!hunk.replace.empty() && hunk.replace.back() != '\n') {
             hunk.replace += '\n';
         }

@@ -56,6 +56,13 @@ struct Hunk {
     // file does): added lines then keep their own ending. Otherwise they take
     // the file's ending (a model writing "\n" for a CRLF file means CRLF).
     bool exact_line_endings = false;
+    // Context lines a model wrote past a diff hunk whose `@@` counts were met
+    // by a prefix of its body (`git apply` ignores them). Not required to
+    // match; used only to place a hunk that matches in more than one place.
+    std::vector<HunkLine> trailing_context;
+    // `*** End of File` followed the hunk: its old lines end the file (a
+    // placement hint), and lines it only adds go at the end of the file.
+    bool at_end_of_file = false;
     Span span;
 };
 

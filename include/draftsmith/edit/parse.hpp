@@ -11,6 +11,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <functional>
 #include <optional>
 #include <string_view>
 
@@ -34,12 +35,20 @@ std::optional<Format> parse_format_name(std::string_view name);
 // headers or `@@` lines; otherwise whole files in fences.
 Format detect_format(std::string_view text);
 
+// True when a regular file is at the (model-written) path in the tree the
+// edits are for. Given to the parsers, it lets a path line naming an existing
+// file without an extension or folder ("configure", "gradlew") count as a
+// path line; without it only names with an extension, a folder or a
+// well-known bare name (Makefile, Dockerfile, ...) do.
+using FileExists = std::function<bool(std::string_view path)>;
+
 // Parses `text` in `format` (detected when automatic). Throws Error(input).
-EditSet parse(std::string_view text, Format format = Format::automatic);
+EditSet parse(std::string_view text, Format format = Format::automatic,
+              const FileExists& exists = {});
 
 EditSet parse_unified_diff(std::string_view text);
-EditSet parse_search_replace(std::string_view text);
-EditSet parse_whole_files(std::string_view text);
+EditSet parse_search_replace(std::string_view text, const FileExists& exists = {});
+EditSet parse_whole_files(std::string_view text, const FileExists& exists = {});
 EditSet parse_codex_patch(std::string_view text);
 EditSet parse_tool_calls(std::string_view text);
 

@@ -30,6 +30,9 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 std::optional<std::string> closest_match(std::string_view word,
                                          const std::vector<std::string>& candidates);
 
+// The names as a message lists alternatives: "a", "a or b", "a, b or c".
+std::string or_list(const std::vector<std::string>& names);
+
 // `text` with every "{name}" whose name is a key of `values` replaced by its
 // value, for templates such as "draftsmith/pr-{pr}/v{i}"; any other brace is
 // left as it is ("{x}" stays "{x}" when x is no key).

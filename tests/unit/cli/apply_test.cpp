@@ -183,3 +183,28 @@ TEST_CASE("cli apply, --help and the manual name the same options") {
         CHECK(manual.find(std::string("Cm ") + format) != std::string::npos);
     }
 }
+
+TEST_CASE("cli apply, an edit that changes nothing exits 2 saying what was empty") {
+    TempDir dir;
+    make_repo(dir);
+    write_file(dir / "empty.txt", "*** Begin Patch\n*** Update File: a.txt\n*** End Patch\n");
+    const auto result = run_draftsmith(
+        {"apply", "--repo", (dir / "repo").string(), (dir / "empty.txt").string()});
+    CHECK(result.exit_code == 2);
+    CHECK(result.err == "draftsmith: error: " + (dir / "empty.txt").string() +
+                            ": line 2: '*** Update File: a.txt' holds no change: no '@@' hunk "
+                            "with '+' or '-' lines follows it\n");
+    CHECK(read(dir / "repo/a.txt") == "alpha\nbeta\ngamma\n");
+}
+
+TEST_CASE("cli apply, a path line naming a file of the tree without an extension") {
+    TempDir dir;
+    make_repo(dir);
+    write_file(dir / "repo/configure", "#!/bin/sh\nset -e\n");
+    write_file(dir / "edit.txt", "configure\n```sh\n<<<<<<< SEARCH\nset -e\n=======\nset -eu\n"
+                                 ">>>>>>> REPLACE\n```\n");
+    const auto result =
+        run_draftsmith({"apply", "--repo", (dir / "repo").string(), (dir / "edit.txt").string()});
+    CHECK(result.exit_code == 0);
+    CHECK(read(dir / "repo/configure") == "#!/bin/sh\nset -eu\n");
+}

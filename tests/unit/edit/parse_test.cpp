@@ -70,11 +70,19 @@ TEST_CASE("edit::parse_unified_diff, shapes models write") {
         CHECK(edits.changes[0].hunks[0].old_lacks_final_newline);
         CHECK_FALSE(edits.changes[0].hunks[0].new_lacks_final_newline);
     }
-    SUBCASE("wrong counts: the hunk runs to the next header") {
+    SUBCASE("right counts, context past them: the counted hunk, the rest kept aside") {
         const auto edits =
             parse("--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n d\n e\n@@ -20 +20 @@\n-f\n+g\n");
         REQUIRE(edits.changes[0].hunks.size() == 2);
+        CHECK(edits.changes[0].hunks[0].lines.size() == 3);
+        CHECK(edits.changes[0].hunks[0].trailing_context.size() == 2);
+    }
+    SUBCASE("wrong counts, changes past them: the whole body is the hunk") {
+        const auto edits =
+            parse("--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n d\n-e\n@@ -20 +20 @@\n-f\n+g\n");
+        REQUIRE(edits.changes[0].hunks.size() == 2);
         CHECK(edits.changes[0].hunks[0].lines.size() == 5);
+        CHECK(edits.changes[0].hunks[0].trailing_context.empty());
     }
     SUBCASE("exact counts end the hunk at a blank line, so prose after it is not read") {
         const auto edits = parse("--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n\n- a note\n");
@@ -158,7 +166,7 @@ TEST_CASE("edit::parse_codex_patch, the envelope") {
     CHECK(edits.changes[0].kind == FileChange::Kind::modify);
     CHECK(edits.changes[0].hunks[0].anchor == "def f():");
     CHECK(edits.changes[0].hunks[0].lines.size() == 3);
-    CHECK(edits.changes[1].kind == FileChange::Kind::create);
+    CHECK(edits.changes[1].kind == FileChange::Kind::write); // over an existing file too
     CHECK(edits.changes[1].content == "hello\n");
     CHECK(edits.changes[2].kind == FileChange::Kind::remove);
     CHECK(edits.changes[3].kind == FileChange::Kind::rename);
