@@ -208,22 +208,47 @@ std::string quote_for_message(std::string_view line) {
     return std::string(line);
 }
 
-void refuse_empty_hunks(const EditSet& edits, std::string_view why) {
+namespace {
+
+bool hunk_changes_something(const Hunk& hunk) {
+    if (hunk.kind == Hunk::Kind::lines) {
+        return std::any_of(hunk.lines.begin(), hunk.lines.end(),
+                           [](const auto& line) { return line.op != HunkLine::Op::context; });
+    }
+    if (hunk.kind == Hunk::Kind::text) {
+        return hunk.search != hunk.replace;
+    }
+    return !hunk.replace.empty(); // insert, append
+}
+
+} // namespace
+
+// A hunk that changes nothing beside others that do is dropped (a model that
+// quotes a stretch of context as its own hunk still meant the rest); only an
+// input where nothing changes at all is refused, at its first empty hunk.
+void refuse_empty_hunks(EditSet& edits, std::string_view why) {
+    const FileChange* first_path = nullptr;
+    const Hunk* first_empty = nullptr;
+    bool something_changes = false;
     for (const auto& change : edits.changes) {
         for (const auto& hunk : change.hunks) {
-            bool changes = !hunk.replace.empty(); // insert, append
-            if (hunk.kind == Hunk::Kind::lines) {
-                changes = std::any_of(hunk.lines.begin(), hunk.lines.end(), [](const auto& line) {
-                    return line.op != HunkLine::Op::context;
-                });
-            } else if (hunk.kind == Hunk::Kind::text) {
-                changes = hunk.search != hunk.replace;
-            }
-            if (!changes) {
-                throw_parse_error(hunk.span.first,
-                                  fmt::format("this edit to {} changes nothing: {}", change.path, why));
+            if (hunk_changes_something(hunk)) {
+                something_changes = true;
+            } else if (first_empty == nullptr) {
+                first_empty = &hunk;
+                first_path = &change;
             }
         }
+    }
+    if (first_empty == nullptr) {
+        return;
+    }
+    if (!something_changes) {
+        throw_parse_error(first_empty->span.first,
+                          fmt::format("this edit to {} changes nothing: {}", first_path->path, why));
+    }
+    for (auto& change : edits.changes) {
+        std::erase_if(change.hunks, [](const Hunk& hunk) { return !hunk_changes_something(hunk); });
     }
 }
 

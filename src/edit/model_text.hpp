@@ -42,11 +42,12 @@ std::vector<std::string_view> split_text_lines(std::string_view text);
 // A line as quoted in a failure message: cut at 120 characters.
 std::string quote_for_message(std::string_view line);
 
-// Throws Error(input) at the first hunk of `edits` that changes nothing (no
-// line removed or added, an append of nothing): an empty edit is not a success.
+// An empty edit is not a success: when no hunk of `edits` changes anything (no
+// line removed or added, an append of nothing), throws Error(input) at the
+// first one; otherwise drops the hunks that change nothing.
 // `why` says, in the format's words, what was empty ("its SEARCH and REPLACE
 // sides are the same").
-void refuse_empty_hunks(const EditSet& edits, std::string_view why);
+void refuse_empty_hunks(EditSet& edits, std::string_view why);
 
 [[noreturn]] void throw_parse_error(std::size_t line, const std::string& message);
 

@@ -169,6 +169,17 @@ TEST_CASE("edit::parse, empty edits are bad input naming what was empty") {
     }
 }
 
+TEST_CASE("edit::parse, a hunk that changes nothing beside one that does is dropped") {
+    // Only input that changes nothing at all is refused; a quoted stretch of
+    // context in its own hunk must not cost the model its real change.
+    const Files files = {{"a.py", "x = 1\ny = 2\nz = 3\n"}};
+    const auto result = apply_text("--- a/a.py\n+++ b/a.py\n@@ -1,1 +1,1 @@\n x = 1\n"
+                                   "@@ -3,1 +3,1 @@\n-z = 3\n+z = 4\n",
+                                   files);
+    REQUIRE_MESSAGE(result.ok(), result.failure_report());
+    CHECK(after(result, files, "a.py") == "x = 1\ny = 2\nz = 4\n");
+}
+
 TEST_CASE("edit::apply, codex envelopes as codex applies them") {
     const Files files = {{"a.py", "x = 1\ny = 2\n"}, {"b.txt", "old\n"}};
     SUBCASE("a pure addition before *** End of File goes at the end") {
