@@ -257,7 +257,12 @@ void run_oneshot(Session& session, detail::Workspace& workspace, const Task& tas
             return;
         } else {
             try {
-                const auto result = workspace.apply(edit::parse(text, edit::Format::automatic));
+                // A path line naming a file of the tree is a path, extension or not.
+                const edit::FileExists exists = [&workspace](std::string_view path) {
+                    return workspace.has_visible_file(path);
+                };
+                const auto result =
+                    workspace.apply(edit::parse(text, edit::Format::automatic, exists));
                 if (summary.empty()) {
                     summary = detail::prose_outside_blocks(text);
                 }

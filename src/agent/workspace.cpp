@@ -316,6 +316,17 @@ std::vector<std::string> Workspace::visible_files() const
     return out;
 }
 
+bool Workspace::has_visible_file(std::string_view path) const
+{
+    if (m_secrets.hides_path(path)) {
+        return false;
+    }
+    if (const auto it = m_overlay.find(path); it != m_overlay.end()) {
+        return it->second.has_value();
+    }
+    return m_base_files.contains(path);
+}
+
 std::optional<std::string> Workspace::read_visible(std::string_view path) const
 {
     std::optional<std::string> storage;

@@ -42,6 +42,8 @@ public:
     // The files as they are now (base list plus created, minus deleted),
     // without those withheld by name.
     std::vector<std::string> visible_files() const;
+    // True when `path` is one of visible_files(), without listing them all.
+    bool has_visible_file(std::string_view path) const;
     // The file's text if it may be shown: present, not withheld, not binary.
     std::optional<std::string> read_visible(std::string_view path) const;
 

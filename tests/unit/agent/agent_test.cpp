@@ -552,6 +552,18 @@ TEST_CASE("agent::run_variant, oneshot mode")
         CHECK(text_of(feedback).find("color: green;") != std::string::npos);
     }
 
+    SUBCASE("a path line naming a file without an extension is a path")
+    {
+        repo.files = {"configure"};
+        repo.tree = MemoryTree(std::map<std::string, std::string, std::less<>>{
+            {"configure", "#!/bin/sh\necho old\n"}});
+        provider.add(text_answer("Updated the script.\n\nconfigure\n<<<<<<< SEARCH\necho old\n"
+                                 "=======\necho new\n>>>>>>> REPLACE\n"));
+        const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), settings);
+        REQUIRE(outcome.status == agent::Status::finished);
+        CHECK(outcome.overlay.at("configure") == "#!/bin/sh\necho new\n");
+    }
+
     SUBCASE("no edits at all is a finished variant without changes")
     {
         provider.add(text_answer("The buttons are already red; nothing to change."));
