@@ -252,11 +252,11 @@ json tool_step(const std::string& name, const json& input)
                        {"tool_calls", json::array({{{"name", name}, {"input", input}}})}}}};
 }
 
-json recolour_step()
+json recolour_step(const std::string& colour = "#d93025")
 {
     return tool_step("str_replace", {{"path", "css/style.css"},
                                      {"old_str", "  background: #2d6cdf;"},
-                                     {"new_str", "  background: #d93025;"}});
+                                     {"new_str", "  background: " + colour + ";"}});
 }
 
 std::string read_if_exists(const std::filesystem::path& path)
@@ -404,10 +404,9 @@ TEST_CASE("hardening: an Azure DevOps re-run makes nothing twice and calls no mo
 {
     HostRun f(Service::azure, k_request, "About page", "Adds an about page");
     FakeLlm llm(f.world.root() / "llm.log");
-    const auto variant_steps = json::array(
-        {recolour_step(), tool_step("finish", {{"summary", "The submit buttons are red."}})});
-    json steps = variant_steps;
-    steps.insert(steps.end(), variant_steps.begin(), variant_steps.end());
+    const auto finish = tool_step("finish", {{"summary", "The submit buttons are red."}});
+    const auto steps =
+        json::array({recolour_step("#d93025"), finish, recolour_step("#b31412"), finish});
     const std::vector<std::string> flags{"--provider", "anthropic", "--base-url", llm.base(),
                                          "--jobs", "1"};
     const std::map<std::string, std::string> key{{"ANTHROPIC_API_KEY", "sk-ant-e2e-key-9"}};
@@ -453,7 +452,8 @@ TEST_CASE("hardening: an Azure DevOps re-run makes nothing twice and calls no mo
         CHECK(llm.requests() == 2); // the one variant whose pull request was not recognised
         CHECK(f.drafts().size() == 2);
         int conflicts = 0;
-        for (const auto& request : f.fake.state()["requests"]) {
+        const auto seen = f.fake.state(); // kept: a range-for would not extend its life
+        for (const auto& request : seen["requests"]) {
             conflicts += request["method"] == "POST" &&
                          request["path"].get<std::string>().find("/pullrequests") !=
                              std::string::npos;
