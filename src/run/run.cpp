@@ -201,7 +201,16 @@ ExitCode Runner::fail(const std::string& what, std::optional<ExitCode> code)
 {
     log::error("{}", what);
     m_state.record.error = what;
-    end_unfinished(VariantState::failed, fmt::format("the run failed: {}", what));
+    const auto reason = fmt::format("the run failed: {}", what);
+    end_unfinished(VariantState::failed, reason);
+    for (auto& record : m_state.record.variant_records) {
+        // Made, but its pull request never opened: not done.
+        if (record.state == VariantState::succeeded && record.pr_url.empty() &&
+            m_state.kind != host::Kind::local) {
+            record.state = VariantState::failed;
+            record.reason = reason;
+        }
+    }
     ExitCode finished = ExitCode::some_failed;
     try {
         finished = finish();

@@ -17,6 +17,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <stdexcept>
+#include <string>
 
 namespace draftsmith::run {
 namespace {
@@ -75,9 +77,13 @@ std::string describe_signal(int signal)
 
 void crash_for_test(const RunState& state, std::string_view where)
 {
-    if (state.getenv("DRAFTSMITH_TEST_CRASH_AT").value_or("") == where) {
+    const auto wanted = state.getenv("DRAFTSMITH_TEST_CRASH_AT").value_or("");
+    if (wanted == where) {
         flush_all();
         std::abort();
+    }
+    if (wanted == std::string(where) + ":exception") {
+        throw std::out_of_range("injected by DRAFTSMITH_TEST_CRASH_AT"); // not an Error
     }
 }
 

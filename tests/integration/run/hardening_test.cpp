@@ -472,32 +472,53 @@ std::map<int, std::vector<Turn>> two_colours()
     return {{1, recolour("#d93025")}, {2, recolour("#b31412")}};
 }
 
+struct Failure {
+    const char* hook; // DRAFTSMITH_TEST_CRASH_AT
+    const char* says; // in the overview and on stderr
+};
+
+// The run fails after its first draft pull request (`failure.hook`), then
+// the same comment runs again.
+void fail_then_converge(Service service, const Failure& failure)
+{
+    INFO(name_of(service), ": ", failure.hook);
+    HostRun f(service, k_request, "About page", "Adds an about page");
+    const std::vector<std::string> flags{"--provider", "replay", "--replay",
+                                         f.world.recording(two_colours()).string(), "--jobs", "1"};
+    const auto failed = f.run(flags, {{"DRAFTSMITH_TEST_CRASH_AT", failure.hook}});
+    INFO(failed.err);
+    CHECK(failed.exit_code == 1);
+    CHECK(failed.err.find(failure.says) != std::string::npos);
+    REQUIRE(f.drafts().size() == 1);
+    const auto comments = f.bot_comments();
+    REQUIRE(comments.size() == 1);
+    CHECK(comments[0].find(failure.says) != std::string::npos);
+    CHECK(f.last_status() == (service == Service::github ? "failure" : "failed"));
+
+    const auto again = f.run(flags);
+    INFO(again.err);
+    CHECK(again.exit_code == 0);
+    CHECK(f.drafts().size() == 2);
+    CHECK(f.world.server_variant_branches().size() == 2);
+    CHECK(f.bot_comments().size() == 1);
+    CHECK(f.last_status() == (service == Service::github ? "success" : "succeeded"));
+}
+
 TEST_CASE("hardening: a crash mid-run closes the loop, and running again converges")
 {
+    // SIGABRT in the worker: the supervising parent posts the overview and status.
     for (const auto service : {Service::github, Service::azure}) {
-        INFO(name_of(service));
-        HostRun f(service, k_request, "About page", "Adds an about page");
-        const std::vector<std::string> flags{"--provider", "replay", "--replay",
-                                             f.world.recording(two_colours()).string(), "--jobs",
-                                             "1"};
-        // Aborts (SIGABRT) right after the first draft pull request is opened.
-        const auto crashed = f.run(flags, {{"DRAFTSMITH_TEST_CRASH_AT", "publish"}});
-        INFO(crashed.err);
-        CHECK(crashed.exit_code == 1);
-        CHECK(crashed.err.find("the run crashed (signal 6") != std::string::npos);
-        REQUIRE(f.drafts().size() == 1);
-        const auto comments = f.bot_comments();
-        REQUIRE(comments.size() == 1);
-        CHECK(comments[0].find("the run crashed (signal 6") != std::string::npos);
-        CHECK(f.last_status() == (service == Service::github ? "failure" : "failed"));
+        fail_then_converge(service, {"publish", "the run crashed (signal 6"});
+    }
+}
 
-        const auto again = f.run(flags);
-        INFO(again.err);
-        CHECK(again.exit_code == 0);
-        CHECK(f.drafts().size() == 2);
-        CHECK(f.world.server_variant_branches().size() == 2);
-        CHECK(f.bot_comments().size() == 1);
-        CHECK(f.last_status() == (service == Service::github ? "success" : "succeeded"));
+TEST_CASE("hardening: an unexpected exception mid-run closes the loop, and running again "
+          "converges")
+{
+    // std::out_of_range, not a draftsmith::Error.
+    for (const auto service : {Service::github, Service::azure}) {
+        fail_then_converge(service, {"publish:exception",
+                                     "internal error: injected by DRAFTSMITH_TEST_CRASH_AT"});
     }
 }
 
