@@ -243,7 +243,6 @@ ExitCode Runner::supervised()
     return fail(what, std::nullopt);
 }
 
-
 // The reaction, the pending status and the first reply, at once.
 void Runner::acknowledge()
 {
