@@ -2,6 +2,7 @@
 
 #include "draftsmith/util/error.hpp"
 #include "draftsmith/util/glob.hpp"
+#include "draftsmith/util/secret.hpp"
 #include "draftsmith/util/text.hpp"
 
 #include <fmt/format.h>
@@ -251,6 +252,9 @@ std::optional<std::string> SecretFilter::why_path_hidden(std::string_view path) 
 
 std::optional<std::string> SecretFilter::why_content_hidden(std::string_view bytes) const
 {
+    if (holds_secret(bytes)) {
+        return "it holds the value of a secret this run was given";
+    }
     const auto lower = text::to_lower_ascii(bytes);
     std::optional<std::string> reason;
     const auto search_window = [&](std::size_t start, std::size_t size) {

@@ -8,7 +8,9 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
+#include <optional>
 
 namespace draftsmith::cli {
 namespace {
@@ -45,6 +47,11 @@ void print_error(const std::string& message)
 
 int run(int argc, char** argv)
 {
+    // Before anything can print, for every command (apply commits and pushes too).
+    register_environment_secrets([](const char* name) -> std::optional<std::string> {
+        const char* value = std::getenv(name); // NOLINT(concurrency-mt-unsafe): no threads yet
+        return value != nullptr ? std::optional<std::string>(value) : std::nullopt;
+    });
     CLI::App app{"draftsmith: turn one pull-request comment into N draft pull requests, "
                  "each a different attempt at the requested change.",
                  "draftsmith"};

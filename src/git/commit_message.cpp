@@ -1,6 +1,7 @@
 #include "draftsmith/git/commit_message.hpp"
 
 #include "draftsmith/git/library.hpp"
+#include "draftsmith/util/secret.hpp"
 #include "draftsmith/util/text.hpp"
 
 #include <fmt/format.h>
@@ -119,7 +120,8 @@ CommitIdentity resolve_identity(const CommitSpec& spec) {
 }
 
 std::string compose_message(const CommitSpec& spec) {
-    std::string message(text::trim(spec.message));
+    // A model may echo a key it saw into its summary: a commit is forever.
+    std::string message = redacted(text::trim(spec.message));
     if (message.empty()) {
         message = "draftsmith edit";
     }

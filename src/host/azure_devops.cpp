@@ -39,6 +39,10 @@ using nlohmann::json;
 
 constexpr std::string_view k_api_version = "api-version=7.1";
 constexpr int k_page_size = 100;
+// "Please note that description field will be truncated up to 400 symbols in
+// the result" (Pull Requests - Get Pull Requests, REST 7.1): a listed pull
+// request's description may have lost the request marker at its end.
+constexpr std::size_t k_listed_description_limit = 400;
 
 User user_from(const json& identity)
 {
@@ -164,7 +168,7 @@ public:
             for (const auto& item : items) {
                 auto pr = pull_request_from(item);
                 if (pr.head_branch == source_branch && !pr.from_fork) {
-                    found.push_back(std::move(pr));
+                    found.push_back(whole(std::move(pr)));
                 }
             }
             const auto token = detail::header(response.headers, "x-ms-continuationtoken");
@@ -189,10 +193,44 @@ public:
                            {"title", request.title},
                            {"description", fit_text(request.body, k_azure_description_limit)},
                            {"isDraft", true}};
-        return pull_request_from(m_rest.send_json(
-            fmt::format("create draft pull request from {}", request.source_branch),
-            net::Method::post, fmt::format("{}/pullrequests?{}", m_repo_url, k_api_version),
-            &body));
+        const auto what = fmt::format("create draft pull request from {}", request.source_branch);
+        const auto url = fmt::format("{}/pullrequests?{}", m_repo_url, k_api_version);
+        const auto response = m_rest.send(what, net::Method::post, url, &body, {409});
+        if (response.status == 409) {
+            // TF401179 "An active pull request for the source and target branch
+            // already exists": an earlier run's (or a racing job's). Reuse it.
+            if (auto existing = active_pull_request(request)) {
+                PullRequestUpdate update;
+                update.title = request.title;
+                update.body = request.body;
+                return update_pull_request(existing->number, update);
+            }
+            throw Error(ErrorCategory::host, detail::failure_message(m_rest.service(), what,
+                                                                     net::Method::post, url,
+                                                                     response));
+        }
+        return pull_request_from(detail::parse_json(m_rest.service(), what, response.body));
+    }
+
+    // A listed pull request with its whole description, read again by id
+    // when the listing may have cut it.
+    PullRequest whole(PullRequest listed)
+    {
+        if (listed.body.size() < k_listed_description_limit - 10) {
+            return listed; // room to spare: not cut (the limit counts UTF-16 units)
+        }
+        return get_pull_request(listed.number);
+    }
+
+    // The active pull request from request.source_branch into request.target_branch.
+    std::optional<PullRequest> active_pull_request(const NewPullRequest& request)
+    {
+        for (auto& pr : find_pull_requests(request.source_branch)) {
+            if (pr.state == PullRequestState::open && pr.base_branch == request.target_branch) {
+                return std::move(pr);
+            }
+        }
+        return std::nullopt;
     }
 
     PullRequest update_pull_request(std::int64_t number, const PullRequestUpdate& update) override
@@ -249,11 +287,12 @@ public:
     void update_comment(std::int64_t pr, const CommentRef& ref, std::string_view body) override
     {
         const json payload = {{"content", fit_text(body, k_azure_comment_limit)}};
-        m_rest.send(fmt::format("update comment {} of thread {}", ref.id, ref.thread_id),
-                    net::Method::patch,
-                    fmt::format("{}/pullRequests/{}/threads/{}/comments/{}?{}", m_repo_url, pr,
-                                ref.thread_id, ref.id, k_api_version),
-                    &payload);
+        // An answer that is not JSON (a proxy's, a sign-in page) did not do it.
+        m_rest.send_json(fmt::format("update comment {} of thread {}", ref.id, ref.thread_id),
+                         net::Method::patch,
+                         fmt::format("{}/pullRequests/{}/threads/{}/comments/{}?{}", m_repo_url, pr,
+                                     ref.thread_id, ref.id, k_api_version),
+                         &payload);
     }
 
     void set_status(const PullRequest& pr, const Status& status) override
@@ -264,10 +303,11 @@ public:
         if (!status.target_url.empty()) {
             payload["targetUrl"] = status.target_url;
         }
-        m_rest.send(fmt::format("set status on !{}", pr.number), net::Method::post,
-                    fmt::format("{}/pullRequests/{}/statuses?{}", m_repo_url, pr.number,
-                                k_api_version),
-                    &payload);
+        // An answer that is not JSON (a proxy's, a sign-in page) did not do it.
+        m_rest.send_json(fmt::format("set status on !{}", pr.number), net::Method::post,
+                         fmt::format("{}/pullRequests/{}/statuses?{}", m_repo_url, pr.number,
+                                     k_api_version),
+                         &payload);
     }
 
     TriggerPermission permission(const User& user) override

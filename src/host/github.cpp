@@ -211,8 +211,9 @@ public:
     void update_comment(std::int64_t, const CommentRef& ref, std::string_view body) override
     {
         const json payload = {{"body", fit_text(body, k_github_body_limit)}};
-        m_rest.send(fmt::format("update comment {}", ref.id), net::Method::patch,
-                    fmt::format("{}/issues/comments/{}", m_repo_url, ref.id), &payload);
+        // An answer that is not JSON (a proxy's, a sign-in page) did not do it.
+        m_rest.send_json(fmt::format("update comment {}", ref.id), net::Method::patch,
+                         fmt::format("{}/issues/comments/{}", m_repo_url, ref.id), &payload);
     }
 
     void set_status(const PullRequest& pr, const Status& status) override
@@ -227,9 +228,11 @@ public:
         if (!status.target_url.empty()) {
             payload["target_url"] = status.target_url;
         }
-        m_rest.send(fmt::format("set status on {}", pr.head_sha), net::Method::post,
-                    fmt::format("{}/statuses/{}", m_repo_url, detail::percent_encode(pr.head_sha)),
-                    &payload);
+        // An answer that is not JSON (a proxy's, a sign-in page) did not do it.
+        m_rest.send_json(fmt::format("set status on {}", pr.head_sha), net::Method::post,
+                         fmt::format("{}/statuses/{}", m_repo_url,
+                                     detail::percent_encode(pr.head_sha)),
+                         &payload);
     }
 
     TriggerPermission permission(const User& user) override

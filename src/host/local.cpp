@@ -8,6 +8,7 @@
 #include "draftsmith/util/error.hpp"
 #include "draftsmith/util/file.hpp"
 #include "draftsmith/util/log.hpp"
+#include "draftsmith/util/secret.hpp"
 
 #include <fmt/format.h>
 
@@ -126,7 +127,7 @@ private:
     // Called with m_mutex held.
     void publish(const Comment& comment)
     {
-        m_out << comment.body;
+        m_out << redacted(comment.body); // the terminal is an output like any other
         if (comment.body.empty() || comment.body.back() != '\n') {
             m_out << '\n';
         }
@@ -142,7 +143,7 @@ private:
             all += '\n';
         }
         if (!m_options.overview_file.empty()) {
-            file::write_atomically(m_options.overview_file, all);
+            file::write_atomically(m_options.overview_file, redacted(all));
         }
     }
 

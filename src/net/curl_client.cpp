@@ -11,7 +11,8 @@
 // Redaction: error texts and the verbose trace (only produced when the log is
 // at trace level) pass through redacted(); header lines that carry
 // credentials are masked by name as well, whether or not the value was
-// registered as a Secret.
+// registered as a Secret. Request bodies are sent with every registered
+// secret masked.
 
 #include "draftsmith/net/http.hpp"
 #include "draftsmith/net/retry.hpp"
@@ -327,8 +328,17 @@ public:
         }
     }
 
-    Response send(const Request& request) override
+    Response send(const Request& original) override
     {
+        // No registered secret leaves in a body, whoever built it: a key
+        // pasted into a file the model read, or echoed by the model into a
+        // comment or pull request, is masked here at the last moment.
+        std::optional<Request> masked;
+        if (holds_secret(original.body)) {
+            masked = original;
+            masked->body = redacted(original.body);
+        }
+        const Request& request = masked ? *masked : original;
         const auto& policy = m_options.retry;
         const auto what =
             fmt::format("{} {}", to_string(request.method), redacted_url(request.url));

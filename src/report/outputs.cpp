@@ -173,7 +173,8 @@ nlohmann::ordered_json to_json(const RunRecord& run)
 
 void write_json_report(const RunRecord& run, const std::filesystem::path& file)
 {
-    file::write_atomically(file, to_json(run).dump(2) + "\n");
+    // Every field is masked already; the whole text once more, for any field added later.
+    file::write_atomically(file, redacted(to_json(run).dump(2) + "\n"));
 }
 
 std::string prometheus_text(const RunRecord& run)
@@ -219,7 +220,7 @@ std::string prometheus_text(const RunRecord& run)
 
 void write_metrics_file(const RunRecord& run, const std::filesystem::path& file)
 {
-    file::write_atomically(file, prometheus_text(run));
+    file::write_atomically(file, redacted(prometheus_text(run)));
 }
 
 void push_metrics(net::HttpClient& http, std::string_view gateway_url, const RunRecord& run)

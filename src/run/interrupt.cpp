@@ -5,17 +5,25 @@
 #include "draftsmith/net/http.hpp"
 #include "draftsmith/run/run.hpp"
 
+#include "supervise.hpp"
+
 #include <atomic>
 #include <csignal>
+
+#include <signal.h>
 
 namespace draftsmith::run {
 namespace {
 
 std::atomic<bool> g_stop{false};
+std::atomic<pid_t> g_child{0}; // the supervised worker (supervise.hpp), if any
 
-extern "C" void on_signal(int /*signal*/)
+extern "C" void on_signal(int signal)
 {
     request_stop();
+    if (const pid_t child = g_child.load(); child > 0) {
+        kill(child, signal); // async-signal-safe: the worker stops cleanly too
+    }
 }
 
 } // namespace
@@ -24,6 +32,11 @@ void request_stop() noexcept
 {
     g_stop.store(true);
     net::interrupt_all();
+}
+
+void forward_signals_to(pid_t child) noexcept
+{
+    g_child.store(child);
 }
 
 bool stop_requested() noexcept

@@ -177,6 +177,7 @@ void publish(RunState& state)
                                       record->branch, error.what()));
         }
         update_progress(state);
+        crash_for_test(state, "publish");
     }
 }
 

@@ -9,9 +9,11 @@
 #include "draftsmith/run/intake.hpp"
 #include "draftsmith/util/file.hpp"
 #include "draftsmith/util/log.hpp"
+#include "draftsmith/util/secret.hpp"
 
 #include "settings.hpp"
 #include "state.hpp"
+#include "supervise.hpp"
 
 #include <fmt/format.h>
 
@@ -64,6 +66,14 @@ config::Config load_config(const RunState& state, std::optional<std::string> fil
     return config::load_config(sources);
 }
 
+// Every secret the tool knows, whatever the host and provider of this run,
+// so that none of them can leave through a comment, prompt, commit or report.
+void register_secrets(const RunState& state)
+{
+    const std::vector<std::string> more = {state.config.api_key_env};
+    register_environment_secrets(state.getenv, more);
+}
+
 host::Kind host_kind(const RunState& state, const config::Config& config)
 {
     switch (config.host) {
@@ -97,8 +107,12 @@ private:
     std::vector<int> plan_variants();
     void prepare_context();
     void acknowledge();
+    ExitCode work();
+    ExitCode supervised();
+    ExitCode fail(const std::string& what, std::optional<ExitCode> code);
     void end_unfinished(VariantState state, const std::string& reason);
     ExitCode finish();
+    bool post_outcome(ExitCode code, const std::string& overview);
     ExitCode exit_code() const;
     ExitCode refuse(const std::string& reply, ExitCode code);
     void write_outputs();
@@ -106,6 +120,7 @@ private:
 
     RunState& m_state;
     std::optional<Trigger> m_trigger;
+    bool m_crashed = false; // the worker died: never report success
 };
 
 void Runner::phase(std::string name, Clock::time_point started)
@@ -117,6 +132,7 @@ ExitCode Runner::execute()
 {
     auto started = Clock::now();
     m_state.config = load_config(m_state, std::nullopt, std::string(k_config_file));
+    register_secrets(m_state);
     m_state.kind = host_kind(m_state, m_state.config);
     m_state.ci = std::make_unique<report::CiLog>(report::detect_ci(m_state.getenv),
                                                  m_state.getenv, std::cout);
@@ -131,8 +147,20 @@ ExitCode Runner::execute()
     m_state.ci->end_group();
 
     acknowledge();
+    if (m_state.kind == host::Kind::local || m_state.options.dry_run) {
+        return work(); // nothing on a host to leave pending
+    }
+    return supervised();
+}
+
+// Context, variants and pull requests. Whatever goes wrong here, the
+// acknowledgement is out: end with an overview that says why, rather than
+// leave "working on it" and a pending status behind.
+ExitCode Runner::work()
+{
     try {
-        started = Clock::now();
+        crash_for_test(m_state, "context");
+        auto started = Clock::now();
         m_state.ci->begin_group("draftsmith: context");
         prepare_context();
         const auto which = plan_variants();
@@ -152,28 +180,83 @@ ExitCode Runner::execute()
         publish(m_state);
         phase("publish", started);
         m_state.ci->end_group();
+        crash_for_test(m_state, "overview");
     } catch (const Error& error) {
-        // The acknowledgement is out: end with an overview that says why,
-        // rather than leave "working on it" behind.
         m_state.ci->end_group();
-        log::error("{}", error.what());
-        m_state.record.error = error.what();
-        end_unfinished(VariantState::failed, fmt::format("the run failed: {}", error.what()));
-        finish();
-        return stop_requested() ? ExitCode::interrupted : exit_code_for(error.category());
+        return fail(error.what(), exit_code_for(error.category()));
+    } catch (const std::exception& error) {
+        // std::bad_alloc, a JSON library's exception, std::out_of_range: a bug,
+        // but the loop is closed all the same.
+        m_state.ci->end_group();
+        return fail(fmt::format("internal error: {}", error.what()), ExitCode::some_failed);
+    } catch (...) {
+        m_state.ci->end_group();
+        return fail("internal error: an unknown exception", ExitCode::some_failed);
     }
     return finish();
+}
+
+// Ends the run after `what` went wrong; `code` (else the variants' outcome) is the exit status.
+ExitCode Runner::fail(const std::string& what, std::optional<ExitCode> code)
+{
+    log::error("{}", what);
+    m_state.record.error = what;
+    const auto reason = fmt::format("the run failed: {}", what);
+    end_unfinished(VariantState::failed, reason);
+    for (auto& record : m_state.record.variant_records) {
+        // Made, but its pull request never opened: not done.
+        if (record.state == VariantState::succeeded && record.pr_url.empty() &&
+            m_state.kind != host::Kind::local) {
+            record.state = VariantState::failed;
+            record.reason = reason;
+        }
+    }
+    ExitCode finished = ExitCode::some_failed;
+    try {
+        finished = finish();
+    } catch (const std::exception& error) {
+        log::error("could not post the overview: {}", error.what());
+    }
+    return stop_requested() ? ExitCode::interrupted : code.value_or(finished);
+}
+
+// The rest of the run in a worker process (run/supervise.hpp). When it dies
+// of a signal, this process finds what it made and closes the loop.
+ExitCode Runner::supervised()
+{
+    const auto end = run_supervised([this] { return static_cast<int>(work()); });
+    if (end.exited) {
+        return static_cast<ExitCode>(end.code);
+    }
+    const auto what = fmt::format("the run crashed ({}); run the same comment again to "
+                                  "finish it",
+                                  describe_signal(end.signal));
+    try {
+        // The worker shared our connections: talk to the host on new ones.
+        make_host(m_trigger ? &*m_trigger : nullptr);
+        m_state.http.reset();
+        plan_variants(); // the pull requests it opened before it died
+    } catch (const std::exception& error) {
+        log::warning("could not look for the pull requests it opened: {}", error.what());
+    }
+    m_crashed = true;
+    return fail(what, std::nullopt);
 }
 
 // The reaction, the pending status and the first reply, at once.
 void Runner::acknowledge()
 {
     if (!m_state.options.dry_run) {
-        m_state.host->react(m_state.pr.number, m_state.comment.ref, host::Reaction::eyes);
-        m_state.host->set_status(
-            m_state.pr, {host::StatusState::pending,
-                         fmt::format("working on {} variant(s)", m_state.command.variants),
-                         m_state.record.run_url});
+        // Neither is needed to do the work, and the end sets both again.
+        try {
+            m_state.host->react(m_state.pr.number, m_state.comment.ref, host::Reaction::eyes);
+            m_state.host->set_status(
+                m_state.pr, {host::StatusState::pending,
+                             fmt::format("working on {} variant(s)", m_state.command.variants),
+                             m_state.record.run_url});
+        } catch (const std::exception& error) {
+            log::warning("could not acknowledge the comment: {}", error.what());
+        }
     }
     update_progress(m_state);
 }
@@ -330,6 +413,7 @@ void Runner::load_target_config()
                                                                   : pr.base_branch,
                                   k_config_file);
     m_state.config = load_config(m_state, text, name);
+    register_secrets(m_state); // the target's api_key_env
     if (!m_state.retry_budget) {
         m_state.retry_budget = std::make_shared<net::RetryBudget>(m_state.config.retries.budget);
     }
@@ -350,6 +434,11 @@ std::optional<ExitCode> Runner::check_comment()
         }
         m_state.comment = *comment;
     }
+    // A key pasted into the comment or the pull request's text goes no further:
+    // not to the model, the branch name, the overview, the PR body or a commit.
+    m_state.comment.body = redacted(m_state.comment.body);
+    m_state.pr.title = redacted(m_state.pr.title);
+    m_state.pr.body = redacted(m_state.pr.body);
     const auto& comment = m_state.comment;
     if (comment.author.is_bot || comment.body.find("<!-- draftsmith-") != std::string::npos) {
         log::info("nothing to do: the comment is by a bot ({})", comment.author.login);
@@ -567,7 +656,7 @@ ExitCode Runner::exit_code() const
         (ok ? good : bad) += 1;
     }
     if (bad == 0) {
-        return ExitCode::success;
+        return m_crashed ? ExitCode::some_failed : ExitCode::success;
     }
     return good == 0 ? ExitCode::all_failed : ExitCode::some_failed;
 }
@@ -579,7 +668,7 @@ ExitCode Runner::finish()
     // Let the last comment and status through after a signal stopped the transfers.
     net::clear_interrupt();
     end_unfinished(VariantState::interrupted, "interrupted (SIGINT/SIGTERM) before it finished");
-    const auto code = exit_code();
+    auto code = exit_code();
     state.record.exit_code = static_cast<int>(code);
     if (state.meter) {
         const auto total = state.meter->run_total();
@@ -592,31 +681,13 @@ ExitCode Runner::finish()
     const auto overview =
         report::overview_comment(state.record, host::overview_marker(state.key));
     if (!state.options.dry_run) {
-        try {
-            if (state.overview) {
-                state.host->update_comment(state.pr.number, *state.overview, overview);
-            } else {
-                state.overview = state.host->comment(state.pr.number, overview, state.comment.ref);
-            }
-            state.host->react(state.pr.number, state.comment.ref,
-                              code == ExitCode::success ? host::Reaction::rocket
-                                                        : host::Reaction::confused);
-            state.host->set_status(
-                state.pr,
-                {code == ExitCode::success ? host::StatusState::succeeded
-                                           : host::StatusState::failed,
-                 code == ExitCode::success ? "every variant has its draft pull request"
-                                           : "some variants failed: see the overview comment",
-                 state.record.run_url});
-        } catch (const std::exception& error) {
-            log::error("could not post the overview: {}", error.what());
-            if (code == ExitCode::success) {
-                state.record.error = error.what();
-            }
+        if (!post_outcome(code, overview) && code == ExitCode::success) {
+            code = ExitCode::some_failed; // done, but not said where it is read
+            state.record.exit_code = static_cast<int>(code);
         }
     } else {
         std::ostream& out = state.options.out ? *state.options.out : std::cout;
-        out << overview << '\n';
+        out << redacted(overview) << '\n';
     }
     for (const auto& record : state.record.variant_records) {
         if (record.state != VariantState::failed) {
@@ -633,6 +704,54 @@ ExitCode Runner::finish()
     state.record.duration = since(state.started); // the report's: posting included
     write_outputs();
     return code;
+}
+
+// The overview, the reaction and the final status, each on its own: one the
+// host refuses must not keep the others from happening (a status left
+// "pending", an overview that still says "working on it"). False when one failed.
+bool Runner::post_outcome(ExitCode code, const std::string& overview)
+{
+    auto& state = m_state;
+    bool ok = true;
+    const auto attempt = [&](const char* what, const auto& call) {
+        try {
+            call();
+        } catch (const std::exception& error) {
+            log::error("could not {}: {}", what, error.what());
+            ok = false;
+            if (state.record.error.empty()) {
+                state.record.error = fmt::format("could not {}: {}", what, error.what());
+            }
+        }
+    };
+    attempt("post the overview", [&] {
+        if (state.overview) {
+            try {
+                state.host->update_comment(state.pr.number, *state.overview, overview);
+                return;
+            } catch (const std::exception& error) {
+                log::warning("could not update the overview comment ({}); posting it anew",
+                             error.what());
+            }
+        }
+        state.overview = state.host->comment(state.pr.number, overview, state.comment.ref);
+    });
+    const bool success = code == ExitCode::success;
+    try { // a reaction is a courtesy: its failure changes nothing
+        state.host->react(state.pr.number, state.comment.ref,
+                          success ? host::Reaction::rocket : host::Reaction::confused);
+    } catch (const std::exception& error) {
+        log::warning("could not react to the comment: {}", error.what());
+    }
+    attempt("set the pull request's status", [&] {
+        state.host->set_status(state.pr, {success ? host::StatusState::succeeded
+                                                  : host::StatusState::failed,
+                                          success ? "every variant has its draft pull request"
+                                                  : "some variants failed: see the overview "
+                                                    "comment",
+                                          state.record.run_url});
+    });
+    return ok;
 }
 
 void Runner::write_outputs()

@@ -84,6 +84,12 @@ void run_variants(RunState& state, const std::vector<int>& which);
 // branches (and pushes with --push). Nothing for --dry-run.
 void publish(RunState& state);
 
+// supervise.cpp: a crash on purpose, for the end-to-end tests of the
+// supervisor only: when DRAFTSMITH_TEST_CRASH_AT names `where` (context,
+// publish, overview), the process aborts; `where:exception` throws
+// std::out_of_range instead.
+void crash_for_test(const RunState& state, std::string_view where);
+
 // run.cpp: the overview comment updated with the record as it is now
 // (progress while running). Safe to call from any variant's thread.
 void update_progress(RunState& state);

@@ -6,6 +6,7 @@
 #include "draftsmith/llm/replay.hpp"
 #include "draftsmith/report/comments.hpp"
 #include "draftsmith/util/log.hpp"
+#include "draftsmith/util/secret.hpp"
 
 #include "settings.hpp"
 #include "state.hpp"
@@ -98,21 +99,42 @@ void commit_variant(RunState& state, const agent::Outcome& outcome, report::Vari
     record.phases.emplace_back("commit", since(started));
 }
 
+// The first changed path whose name or new contents hold a registered
+// secret: such a variant is refused rather than pushed (masking the file
+// would push a broken one).
+std::optional<std::string> path_with_secret(const Overlay& overlay)
+{
+    for (const auto& [path, bytes] : overlay) {
+        if (holds_secret(path) || (bytes && holds_secret(*bytes))) {
+            return redacted(path);
+        }
+    }
+    return std::nullopt;
+}
+
 // What the agent's outcome makes of the variant, before publishing.
 void settle(RunState& state, const agent::Outcome& outcome, report::VariantRecord& record)
 {
+    const auto leaking = outcome.status == agent::Status::finished
+                             ? path_with_secret(outcome.overlay)
+                             : std::nullopt;
     {
         std::lock_guard lock(state.mutex);
-        record.summary = outcome.summary;
+        record.summary = redacted(outcome.summary);
         record.usage = outcome.usage;
         record.cost_usd = outcome.cost_usd;
         record.turns = outcome.turns;
     }
-    if (outcome.status == agent::Status::finished && !outcome.overlay.empty()) {
+    if (outcome.status == agent::Status::finished && !outcome.overlay.empty() && !leaking) {
         commit_variant(state, outcome, record);
     }
     std::lock_guard lock(state.mutex);
-    if (outcome.status == agent::Status::interrupted) {
+    if (leaking) {
+        record.state = report::VariantState::failed;
+        record.reason = fmt::format("refused: {} would hold the value of a secret this run was "
+                                    "given (an API key or token); nothing committed or pushed",
+                                    *leaking);
+    } else if (outcome.status == agent::Status::interrupted) {
         record.state = report::VariantState::interrupted;
         record.reason = "interrupted (SIGINT/SIGTERM) before it finished";
     } else if (outcome.status != agent::Status::finished) {

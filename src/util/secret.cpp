@@ -1,6 +1,7 @@
 #include "draftsmith/util/secret.hpp"
 
 #include <algorithm>
+#include <array>
 #include <mutex>
 #include <vector>
 
@@ -58,6 +59,49 @@ std::string redacted(std::string_view text)
         }
     }
     return out;
+}
+
+bool holds_secret(std::string_view text)
+{
+    auto& reg = registry();
+    std::lock_guard lock(reg.mutex);
+    return std::any_of(reg.values.begin(), reg.values.end(), [&](const std::string& value) {
+        return text.find(value) != std::string_view::npos;
+    });
+}
+
+std::span<const std::string_view> secret_variables() noexcept
+{
+    static constexpr std::array<std::string_view, 8> names = {
+        "ANTHROPIC_API_KEY", "OPENAI_API_KEY",     "AZURE_OPENAI_API_KEY",
+        "GITHUB_TOKEN",      "GH_TOKEN",           "SYSTEM_ACCESSTOKEN",
+        "AZURE_DEVOPS_EXT_PAT", "DRAFTSMITH_GIT_AUTHORIZATION"};
+    return names;
+}
+
+void register_environment_secrets(
+    const std::function<std::optional<std::string>(const char*)>& getenv,
+    std::span<const std::string> more)
+{
+    const auto add = [&](const std::string& name) {
+        const auto value = getenv(name.c_str());
+        if (!value || value->empty()) {
+            return;
+        }
+        register_secret(*value);
+        // The credential of an Authorization value, which may also appear alone.
+        if (const auto space = value->find(' '); space != std::string::npos) {
+            register_secret(std::string_view(*value).substr(space + 1));
+        }
+    };
+    for (const auto name : secret_variables()) {
+        add(std::string(name));
+    }
+    for (const auto& name : more) {
+        if (!name.empty()) {
+            add(name);
+        }
+    }
 }
 
 } // namespace draftsmith

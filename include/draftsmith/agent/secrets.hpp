@@ -12,7 +12,8 @@
 // *.pfx, id_rsa*, id_ed25519*, *.keystore, .npmrc, .pypirc, .netrc,
 // credentials*.json, secrets.*; plus SecretRules::extra_names.
 //
-// By content, line by line: PEM private key headers, AWS access key ids
+// By content: the value of any registered secret (util/secret.hpp), anywhere
+// in the file; then, line by line: PEM private key headers, AWS access key ids
 // (AKIA + 16), GitHub tokens (gh[pousr]_..., github_pat_...), Slack tokens
 // (xox[baprs]-...), Anthropic and OpenAI keys (sk-ant-..., sk-...), and
 // assignments of a long quoted literal to api_key / secret_key / access_token /

@@ -75,7 +75,8 @@ struct CommitIdentity {
 };
 CommitIdentity resolve_identity(const CommitSpec& spec);
 
-// The full message: spec.message (trimmed, or "draftsmith edit" when empty),
+// The full message: spec.message (trimmed, registered secrets masked, or
+// "draftsmith edit" when empty),
 // a blank line and the trailers. Newlines inside trailer values are replaced
 // by spaces so a value cannot forge another trailer.
 std::string compose_message(const CommitSpec& spec);

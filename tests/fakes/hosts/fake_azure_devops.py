@@ -38,6 +38,9 @@ STATUS_STATES = ("notSet", "pending", "succeeded", "failed", "error", "notApplic
 PR_STATUSES = ("notSet", "active", "abandoned", "completed", "all")
 
 
+LISTED_DESCRIPTION_LIMIT = 400  # list responses cut descriptions (REST reference)
+
+
 def template(name):
     if name not in TEMPLATES:
         data = fakecommon.load_json(os.path.join(fakecommon.SPECS, "ado", "7.1", "httpExamples", EXAMPLES[name]))
@@ -218,7 +221,11 @@ def routes(fake):
             target = q.get("searchCriteria.targetRefName")
             if target and target != pr["targetRefName"]:
                 continue
-            items.append(pull_json(h, pr))
+            item = pull_json(h, pr)
+            # "Please note that description field will be truncated up to 400
+            # symbols in the result" (Pull Requests - Get Pull Requests, 7.1).
+            item["description"] = item["description"][:LISTED_DESCRIPTION_LIMIT]
+            items.append(item)
         try:
             skip = int(q.get("$skip", 0))
             top = int(q.get("$top", 101))

@@ -14,7 +14,8 @@ Test control endpoints (not part of any real API):
   DELETE /__requests         forget the recorded requests
 
 A fault RULE: {"method": "GET"?, "path": "substring"?, "status": 503,
-"count": 1, "retry_after": "1"?, "delay_ms": 0?, "headers": {...}?, "body": {...}?}.
+"count": 1, "retry_after": "1"?, "delay_ms": 0?, "headers": {...}?, "body": {...}?,
+"raw": "text"?} ("raw": a body sent as is, e.g. malformed JSON).
 With --git-dir BARE_REPO, pull request branches are resolved in that repository
 (a head that was never pushed is refused as the service would).
 A request matching method and path-substring consumes one count and gets that
@@ -108,12 +109,14 @@ def make_handler(fake, routes, authorize, error_body, extra_headers):
         def base_url(self):
             return "http://" + (self.headers.get("Host") or "127.0.0.1")
 
-        def answer(self, status, body=None, headers=None):
+        def answer(self, status, body=None, headers=None, raw=None):
             data = b""
             if body is not None:
                 data = json.dumps(body).encode()
+            if raw is not None:  # a fault's malformed body, sent as JSON would be
+                data = raw.encode()
             self.send_response(status)
-            if body is not None:
+            if body is not None or raw is not None:
                 self.send_header("Content-Type", "application/json; charset=utf-8")
             merged = {}
             for key, value in list((extra_headers(self) or {}).items()) + list((headers or {}).items()):
@@ -151,6 +154,8 @@ def make_handler(fake, routes, authorize, error_body, extra_headers):
                     headers = dict(fault.get("headers") or {})
                     if fault.get("retry_after") is not None:
                         headers["Retry-After"] = str(fault["retry_after"])
+                    if fault.get("raw") is not None:
+                        return self.answer(fault["status"], None, headers, fault["raw"])
                     return self.answer(fault["status"],
                                        fault.get("body") or error_body(fault["status"], "injected fault"),
                                        headers)

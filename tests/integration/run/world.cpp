@@ -91,6 +91,11 @@ std::size_t FakeLlm::requests()
     return json::parse(control(base() + "/__requests", net::Method::get)).size();
 }
 
+json FakeLlm::requests_seen()
+{
+    return json::parse(control(base() + "/__requests", net::Method::get));
+}
+
 std::vector<Turn> recolour(const std::string& colour)
 {
     return {

@@ -39,6 +39,7 @@ public:
     std::string base() const;
     void script(const nlohmann::json& script); // {"steps": [...], "default": {...}}
     std::size_t requests();                    // model requests seen
+    nlohmann::json requests_seen();            // each: method, path, query, headers, body
 
 private:
     ServerProcess m_server;

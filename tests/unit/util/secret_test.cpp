@@ -4,6 +4,8 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -38,6 +40,42 @@ TEST_CASE("util::redacted, masks every registered value")
         draftsmith::register_secret("ab");
         CHECK(draftsmith::redacted("about abc") == "about abc");
     }
+}
+
+TEST_CASE("util::register_environment_secrets, every variable the tool knows, whatever the host")
+{
+    const std::map<std::string, std::string> environment = {
+        {"ANTHROPIC_API_KEY", "env-anthropic-key-01"},
+        {"OPENAI_API_KEY", "env-openai-key-02"},
+        {"AZURE_OPENAI_API_KEY", "env-azure-openai-key-03"},
+        {"GITHUB_TOKEN", "env-github-token-04"},
+        {"GH_TOKEN", "env-gh-token-05"},
+        {"SYSTEM_ACCESSTOKEN", "env-system-accesstoken-06"},
+        {"AZURE_DEVOPS_EXT_PAT", "env-azure-devops-pat-07"},
+        {"DRAFTSMITH_GIT_AUTHORIZATION", "Bearer env-git-bearer-08"},
+        {"MY_KEY", "env-named-by-config-09"},
+        {"HOME", "/home/env-not-a-secret-10"}};
+    const auto getenv = [&](const char* name) -> std::optional<std::string> {
+        const auto found = environment.find(name);
+        return found == environment.end() ? std::nullopt : std::optional(found->second);
+    };
+    const std::vector<std::string> more = {"MY_KEY", ""};
+    draftsmith::register_environment_secrets(getenv, more);
+    CHECK(draftsmith::secret_variables().size() == 8);
+    for (const auto& entry : environment) {
+        const auto& [name, value] = entry;
+        INFO(entry.first); // a structured binding cannot be captured (Clang 14)
+        const auto text = "x " + value + " y";
+        if (name == "HOME") {
+            CHECK_FALSE(draftsmith::holds_secret(text));
+            CHECK(draftsmith::redacted(text) == text);
+        } else {
+            CHECK(draftsmith::holds_secret(text));
+            CHECK(draftsmith::redacted(text) == "x *** y");
+        }
+    }
+    // The credential of an Authorization value alone is masked too.
+    CHECK(draftsmith::redacted("token env-git-bearer-08.") == "token ***.");
 }
 
 TEST_CASE("util::log, lines are redacted and formatted")
