@@ -268,6 +268,28 @@ TEST_CASE("agent::run_variant, protected paths are refused through refuse_path")
     CHECK(results[0].content.find("CI definitions are protected") != std::string::npos);
 }
 
+TEST_CASE("agent::run_variant, paths macOS or Windows read as .git are refused (issue 12, 8)")
+{
+    auto repo = demo_repo();
+    ScriptedProvider provider;
+    provider.add(
+        tool_use("create_file", {{"path", ".g\u200cit/hooks/pre-commit"}, {"content", "x\n"}}));
+    provider.add(tool_use("create_file", {{"path", "GIT~1/config"}, {"content", "x\n"}}));
+    provider.add(tool_use("create_file", {{"path", ".gitmodules."}, {"content", "x\n"}}));
+    provider.add(tool_use("finish", {{"summary", "Tried."}}));
+
+    const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), {});
+
+    CHECK(outcome.overlay.empty());
+    CHECK(outcome.failed_edits == 3);
+    for (std::size_t turn = 1; turn <= 3; ++turn) {
+        const auto results = results_of(provider.conversations[turn]);
+        REQUIRE(results.size() == 1);
+        CHECK(results[0].is_error);
+        CHECK(results[0].content.find("is refused: it ") != std::string::npos);
+    }
+}
+
 TEST_CASE("agent::run_variant, secret files are withheld")
 {
     auto repo = demo_repo();
