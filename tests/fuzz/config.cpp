@@ -2,6 +2,7 @@
 // `draftsmith config check` prints of it.
 
 #include "draftsmith/config/config.hpp"
+
 #include "draftsmith/util/error.hpp"
 
 #include "fuzz_common.hpp"
