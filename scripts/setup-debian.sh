@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   # build
   g++ clang cmake ninja-build pkg-config ccache clang-tidy
+  # libFuzzer and the sanitizer runtimes for clang-14 (the fuzz preset, tests/fuzz)
+  libclang-rt-14-dev
   # libraries (find_package / pkg-config)
   libgit2-dev libcli11-dev nlohmann-json3-dev libfmt-dev libyaml-cpp-dev
   doctest-dev libcurl4-openssl-dev

@@ -56,3 +56,19 @@ if [ "${DRAFTSMITH_SKIP_IMAGE:-0}" != 1 ]; then
   fi
   "${as_root[@]}" scripts/image-test.sh build/package/draftsmith_*.deb
 fi
+
+# --- Sanitizers and fuzzing (issue 12; fuzz helper's block) ------------------
+# The asan preset (GCC, address;undefined, no recovery) runs every unit test;
+# the integration suites run under it nightly (scripts/nightly-asan.sh), which
+# keeps this within CI's time. The fuzz preset builds the libFuzzer targets in
+# tests/fuzz with Clang 14 and runs each for 20 s over its seed corpus; any
+# crash, leak, hang or out-of-memory fails (SECURITY.md, Fuzzing).
+# DRAFTSMITH_SKIP_SANITIZERS=1 skips this on a developer machine.
+if [ "${DRAFTSMITH_SKIP_SANITIZERS:-0}" != 1 ]; then
+  cmake --preset asan
+  cmake --build --preset asan
+  ctest --preset asan -L unit
+  cmake --preset fuzz
+  cmake --build --preset fuzz
+  ctest --preset fuzz -L fuzz -j2
+fi

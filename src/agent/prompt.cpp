@@ -1,5 +1,6 @@
 #include "prompt.hpp"
 
+#include "draftsmith/trigger/hidden.hpp"
 #include "draftsmith/util/text.hpp"
 
 #include <fmt/format.h>
@@ -190,10 +191,13 @@ std::string context_message(const Task& task, config::Mode mode, const Workspace
     out += "\n";
     if (!task.pr_title.empty() || !task.pr_body.empty()) {
         out += "\n# Pull request\n";
-        if (!task.pr_title.empty()) {
-            out += fmt::format("Title: {}\n", text::trim(task.pr_title));
+        // Only what a reader sees: no HTML comments, no invisible characters.
+        if (const auto title = trigger::visible_text(task.pr_title); !title.empty()) {
+            out += fmt::format("Title: {}\n", text::trim(title));
         }
-        if (const auto body = text::trim(task.pr_body); !body.empty()) {
+        if (const auto visible = trigger::visible_text(task.pr_body);
+            !text::trim(visible).empty()) {
+            const auto body = text::trim(visible);
             out += fmt::format("\n{}\n", cut_text(body, k_max_pr_body));
         }
     }

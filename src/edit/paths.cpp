@@ -1,5 +1,10 @@
 #include "draftsmith/edit/paths.hpp"
 
+#include "draftsmith/util/git_path.hpp"
+#include "draftsmith/util/text.hpp"
+
+#include <fmt/format.h>
+
 #include <string>
 #include <vector>
 
@@ -49,10 +54,10 @@ std::optional<std::string> normalise_path(std::string_view path, std::string& wh
     }
     std::string result;
     for (const auto part : parts) {
-        if (part == ".git" ||
-            (part.size() == 4 && (part[0] == '.') && (part[1] == 'g' || part[1] == 'G') &&
-             (part[2] == 'i' || part[2] == 'I') && (part[3] == 't' || part[3] == 'T'))) {
-            why = "paths inside .git/ are refused";
+        if (const auto refused = git_path::refusal(part)) {
+            why = text::iequals_ascii(part, ".git")
+                      ? std::string("paths inside .git/ are refused")
+                      : fmt::format("'{}' is refused: {}", part, *refused);
             return std::nullopt;
         }
         if (!result.empty()) {

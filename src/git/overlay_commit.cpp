@@ -9,6 +9,7 @@
 // repository: no full index is ever built.
 
 #include "draftsmith/git/repository.hpp"
+#include "draftsmith/util/git_path.hpp"
 
 #include <fmt/format.h>
 
@@ -43,6 +44,11 @@ std::vector<std::string_view> split_path(std::string_view path) {
         }
         if (part == ".git" || part.find('\0') != std::string_view::npos) {
             bad_path(path, "paths inside .git cannot be committed");
+        }
+        // The last line of defence for every path we commit: whatever the
+        // caller checked, no spelling git itself refuses enters a tree.
+        if (const auto refused = git_path::refusal(part)) {
+            bad_path(path, fmt::format("'{}' cannot be committed: {}", part, *refused));
         }
         parts.push_back(part);
         if (slash == std::string_view::npos) {

@@ -1,12 +1,16 @@
 #include "draftsmith/trigger/command.hpp"
 
+#include "draftsmith/trigger/hidden.hpp"
 #include "draftsmith/util/text.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
 #include <optional>
+
+#include "fence.hpp"
 
 // Why the grammar looks at lines, fences and quotes itself instead of using a
 // Markdown parser: only three Markdown facts matter (fenced code, `>` quotes,
@@ -15,6 +19,8 @@
 
 namespace draftsmith::trigger {
 namespace {
+
+using detail::FenceTracker;
 
 constexpr std::size_t k_max_slug_length = 40;
 constexpr std::string_view k_fallback_slug = "edit";
@@ -68,56 +74,6 @@ std::vector<std::string_view> lines_of(std::string_view text) {
     }
     return lines;
 }
-
-// A fenced code block, as CommonMark opens and closes it: three or more
-// backticks or tildes; the closing fence uses the same character, at least as
-// many, and nothing else.
-struct Fence {
-    char marker;
-    std::size_t length;
-};
-
-std::optional<Fence> fence_opening(std::string_view line) {
-    line = skip_blanks(line);
-    if (line.empty() || (line.front() != '`' && line.front() != '~')) {
-        return std::nullopt;
-    }
-    const char marker = line.front();
-    const auto length = std::min(line.find_first_not_of(marker), line.size());
-    if (length < 3) {
-        return std::nullopt;
-    }
-    // "```code```" on one line is inline code, not a fence.
-    if (marker == '`' && line.substr(length).find('`') != std::string_view::npos) {
-        return std::nullopt;
-    }
-    return Fence{marker, length};
-}
-
-bool closes(const Fence& fence, std::string_view line) {
-    line = text::trim(line);
-    return line.size() >= fence.length &&
-           line.find_first_not_of(fence.marker) == std::string_view::npos;
-}
-
-// Tracks whether a line is inside fenced code while walking a comment.
-class FenceTracker {
-public:
-    // True when `line` is a fence line or inside fenced code.
-    bool in_code(std::string_view line) {
-        if (m_open) {
-            if (closes(*m_open, line)) {
-                m_open.reset();
-            }
-            return true;
-        }
-        m_open = fence_opening(line);
-        return m_open.has_value();
-    }
-
-private:
-    std::optional<Fence> m_open;
-};
 
 bool is_quote(std::string_view line) {
     line = skip_blanks(line);
@@ -391,9 +347,29 @@ std::string make_slug(std::string_view intent) {
     return slug.empty() ? std::string(k_fallback_slug) : slug;
 }
 
+namespace {
+
+// A command whose line or intent holds an invisible character is refused:
+// it could tell the model what no reviewer sees (trigger/hidden.hpp).
+std::optional<std::string> hidden_character_error(const std::vector<std::string_view>& lines,
+                                                  std::size_t first) {
+    for (std::size_t i = first; i < lines.size(); ++i) {
+        if (const auto hidden = find_hidden_character(lines[i])) {
+            return fmt::format("the /edit command holds an invisible character (U+{:04X}) on "
+                               "line {}: remove it, so that what runs is what everyone reads",
+                               static_cast<std::uint32_t>(hidden->code_point), i + 1);
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
 ParseResult parse_comment(std::string_view text, int max_variants) {
     max_variants = std::max(1, max_variants);
-    const auto normalised = normalised_newlines(text);
+    // What renders as nothing never counts: an /edit inside <!-- --> is no
+    // command, and a comment's hidden part is no part of the intent.
+    const auto normalised = without_html_comments(normalised_newlines(text));
     const auto lines = lines_of(normalised);
 
     FenceTracker fences;
@@ -404,6 +380,9 @@ ParseResult parse_comment(std::string_view text, int max_variants) {
         const auto rest = after_edit_keyword(lines[i]);
         if (!rest) {
             continue;
+        }
+        if (auto error = hidden_character_error(lines, i)) {
+            return CommandError{std::move(*error)};
         }
         Command command;
         std::string_view first_line;

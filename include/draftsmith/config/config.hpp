@@ -151,8 +151,9 @@ struct Config {
     std::string branch_template = "draftsmith/pr-{pr}/{comment}-{slug}/v{i}";
     std::string title_template = "\xF0\x9F\x94\xA7 AI Edit v{i}: {slug}"; // U+1F527 wrench
     CommitIdentity commit;
-    std::vector<std::string> protected_paths{".github/workflows/**", "azure-pipelines*.yml",
-                                             ".draftsmith.yml", ".git*"};
+    std::vector<std::string> protected_paths{".github/workflows/**",  "azure-pipelines*.yml",
+                                             "azure-pipelines*.yaml", ".azure-pipelines/**",
+                                             ".draftsmith.yml",       ".git*"};
     bool allow_protected = false;
 
     // Who may trigger.

@@ -11,7 +11,9 @@ namespace draftsmith::edit {
 // a leading "a/" or "b/" is NOT removed here, the diff parser does that).
 // Returns nullopt and sets `why` when the path is refused: empty, absolute
 // (also "C:\..." and "\\server"), leaving the repository through "..", inside
-// ".git/", or holding a NUL or control character.
+// ".git/" or any spelling of it git refuses (util/git_path.hpp: ".GIT",
+// ".g\u200cit", "git~1", ".git. ", also ".gitmodules" lookalikes), or holding
+// a NUL or control character.
 std::optional<std::string> normalise_path(std::string_view path, std::string& why);
 
 } // namespace draftsmith::edit

@@ -346,6 +346,17 @@ TEST_CASE("run on GitHub: who may trigger")
         CHECK(f.comments_by_bot().empty());
         CHECK(f.fake.state()["reactions"].empty());
     }
+    SUBCASE("an /edit hidden in an HTML comment: exit 0, nothing written (issue 12, item 7)")
+    {
+        f.fake.seed({{"comments",
+                      json::array({GitHubRun::comment(
+                          100, "alice", "LGTM\n<!--\n/edit /3 make the buttons red\n-->")})}});
+        const auto result = f.run(recording);
+        CHECK(result.exit_code == 0);
+        CHECK(f.comments_by_bot().empty());
+        CHECK(f.fake.state()["reactions"].empty());
+        CHECK(f.drafts().empty());
+    }
 }
 
 TEST_CASE("run on GitHub: --dry-run writes nothing anywhere")

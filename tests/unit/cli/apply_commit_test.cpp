@@ -92,6 +92,16 @@ TEST_CASE("cli apply --commit-to, commits without touching the working tree") {
         CHECK(result.err.find("--push requires --commit-to") != std::string::npos);
         CHECK(git(repo, {"branch", "--list", "topic"}).empty());
     }
+    SUBCASE("a path macOS reads as .git is refused, nothing is committed (issue 12, item 8)") {
+        write_file(temp / "git.diff",
+                   "--- /dev/null\n+++ b/.g\u200cit/config\n@@ -0,0 +1 @@\n+[core]\n");
+        const auto result = run_draftsmith({"apply", "--repo", repo.string(), "--commit-to",
+                                            "topic", (temp / "git.diff").string()});
+        CHECK(result.exit_code == 1);
+        CHECK(result.err.find(".g\u200cit/config: refused: '.g\u200cit' is refused: it names "
+                              ".git") != std::string::npos);
+        CHECK(git(repo, {"branch", "--list", "topic"}).empty());
+    }
     SUBCASE("edits that fail commit nothing") {
         write_file(temp / "bad.diff", "--- a/a.txt\n+++ b/a.txt\n@@ -1 +1 @@\n-delta\n+DELTA\n");
         const auto result = run_draftsmith({"apply", "--repo", repo.string(), "--commit-to",

@@ -61,7 +61,11 @@ TEST_CASE("config::parse_config, defaults") {
         CHECK(c.title_template == "\xF0\x9F\x94\xA7 AI Edit v{i}: {slug}");
         CHECK(c.protected_paths == std::vector<std::string>{".github/workflows/**",
                                                             "azure-pipelines*.yml",
+                                                            "azure-pipelines*.yaml",
+                                                            ".azure-pipelines/**",
                                                             ".draftsmith.yml", ".git*"});
+        CHECK(c.is_protected("azure-pipelines.yaml"));
+        CHECK(c.is_protected(".azure-pipelines/templates/build.yml"));
         CHECK_FALSE(c.allow_protected);
         CHECK(c.forks == ForkPolicy::refuse);
         CHECK(c.commit.name == "draftsmith");

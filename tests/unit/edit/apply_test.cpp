@@ -319,6 +319,17 @@ TEST_CASE("edit::apply, path safety and limits") {
           ".git/config: refused: paths inside .git/ are refused");
     CHECK(run("sub/.GIT/hooks/pre-commit").files[0].message.find("inside .git/") !=
           std::string::npos);
+    // Spellings macOS or Windows read as .git (issue 12, item 8): git's own
+    // verify_path() rules, util/git_path.hpp.
+    CHECK(run(".g\u200cit/config").files[0].message ==
+          ".g\u200cit/config: refused: '.g\u200cit' is refused: it names .git (as git, macOS "
+          "or Windows read it)");
+    for (const char* lookalike : {"GIT~1/config", ".git. /hooks/x", "a/.git::$INDEX_ALLOCATION/x",
+                                  "\ufeff.git/config", ".GITMODULES", "gitmod~1"}) {
+        const auto result = run(lookalike);
+        CHECK_MESSAGE(!result.ok(), lookalike);
+        CHECK_MESSAGE(result.files[0].message.find("refused") != std::string::npos, lookalike);
+    }
     CHECK(run("link/real.txt").files[0].message ==
           "link/real.txt: refused: the path is or goes through a symbolic link");
     CHECK(run("lnk.txt").files[0].message ==

@@ -107,6 +107,14 @@ TEST_CASE("git::Repository::commit_overlay, writes only the changed paths") {
             doctest::Contains("cannot commit 'a/../b': not a normalised repository path"));
         CHECK_THROWS_WITH(repo.commit_overlay(exec_base, {{".git/config", "x"}}, spec),
                           doctest::Contains("paths inside .git cannot be committed"));
+        // Whatever the caller checked: no spelling git refuses enters a tree.
+        CHECK_THROWS_WITH(repo.commit_overlay(exec_base, {{".g\u200cit/config", "x"}}, spec),
+                          doctest::Contains("cannot commit '.g\u200cit/config': '.g\u200cit' "
+                                            "cannot be committed: it names .git"));
+        CHECK_THROWS_WITH(repo.commit_overlay(exec_base, {{"GIT~1/hooks/x", "x"}}, spec),
+                          doctest::Contains("it names .git"));
+        CHECK_THROWS_WITH(repo.commit_overlay(exec_base, {{"sub/.gitmodules ", "x"}}, spec),
+                          doctest::Contains("it is read as .gitmodules"));
         CHECK_THROWS_WITH(
             repo.commit_overlay(exec_base, {{"src", "x"}}, spec),
             doctest::Contains("cannot commit 'src': it is a folder in the base commit"));

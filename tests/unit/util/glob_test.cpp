@@ -6,19 +6,23 @@ using draftsmith::glob::matches;
 using draftsmith::glob::matches_any;
 
 TEST_CASE("util::glob, the default protected paths") {
-    const std::vector<std::string> defaults{".github/workflows/**", "azure-pipelines*.yml",
-                                            ".draftsmith.yml", ".git*"};
+    const std::vector<std::string> defaults{".github/workflows/**",  "azure-pipelines*.yml",
+                                            "azure-pipelines*.yaml", ".azure-pipelines/**",
+                                            ".draftsmith.yml",       ".git*"};
     SUBCASE("protected") {
         for (const char* path :
              {".github/workflows/ci.yml", ".github/workflows/sub/x.yml", "azure-pipelines.yml",
-              "azure-pipelines-release.yml", "ci/azure-pipelines.yml", ".draftsmith.yml",
-              ".gitignore", "src/.gitattributes", ".gitmodules", ".github/CODEOWNERS"}) {
+              "azure-pipelines-release.yml", "ci/azure-pipelines.yml", "azure-pipelines.yaml",
+              ".azure-pipelines/build.yml", ".azure-pipelines/templates/steps.yaml",
+              ".draftsmith.yml", ".gitignore", "src/.gitattributes", ".gitmodules",
+              ".github/CODEOWNERS"}) {
             CHECK_MESSAGE(matches_any(defaults, path), path);
         }
     }
     SUBCASE("not protected") {
-        for (const char* path : {"src/app.css", "README.md", "docs/.draftsmith.yml.example",
-                                 "azure-pipelines.yaml", "my.gitignore", "workflows/ci.yml"}) {
+        for (const char* path :
+             {"src/app.css", "README.md", "docs/.draftsmith.yml.example",
+              "docs/.azure-pipelines/x.yml", "my.gitignore", "workflows/ci.yml"}) {
             CHECK_FALSE_MESSAGE(matches_any(defaults, path), path);
         }
     }

@@ -1,0 +1,21 @@
+// Event intake, GitHub Actions: the event file at GITHUB_EVENT_PATH.
+
+#include "draftsmith/run/intake.hpp"
+#include "draftsmith/util/error.hpp"
+
+#include "fuzz_common.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    const auto text = draftsmith::fuzz::as_text(data, size);
+    if (draftsmith::fuzz::known_deep_nesting(text)) {
+        return -1; // issue 12 item 4, see fuzz_common.hpp
+    }
+    for (const char* event : {"issue_comment", "", "pull_request_review_comment"}) {
+        try {
+            (void)draftsmith::run::read_github_event(text, event);
+        } catch (const draftsmith::Error&) {
+            // refused with a message: the contract
+        }
+    }
+    return 0;
+}
