@@ -1,5 +1,6 @@
 #include "wire.hpp"
 
+#include "draftsmith/util/limits.hpp"
 #include "draftsmith/util/log.hpp"
 #include "draftsmith/util/secret.hpp"
 
@@ -27,6 +28,13 @@ void SseParser::feed(std::string_view chunk, const Sink& sink)
             m_buffer.clear();
         } else {
             m_buffer += c;
+            if (m_buffer.size() + m_data.size() > limits::k_max_stream_event_bytes) {
+                throw ProviderError(FailureKind::invalid_response,
+                                    fmt::format("the answer stream sent an event larger than "
+                                                "{}; refused",
+                                                limits::describe_bytes(
+                                                    limits::k_max_stream_event_bytes)));
+            }
         }
     }
 }
@@ -81,10 +89,31 @@ void SseParser::dispatch(const Sink& sink)
 
 // ---------------------------------------------------------------- exchange
 
+namespace {
+
+bool past(const std::optional<std::chrono::steady_clock::time_point>& deadline,
+          std::chrono::milliseconds after = {})
+{
+    return deadline && std::chrono::steady_clock::now() + after >= *deadline;
+}
+
+[[noreturn]] void throw_out_of_time(const Exchange& exchange)
+{
+    throw ProviderError(FailureKind::budget,
+                        fmt::format("{}: the time allowed for this call is spent",
+                                    exchange.provider));
+}
+
+} // namespace
+
 Response run_exchange(Exchange& exchange)
 {
+    exchange.request.deadline = exchange.deadline;
     const auto wait = [&](int attempt) {
         const auto pause = std::chrono::milliseconds(1000 << std::min(attempt, 4));
+        if (past(exchange.deadline, pause)) {
+            throw_out_of_time(exchange); // no time left for another try
+        }
         if (exchange.sleep) {
             exchange.sleep(pause);
         } else {
@@ -123,7 +152,7 @@ Response run_exchange(Exchange& exchange)
             }
             json body;
             try {
-                body = json::parse(response.body);
+                body = parse_answer_json(exchange.provider, response.body, "the answer");
             } catch (const json::exception&) {
                 const auto start = response.body.substr(0, 80);
                 throw RetryableAnswerError(
@@ -146,6 +175,9 @@ Response run_exchange(Exchange& exchange)
         } catch (const Error& e) {
             if (e.category() != ErrorCategory::network) {
                 throw;
+            }
+            if (past(exchange.deadline)) {
+                throw_out_of_time(exchange);
             }
             if (!got_data || last) {
                 throw ProviderError(FailureKind::server,
@@ -265,13 +297,23 @@ ProviderError http_error(std::string_view provider, const net::Response& respons
     return ProviderError(kind, redacted(text));
 }
 
+json parse_answer_json(std::string_view provider, std::string_view text, std::string_view what)
+{
+    if (limits::json_deeper_than(text)) {
+        throw ProviderError(FailureKind::invalid_response,
+                            fmt::format("{}: {} nests deeper than {} levels; refused", provider,
+                                        what, limits::k_max_json_depth));
+    }
+    return json::parse(text);
+}
+
 json parse_tool_input(std::string_view provider, const std::string& text)
 {
     if (text.empty()) {
         return json::object();
     }
     try {
-        return json::parse(text);
+        return parse_answer_json(provider, text, "a tool input");
     } catch (const json::exception&) {
         throw RetryableAnswerError(FailureKind::invalid_response,
                                    fmt::format("{}: a streamed tool input is not valid JSON: '{}'",

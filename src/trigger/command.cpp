@@ -1,5 +1,6 @@
 #include "draftsmith/trigger/command.hpp"
 
+#include "draftsmith/util/limits.hpp"
 #include "draftsmith/util/text.hpp"
 
 #include <fmt/format.h>
@@ -393,6 +394,15 @@ std::string make_slug(std::string_view intent) {
 
 ParseResult parse_comment(std::string_view text, int max_variants) {
     max_variants = std::max(1, max_variants);
+    if (text.size() > limits::k_max_comment_bytes) {
+        // Not parsed line by line: no host keeps a comment this long.
+        if (text.find("/edit") == std::string_view::npos) {
+            return NotACommand{};
+        }
+        return CommandError{fmt::format("the comment is larger than {}, the most draftsmith "
+                                        "reads; write a shorter request",
+                                        limits::describe_bytes(limits::k_max_comment_bytes))};
+    }
     const auto normalised = normalised_newlines(text);
     const auto lines = lines_of(normalised);
 

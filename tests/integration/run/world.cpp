@@ -91,6 +91,15 @@ std::size_t FakeLlm::requests()
     return json::parse(control(base() + "/__requests", net::Method::get)).size();
 }
 
+std::vector<std::string> FakeLlm::request_bodies()
+{
+    std::vector<std::string> bodies;
+    for (const auto& request : json::parse(control(base() + "/__requests", net::Method::get))) {
+        bodies.push_back(request["body"].get<std::string>());
+    }
+    return bodies;
+}
+
 std::vector<Turn> recolour(const std::string& colour)
 {
     return {

@@ -39,6 +39,7 @@ public:
     std::string base() const;
     void script(const nlohmann::json& script); // {"steps": [...], "default": {...}}
     std::size_t requests();                    // model requests seen
+    std::vector<std::string> request_bodies(); // their bodies, in order
 
 private:
     ServerProcess m_server;

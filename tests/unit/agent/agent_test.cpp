@@ -880,3 +880,54 @@ TEST_CASE("agent::run_variant, variants share the base's files and see their own
     // the base is untouched
     CHECK(settings.base_files->read("src/app.py") == "import os\n\nprint('hello')\n");
 }
+
+TEST_CASE("agent::run_variant, a pathological regex cannot hang the search")
+{
+    MemoryTree tree;
+    // Backtracking engines take exponential time on ^(\w+\s?)*$ against a
+    // line of words that ends in a character the pattern cannot match.
+    std::string words;
+    for (int i = 0; i < 5000; ++i) {
+        words += "word ";
+    }
+    tree.set("long.txt", words + "!\n" + words + "\n");
+    const std::vector<std::string> files{"long.txt"};
+    ScriptedProvider provider;
+    provider.add(tool_use({{"search", {{"query", "^(\\w+\\s?)*$"}, {"regex", true}}},
+                           {"search", {{"query", "(a)\\1"}, {"regex", true}}},
+                           {"search", {{"query", "wor(?=d)"}, {"regex", true}}}}));
+    provider.add(tool_use("finish", {{"summary", "ok"}}));
+
+    agent::run_variant(provider, tree, files, task(), {});
+
+    const auto results = results_of(provider.conversations[1]);
+    REQUIRE(results.size() == 3);
+    CHECK(results[0].content.find("long.txt:2: word word") == 0);
+    CHECK(results[0].content.find("1 matches in 1 files\n") != std::string::npos);
+    CHECK(results[1].is_error);
+    CHECK(results[1].content.find("search: '(a)\\1' is not a valid regular expression: ") == 0);
+    CHECK(results[1].content.find("no backreferences") != std::string::npos);
+    CHECK(results[2].is_error);
+}
+
+TEST_CASE("agent::run_variant, a stop request ends a search in progress")
+{
+    MemoryTree tree;
+    tree.set("a.txt", "needle\n");
+    const std::vector<std::string> files{"a.txt"};
+    ScriptedProvider provider;
+    provider.add(tool_use("search", {{"query", "needle"}}));
+    provider.add(tool_use("finish", {{"summary", "ok"}}));
+    agent::Settings settings;
+    int asked = 0;
+    // Asked before turn 1, then by the search (stop), then before turn 2.
+    settings.should_stop = [&asked] { return ++asked == 2; };
+
+    agent::run_variant(provider, tree, files, task(), settings);
+
+    const auto results = results_of(provider.conversations.at(1));
+    REQUIRE(results.size() == 1);
+    CHECK(results[0].is_error);
+    CHECK(results[0].content ==
+          "search: stopped before the end: stopped on request after 1 model turns");
+}
