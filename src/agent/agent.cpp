@@ -22,6 +22,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Timers cut a call a little before its deadline (libcurl counts whole
+// milliseconds); a call that fails within this of it was cut by the time limit.
+constexpr std::chrono::seconds k_deadline_slack{1};
+
 constexpr std::string_view k_answer_cut =
     "Your answer was cut at the output token limit before you called a tool. Continue with smaller "
     "steps: one tool call at a time, and short texts in edits.";
@@ -57,10 +61,19 @@ public:
             return Stop{Status::limit_reached, "the run's time budget is spent"};
         }
         if (now - m_started >= m_settings.limits.time) {
-            return Stop{Status::limit_reached,
-                        fmt::format("time limit of {} s reached", m_settings.limits.time.count())};
+            return out_of_time();
         }
         return std::nullopt;
+    }
+
+    // The Stop of a call cut at its deadline: which time limit it was.
+    Stop out_of_time() const
+    {
+        if (m_settings.deadline && *m_settings.deadline < m_started + m_settings.limits.time) {
+            return Stop{Status::limit_reached, "the run's time budget is spent"};
+        }
+        return Stop{Status::limit_reached,
+                    fmt::format("time limit of {} s reached", m_settings.limits.time.count())};
     }
 
     // Why the next call may not be made, or nullopt.
@@ -111,7 +124,10 @@ public:
         } catch (const llm::ProviderError& error) {
             log::debug("variant {}: provider error: {}", m_task.variant, error.what());
             if (auto stop = check_clock()) {
-                return *stop; // the call was cut at the time limit, or interrupted
+                return *stop; // interrupted, or a time limit passed
+            }
+            if (Clock::now() + k_deadline_slack >= *options.deadline) {
+                return out_of_time(); // cut at (a few ms before) the deadline
             }
             const auto status =
                 error.kind() == llm::FailureKind::budget ? Status::limit_reached : Status::failed;

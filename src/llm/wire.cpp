@@ -104,28 +104,35 @@ bool past(const std::optional<std::chrono::steady_clock::time_point>& deadline,
                                     exchange.provider));
 }
 
+// Says why the request goes again (unless no time is left for another
+// try: ProviderError(budget)), then waits before try `attempt` + 1.
+void wait_to_retry(const Exchange& exchange, int attempt, const std::string& why)
+{
+    const auto pause = std::chrono::milliseconds(1000 << std::min(attempt, 4));
+    if (past(exchange.deadline, pause)) {
+        throw_out_of_time(exchange);
+    }
+    log::info("{}; sending the request again", why);
+    if (exchange.sleep) {
+        exchange.sleep(pause);
+    } else {
+        const auto until = std::chrono::steady_clock::now() + pause;
+        while (!net::interrupted() && std::chrono::steady_clock::now() < until) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    }
+    if (net::interrupted()) {
+        throw Error(ErrorCategory::interrupted, fmt::format("{}: interrupted", exchange.provider));
+    }
+}
+
 } // namespace
 
 Response run_exchange(Exchange& exchange)
 {
     exchange.request.deadline = exchange.deadline;
-    const auto wait = [&](int attempt) {
-        const auto pause = std::chrono::milliseconds(1000 << std::min(attempt, 4));
-        if (past(exchange.deadline, pause)) {
-            throw_out_of_time(exchange); // no time left for another try
-        }
-        if (exchange.sleep) {
-            exchange.sleep(pause);
-        } else {
-            const auto until = std::chrono::steady_clock::now() + pause;
-            while (!net::interrupted() && std::chrono::steady_clock::now() < until) {
-                std::this_thread::sleep_for(std::chrono::milliseconds(50));
-            }
-        }
-        if (net::interrupted()) {
-            throw Error(ErrorCategory::interrupted,
-                        fmt::format("{}: interrupted", exchange.provider));
-        }
+    const auto wait = [&](int attempt, const std::string& why) {
+        wait_to_retry(exchange, attempt, why);
     };
     for (int attempt = 0;; ++attempt) {
         const bool last = attempt >= exchange.stream_retries;
@@ -167,9 +174,8 @@ Response run_exchange(Exchange& exchange)
                                                            : fmt::format("{} (after {} tries)",
                                                                          e.what(), attempt + 1));
             }
-            log::info("{} (try {} of {}); sending the request again", e.what(), attempt + 1,
-                      exchange.stream_retries + 1);
-            wait(attempt);
+            wait(attempt, fmt::format("{} (try {} of {})", e.what(), attempt + 1,
+                                      exchange.stream_retries + 1));
         } catch (const ProviderError&) {
             throw;
         } catch (const Error& e) {
@@ -183,8 +189,7 @@ Response run_exchange(Exchange& exchange)
                 throw ProviderError(FailureKind::server,
                                     fmt::format("{}: {}", exchange.provider, e.what()));
             }
-            log::info("{}: {}; sending the request again", exchange.provider, e.what());
-            wait(attempt);
+            wait(attempt, fmt::format("{}: {}", exchange.provider, e.what()));
         } catch (const json::exception& e) {
             // An event whose data is not the JSON it should be: a cut stream.
             if (last) {
@@ -192,9 +197,8 @@ Response run_exchange(Exchange& exchange)
                                     fmt::format("{}: the answer stream is not valid: {}",
                                                 exchange.provider, e.what()));
             }
-            log::info("{}: the answer stream is not valid ({}); sending the request again",
-                      exchange.provider, e.what());
-            wait(attempt);
+            wait(attempt, fmt::format("{}: the answer stream is not valid ({})", exchange.provider,
+                                      e.what()));
         }
     }
 }

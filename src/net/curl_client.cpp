@@ -195,6 +195,7 @@ struct Attempt {
     curl_off_t last_up = 0;
     bool idle_expired = false;
     bool interrupted = false;
+    bool cut_at_deadline = false; // the request's deadline set the total timeout
 };
 
 int on_progress(void* user, curl_off_t, curl_off_t down, curl_off_t, curl_off_t up)
@@ -483,6 +484,8 @@ private:
         easy.set_headers(list);
 
         const auto total = total_timeout(request);
+        attempt.cut_at_deadline =
+            total < request.total_timeout.value_or(m_options.total_timeout);
         curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
         curl_easy_setopt(h, CURLOPT_SHARE, m_share.get());
         curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
@@ -548,7 +551,7 @@ private:
                 return fmt::format("could not connect within {} (connect timeout): {}",
                                    format_duration(m_options.connect_timeout), detail);
             }
-            if (request.deadline && std::chrono::steady_clock::now() >= *request.deadline) {
+            if (attempt.cut_at_deadline) {
                 return "no complete response before its deadline (time limit)";
             }
             return fmt::format(
