@@ -349,21 +349,8 @@ public:
                 throw_if_interrupted(what);
             }
             if (code != CURLE_OK) {
-                const auto problem = describe_failure(code, attempt, request);
-                const auto wait = backoff_delay(attempt_number - 1, policy, unit_random());
-                const bool retry = is_retryable(code) && !attempt.delivered_chunk && !last &&
-                                   starts_in_time(request, wait);
-                if (retry && take_from_budget()) {
-                    log::info("{}: {}; retry {} of {} in {}", what, problem, attempt_number,
-                              policy.max_attempts - 1, format_duration(wait));
-                    m_options.sleep(wait);
-                    continue;
-                }
-                const auto tries = attempt_number == 1
-                                       ? std::string()
-                                       : fmt::format(" (after {} attempts)", attempt_number);
-                throw Error(ErrorCategory::network,
-                            redacted(fmt::format("{}: {}{}", what, problem, tries)));
+                wait_or_throw(code, attempt, request, attempt_number, what);
+                continue;
             }
 
             Response response;
@@ -399,6 +386,29 @@ public:
     }
 
 private:
+    // After a transport failure: waits before the next attempt when one is
+    // allowed (retryable, nothing delivered yet, attempts, budget and
+    // deadline left), else throws Error(network) saying what failed.
+    void wait_or_throw(CURLcode code, const Attempt& attempt, const Request& request,
+                       int attempt_number, const std::string& what)
+    {
+        const auto& policy = m_options.retry;
+        const auto problem = describe_failure(code, attempt, request);
+        const auto wait = backoff_delay(attempt_number - 1, policy, unit_random());
+        const bool retry = is_retryable(code) && !attempt.delivered_chunk &&
+                           attempt_number < policy.max_attempts && starts_in_time(request, wait);
+        if (retry && take_from_budget()) {
+            log::info("{}: {}; retry {} of {} in {}", what, problem, attempt_number,
+                      policy.max_attempts - 1, format_duration(wait));
+            m_options.sleep(wait);
+            return;
+        }
+        const auto tries = attempt_number == 1
+                               ? std::string()
+                               : fmt::format(" (after {} attempts)", attempt_number);
+        throw Error(ErrorCategory::network, redacted(fmt::format("{}: {}{}", what, problem, tries)));
+    }
+
     static void throw_if_past_deadline(const Request& request, const std::string& what)
     {
         if (request.deadline && std::chrono::steady_clock::now() >= *request.deadline) {
