@@ -25,7 +25,8 @@ ExitCode run_check(const CheckOptions& options) {
     config::Sources sources;
     if (options.file.empty()) {
         // No file is not an error: the defaults apply.
-        if (std::filesystem::exists(k_default_file)) {
+        std::error_code unknown; // cannot tell: read_all says why
+        if (std::filesystem::exists(k_default_file, unknown) || unknown) {
             sources.file_text = file::read_all(k_default_file, limits::k_max_config_bytes);
         }
         sources.file_name = k_default_file;

@@ -33,9 +33,8 @@ bool json_deeper_than(std::string_view text, std::size_t depth)
 
 std::string describe_bytes(std::size_t bytes)
 {
-    constexpr std::size_t k_kib = 1024;
-    if (bytes >= k_kib * k_kib && bytes % (k_kib * k_kib) == 0) {
-        return fmt::format("{} MiB", bytes / (k_kib * k_kib));
+    if (bytes >= k_mib && bytes % k_mib == 0) {
+        return fmt::format("{} MiB", bytes / k_mib);
     }
     if (bytes >= k_kib && bytes % k_kib == 0) {
         return fmt::format("{} KiB", bytes / k_kib);

@@ -931,3 +931,41 @@ TEST_CASE("agent::run_variant, a stop request ends a search in progress")
     CHECK(results[0].content ==
           "search: stopped before the end: stopped on request after 1 model turns");
 }
+
+TEST_CASE("agent::run_variant, model calls carry the time left as their deadline")
+{
+    auto repo = demo_repo();
+    ScriptedProvider provider;
+    agent::Settings settings;
+    settings.limits.time = std::chrono::seconds(600);
+    SUBCASE("the variant's time limit")
+    {
+        provider.add(tool_use("finish", {{"summary", "ok"}}));
+        const auto before = std::chrono::steady_clock::now();
+        agent::run_variant(provider, repo.tree, repo.files, task(), settings);
+        REQUIRE(provider.calls.size() == 1);
+        REQUIRE(provider.calls[0].deadline.has_value());
+        CHECK(*provider.calls[0].deadline >= before + std::chrono::seconds(600));
+        CHECK(*provider.calls[0].deadline <= std::chrono::steady_clock::now() +
+                                                 std::chrono::seconds(600));
+    }
+    SUBCASE("the run's budget when it ends first; a call cut there says so")
+    {
+        settings.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+        provider.fail(llm::FailureKind::budget, "scripted: the time allowed for this call is spent");
+        const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), settings);
+        REQUIRE(provider.calls.size() == 1);
+        CHECK(provider.calls[0].deadline == settings.deadline);
+        CHECK(outcome.status == agent::Status::limit_reached);
+        CHECK(outcome.reason == "the run's time budget is spent");
+    }
+    SUBCASE("a call cut at the variant's time limit says which limit")
+    {
+        settings.limits.time = std::chrono::seconds(1);
+        provider.fail(llm::FailureKind::server, "scripted: no complete response before its "
+                                                "deadline (time limit)");
+        const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), settings);
+        CHECK(outcome.status == agent::Status::limit_reached);
+        CHECK(outcome.reason == "time limit of 1 s reached");
+    }
+}
