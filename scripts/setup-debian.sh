@@ -11,6 +11,8 @@ packages=(
   # libraries (find_package / pkg-config)
   libgit2-dev libcli11-dev nlohmann-json3-dev libfmt-dev libyaml-cpp-dev
   doctest-dev libcurl4-openssl-dev
+  # RE2: the agent's search runs model-written regexes in linear time (no hang)
+  libre2-dev
   # tests: real git, a real web server for git http-backend, fakes in Python,
   # TLS certificates made at test time, the manual's linter, Node for the spec kit
   git lighttpd python3 openssl ca-certificates mandoc man-db

@@ -10,8 +10,10 @@
 #include "workspace.hpp"
 
 // One variant is a loop of model calls. Limits are checked before each call,
-// so a variant never starts a call it may not pay for, and a stop request
-// (SIGTERM) ends it at a turn boundary, never in the middle of a tool.
+// so a variant never starts a call it may not pay for. A stop request
+// (SIGTERM) and the time limits also end a long tool call (a search) and a
+// model call in flight (llm::Options::deadline); the variant then ends at
+// the next turn boundary.
 // Whatever goes wrong with the model or the provider becomes the Outcome's
 // status and reason; only internal errors escape.
 
@@ -19,6 +21,10 @@ namespace draftsmith::agent {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// Timers cut a call a little before its deadline (libcurl counts whole
+// milliseconds); a call that fails within this of it was cut by the time limit.
+constexpr std::chrono::seconds k_deadline_slack{1};
 
 constexpr std::string_view k_answer_cut =
     "Your answer was cut at the output token limit before you called a tool. Continue with smaller "
@@ -42,10 +48,10 @@ public:
         , m_started(Clock::now())
     {}
 
-    // Why the next call may not be made, or nullopt.
-    std::optional<Stop> check_limits() const
+    // Why the variant must stop now whatever it is doing (a stop request,
+    // the run's time budget, the variant's time limit), or nullopt.
+    std::optional<Stop> check_clock() const
     {
-        const auto& limits = m_settings.limits;
         if (m_settings.should_stop && m_settings.should_stop()) {
             return Stop{Status::interrupted,
                         fmt::format("stopped on request after {} model turns", m_outcome.turns)};
@@ -53,6 +59,29 @@ public:
         const auto now = Clock::now();
         if (m_settings.deadline && now >= *m_settings.deadline) {
             return Stop{Status::limit_reached, "the run's time budget is spent"};
+        }
+        if (now - m_started >= m_settings.limits.time) {
+            return out_of_time();
+        }
+        return std::nullopt;
+    }
+
+    // The Stop of a call cut at its deadline: which time limit it was.
+    Stop out_of_time() const
+    {
+        if (m_settings.deadline && *m_settings.deadline < m_started + m_settings.limits.time) {
+            return Stop{Status::limit_reached, "the run's time budget is spent"};
+        }
+        return Stop{Status::limit_reached,
+                    fmt::format("time limit of {} s reached", m_settings.limits.time.count())};
+    }
+
+    // Why the next call may not be made, or nullopt.
+    std::optional<Stop> check_limits() const
+    {
+        const auto& limits = m_settings.limits;
+        if (auto stop = check_clock()) {
+            return stop;
         }
         if (m_outcome.turns >= limits.turns) {
             return Stop{Status::limit_reached,
@@ -68,10 +97,6 @@ public:
                         fmt::format("cost limit of ${:.2f} reached (${:.2f} spent)",
                                     limits.cost_usd, m_outcome.cost_usd)};
         }
-        if (now - m_started >= limits.time) {
-            return Stop{Status::limit_reached,
-                        fmt::format("time limit of {} s reached", limits.time.count())};
-        }
         return std::nullopt;
     }
 
@@ -82,6 +107,10 @@ public:
         auto options = m_settings.call;
         options.variant = m_task.variant;
         options.turn = m_outcome.turns;
+        options.deadline = m_started + m_settings.limits.time;
+        if (m_settings.deadline) {
+            options.deadline = std::min(*options.deadline, *m_settings.deadline);
+        }
         try {
             auto response = m_provider.complete(conversation, tools, options);
             ++m_outcome.turns;
@@ -94,6 +123,12 @@ public:
             return response;
         } catch (const llm::ProviderError& error) {
             log::debug("variant {}: provider error: {}", m_task.variant, error.what());
+            if (auto stop = check_clock()) {
+                return *stop; // interrupted, or a time limit passed
+            }
+            if (Clock::now() + k_deadline_slack >= *options.deadline) {
+                return out_of_time(); // cut at (a few ms before) the deadline
+            }
             const auto status =
                 error.kind() == llm::FailureKind::budget ? Status::limit_reached : Status::failed;
             return Stop{status, error.what()};
@@ -326,6 +361,10 @@ Outcome run_variant(llm::Provider& provider, const edit::BaseTree& base,
                                 settings.max_tool_output_bytes);
     Outcome outcome;
     Session session(provider, task, settings, outcome);
+    workspace.set_stop_check([&session]() -> std::optional<std::string> {
+        auto stop = session.check_clock();
+        return stop ? std::optional<std::string>(std::move(stop->reason)) : std::nullopt;
+    });
     std::string summary;
     if (settings.mode == config::Mode::oneshot) {
         run_oneshot(session, workspace, task, settings, outcome, summary);

@@ -10,8 +10,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <re2/re2.h>
+
 #include <algorithm>
-#include <regex>
 
 namespace draftsmith::agent::detail {
 namespace {
@@ -20,9 +21,12 @@ using nlohmann::json;
 
 constexpr std::size_t k_max_search_matches = 200;
 constexpr std::size_t k_max_search_line = 240;
-// std::regex recurses per character it matches: on a megabyte of minified
-// code it could exhaust a thread's stack, so a regex sees a line's start only.
-constexpr std::size_t k_max_regex_line = 4096;
+// How often (in lines) a search asks whether the variant must stop.
+constexpr std::size_t k_stop_check_lines = 4096;
+// RE2 runs in time linear in the text whatever the pattern (no
+// backtracking: a model's `^(\w+\s?)*$` cannot hang a job), with a bounded
+// memory budget per pattern.
+constexpr std::int64_t k_regex_memory = 8 << 20;
 
 [[noreturn]] void bad_input(std::string_view tool, const std::string& message)
 {
@@ -140,8 +144,8 @@ llm::Tools make_tool_definitions()
              {"path"})});
     tools.push_back(
         {"search",
-         "Search the files for a text (or an ECMAScript regular expression), line by line. Answers "
-         "'path:line: text' per match.",
+         "Search the files for a text (or an RE2 regular expression: no backreferences, no "
+         "lookahead or lookbehind), line by line. Answers 'path:line: text' per match.",
          schema(
              {{"query", text},
               {"regex",
@@ -170,14 +174,27 @@ llm::Tools make_tool_definitions()
     return tools;
 }
 
-bool line_matches(std::string_view line, std::string_view query,
-                  const std::optional<std::regex>& pattern)
+bool line_matches(std::string_view line, std::string_view query, const RE2* pattern)
 {
-    if (!pattern) {
+    if (pattern == nullptr) {
         return line.find(query) != std::string_view::npos;
     }
-    const auto head = line.substr(0, k_max_regex_line);
-    return std::regex_search(head.begin(), head.end(), *pattern);
+    return RE2::PartialMatch(re2::StringPiece(line.data(), line.size()), *pattern);
+}
+
+// The compiled query; Error(input) saying why RE2 refused it.
+std::unique_ptr<RE2> compile_query(const std::string& query)
+{
+    RE2::Options options;
+    options.set_log_errors(false);
+    options.set_max_mem(k_regex_memory);
+    auto pattern = std::make_unique<RE2>(query, options);
+    if (!pattern->ok()) {
+        bad_input("search", fmt::format("'{}' is not a valid regular expression: {} (RE2 syntax: "
+                                        "no backreferences, no lookahead or lookbehind)",
+                                        query, pattern->error()));
+    }
+    return pattern;
 }
 
 std::string stage_note(const edit::FileResult& file)
@@ -192,44 +209,12 @@ std::string stage_note(const edit::FileResult& file)
 
 } // namespace
 
-namespace {
-
-// The length of the valid UTF-8 sequence at the start of `text`, or 0.
-std::size_t sequence_length(std::string_view text)
-{
-    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-    const auto continuation = [&](std::size_t i, unsigned char low = 0x80,
-                                  unsigned char high = 0xBF) {
-        return i < text.size() && byte(i) >= low && byte(i) <= high;
-    };
-    const auto lead = byte(0);
-    if (lead < 0x80) {
-        return 1;
-    }
-    if (lead >= 0xC2 && lead <= 0xDF) {
-        return continuation(1) ? 2 : 0;
-    }
-    if (lead >= 0xE0 && lead <= 0xEF) {
-        const unsigned char low = lead == 0xE0 ? 0xA0 : 0x80;  // no overlong forms
-        const unsigned char high = lead == 0xED ? 0x9F : 0xBF; // no surrogates
-        return continuation(1, low, high) && continuation(2) ? 3 : 0;
-    }
-    if (lead >= 0xF0 && lead <= 0xF4) {
-        const unsigned char low = lead == 0xF0 ? 0x90 : 0x80;
-        const unsigned char high = lead == 0xF4 ? 0x8F : 0xBF; // at most U+10FFFF
-        return continuation(1, low, high) && continuation(2) && continuation(3) ? 4 : 0;
-    }
-    return 0;
-}
-
-} // namespace
-
 std::string valid_utf8(std::string_view text)
 {
     std::string out;
     out.reserve(text.size());
     while (!text.empty()) {
-        const auto length = sequence_length(text);
+        const auto length = text::utf8_sequence_length(text);
         if (length == 0) {
             out += "\xEF\xBF\xBD";
             text.remove_prefix(1);
@@ -483,15 +468,7 @@ std::string Workspace::search(const json& input) const
     }
     const bool use_regex = optional_bool("search", input, "regex");
     const auto prefix = model_prefix(optional_string("search", input, "path_prefix").value_or(""));
-    std::optional<std::regex> pattern;
-    if (use_regex) {
-        try {
-            pattern.emplace(query, std::regex::ECMAScript);
-        } catch (const std::regex_error& error) {
-            bad_input("search", fmt::format("'{}' is not a valid regular expression: {}", query,
-                                            error.what()));
-        }
-    }
+    const auto pattern = use_regex ? compile_query(query) : nullptr;
     // A search reads (nearly) every file: the variants read the base together.
     m_shared->prepare();
     std::string out;
@@ -510,8 +487,10 @@ std::string Workspace::search(const json& input) const
         }
         std::size_t number = 0;
         for (const auto line : text::split_lines(*bytes)) {
-            ++number;
-            const bool hit = line_matches(line, query, pattern);
+            if (number++ % k_stop_check_lines == 0) {
+                stop_if_asked();
+            }
+            const bool hit = line_matches(line, query, pattern.get());
             if (!hit) {
                 continue;
             }
@@ -532,6 +511,16 @@ std::string Workspace::search(const json& input) const
     }
     out += fmt::format("{} matches in {} files\n", matches, files_matched.size());
     return cut(std::move(out), "narrow the search");
+}
+
+void Workspace::stop_if_asked() const
+{
+    if (!m_stop_check) {
+        return;
+    }
+    if (auto why = m_stop_check()) {
+        bad_input("search", fmt::format("stopped before the end: {}", *why));
+    }
 }
 
 std::string Workspace::edit(std::string_view name, const json& input)

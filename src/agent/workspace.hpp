@@ -14,6 +14,7 @@
 #include "draftsmith/util/overlay.hpp"
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -35,6 +36,14 @@ public:
     // Runs one tool call. Trouble (unknown tool, bad input, failed edit) is
     // a result with is_error set, never an exception.
     llm::ToolResult run(const llm::ToolCall& call);
+
+    // Asked during long tool calls (a search over every file): a reason
+    // ends the call at once with an error result saying so (SIGTERM, the
+    // variant's time limit, the run's time budget).
+    void set_stop_check(std::function<std::optional<std::string>()> check)
+    {
+        m_stop_check = std::move(check);
+    }
 
     // Applies edits onto the overlay (the files that apply stay applied).
     edit::ApplyResult apply(const edit::EditSet& edits);
@@ -68,6 +77,8 @@ private:
     std::optional<std::string_view> visible_text(std::string_view path,
                                                  std::optional<std::string>& storage) const;
     std::string cut(std::string text, std::string_view advice) const;
+    // Error(input) naming the reason when the stop check gives one.
+    void stop_if_asked() const;
 
     std::shared_ptr<const BaseFiles> m_shared;
     const edit::BaseTree& m_base; // *m_shared
@@ -81,6 +92,7 @@ private:
     std::string m_summary;
     int m_failed_edits = 0;
     std::vector<std::string> m_files_read;
+    std::function<std::optional<std::string>()> m_stop_check;
 };
 
 // The text with every byte that is not part of valid UTF-8 replaced by

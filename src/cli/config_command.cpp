@@ -1,6 +1,7 @@
 #include "draftsmith/config/config.hpp"
 #include "draftsmith/util/error.hpp"
 #include "draftsmith/util/file.hpp"
+#include "draftsmith/util/limits.hpp"
 
 #include <fmt/format.h>
 
@@ -24,12 +25,13 @@ ExitCode run_check(const CheckOptions& options) {
     config::Sources sources;
     if (options.file.empty()) {
         // No file is not an error: the defaults apply.
-        if (std::filesystem::exists(k_default_file)) {
-            sources.file_text = file::read_all(k_default_file);
+        std::error_code unknown; // cannot tell: read_all says why
+        if (std::filesystem::exists(k_default_file, unknown) || unknown) {
+            sources.file_text = file::read_all(k_default_file, limits::k_max_config_bytes);
         }
         sources.file_name = k_default_file;
     } else {
-        sources.file_text = file::read_all(options.file);
+        sources.file_text = file::read_all(options.file, limits::k_max_config_bytes);
         sources.file_name = options.file == "-" ? "<stdin>" : options.file;
     }
     sources.environment = config::draftsmith_environment();

@@ -1,5 +1,6 @@
 #include "draftsmith/trigger/command.hpp"
 #include "draftsmith/util/file.hpp"
+#include "draftsmith/util/limits.hpp"
 
 #include <fmt/format.h>
 
@@ -16,7 +17,8 @@ struct ParseOptions {
 };
 
 ExitCode run_parse(const ParseOptions& options) {
-    const auto text = options.text == "-" ? file::read_all("-") : options.text;
+    const auto text =
+        options.text == "-" ? file::read_all("-", limits::k_max_comment_bytes) : options.text;
     const auto result = trigger::parse_comment(text, options.max_variants);
     // Comments are not always valid UTF-8; the JSON always is.
     fmt::print("{}\n", trigger::to_json(result).dump(-1, ' ', false,

@@ -5,6 +5,7 @@
 
 #include "draftsmith/config/config.hpp"
 #include "draftsmith/util/error.hpp"
+#include "draftsmith/util/limits.hpp"
 #include "draftsmith/util/text.hpp"
 
 #include <fmt/format.h>
@@ -442,14 +443,54 @@ void apply_mapping(Config& config, const YAML::Node& map, const Where& where,
         });
 }
 
-void apply_file(Config& config, std::string_view yaml, const std::string& source,
-                std::set<std::string>& set_keys) {
-    YAML::Node root;
+// The text's line and column (from 0, as YAML::Mark counts) of byte `offset`.
+YAML::Mark mark_of(std::string_view text, std::size_t offset) {
+    YAML::Mark mark;
+    mark.pos = static_cast<int>(offset);
+    const auto before = text.substr(0, offset);
+    mark.line = static_cast<int>(std::count(before.begin(), before.end(), '\n'));
+    const auto line_start = before.rfind('\n');
+    mark.column = static_cast<int>(line_start == std::string_view::npos ? offset
+                                                                        : offset - line_start - 1);
+    return mark;
+}
+
+// Refuses what yaml-cpp would accept and later steps would trip on: too
+// large a file, bytes that are not UTF-8 (nothing downstream could print them).
+void check_file_text(std::string_view yaml, const std::string& source) {
+    if (yaml.size() > limits::k_max_config_bytes) {
+        fail(Where{source, std::nullopt, "", true},
+             fmt::format("larger than {}, the most a configuration file may hold (see LIMITS in "
+                         "man draftsmith)",
+                         limits::describe_bytes(limits::k_max_config_bytes)));
+    }
+    if (const auto offset = text::invalid_utf8_at(yaml)) {
+        fail(Where{source, mark_of(yaml, *offset), "", true},
+             "not valid UTF-8: the configuration must be UTF-8 text");
+    }
+}
+
+// The file's one YAML document; a second one ('---') is refused rather
+// than silently ignored.
+YAML::Node load_document(std::string_view yaml, const std::string& source) {
+    check_file_text(yaml, source);
+    std::vector<YAML::Node> documents;
     try {
-        root = YAML::Load(std::string(yaml));
+        documents = YAML::LoadAll(std::string(yaml));
     } catch (const YAML::Exception& e) {
         fail(Where{source, e.mark, "", true}, fmt::format("invalid YAML: {}", e.msg));
     }
+    if (documents.size() > 1) {
+        fail(Where{source, documents[1].Mark(), "", true},
+             "a second YAML document ('---'): the configuration is one document; merge them or "
+             "remove the '---' line");
+    }
+    return documents.empty() ? YAML::Node() : documents.front();
+}
+
+void apply_file(Config& config, std::string_view yaml, const std::string& source,
+                std::set<std::string>& set_keys) {
+    const auto root = load_document(yaml, source);
     if (root.IsNull()) {
         return; // an empty file, or comments only
     }
@@ -460,6 +501,12 @@ void apply_file(Config& config, std::string_view yaml, const std::string& source
                                 describe(root)));
     }
     apply_mapping(config, root, where, "", set_keys);
+}
+
+void require_utf8(std::string_view value, const Where& where) {
+    if (text::invalid_utf8_at(value)) {
+        fail(where, fmt::format("{}: the value is not valid UTF-8", where.key));
+    }
 }
 
 std::string flag_name(std::string_view key) {
@@ -502,6 +549,7 @@ Config load_config(const Sources& sources) {
         const auto name = environment_name(field.key);
         const auto it = name.empty() ? sources.environment.end() : sources.environment.find(name);
         if (it != sources.environment.end()) {
+            require_utf8(it->second, Where{name, std::nullopt, field.key, false});
             field.set(config, YAML::Node(it->second), Where{name, std::nullopt, field.key, false});
             set_keys.insert(field.key);
         }
@@ -514,6 +562,7 @@ Config load_config(const Sources& sources) {
             throw Error(ErrorCategory::usage,
                         fmt::format("{}: not a configuration key", flag_name(flag)));
         }
+        require_utf8(value, Where{flag_name(key), std::nullopt, key, false});
         field->set(config, YAML::Node(value), Where{flag_name(key), std::nullopt, key, false});
         set_keys.insert(key);
     }

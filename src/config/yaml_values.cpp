@@ -10,6 +10,7 @@
 #include "yaml_values.hpp"
 
 #include "draftsmith/util/error.hpp"
+#include "draftsmith/util/limits.hpp"
 #include "draftsmith/util/text.hpp"
 
 #include <fmt/format.h>
@@ -208,6 +209,18 @@ Mode read_mode(const YAML::Node& node, const Where& where) {
     return *parse_mode(read_choice(node, where, {"tools", "oneshot"}));
 }
 
+namespace {
+
+void check_list_size(std::size_t entries, const Where& where) {
+    if (entries > limits::k_max_list_entries) {
+        fail(where, fmt::format("{}: more than {} entries, the most a list may hold (see LIMITS "
+                                "in man draftsmith)",
+                                where.key, limits::k_max_list_entries));
+    }
+}
+
+} // namespace
+
 // A YAML list of strings; from a variable or a flag, comma-separated text.
 std::vector<std::string> read_list(const YAML::Node& node, const Where& where) {
     std::vector<std::string> items;
@@ -217,6 +230,7 @@ std::vector<std::string> read_list(const YAML::Node& node, const Where& where) {
             const auto comma = rest.find(',');
             const auto item = text::trim(rest.substr(0, comma));
             if (!item.empty()) {
+                check_list_size(items.size() + 1, where);
                 items.emplace_back(item);
             }
             rest.remove_prefix(comma == std::string_view::npos ? rest.size() : comma + 1);
@@ -226,6 +240,7 @@ std::vector<std::string> read_list(const YAML::Node& node, const Where& where) {
     if (!node.IsSequence()) {
         fail_type(node, where, "a list, e.g. [a, b]");
     }
+    check_list_size(node.size(), where);
     for (const auto& item : node) {
         items.push_back(read_scalar(item, at(where, item, where.key), "a string"));
     }
@@ -250,6 +265,35 @@ const std::vector<std::string>& placeholders() {
     static const std::vector<std::string> names{"pr", "comment", "slug", "i", "n"};
     return names;
 }
+
+namespace {
+
+// What the template gives for a sample request, checked now rather than
+// after the branches are pushed: a title the host refuses, or a branch name
+// git refuses, must not leave a run half-published.
+void check_rendered(const std::string& value, const Where& where, TemplateFor use) {
+    const auto sample = text::fill_placeholders(
+        value, {{"pr", "7"}, {"comment", "100"}, {"slug", "edit"}, {"i", "1"}, {"n", "3"}});
+    if (use == TemplateFor::title && text::trim(sample).empty()) {
+        fail(where, fmt::format("{}: '{}' gives an empty title, which hosts refuse; write some "
+                                "text, e.g. 'AI Edit v{{i}}: {{slug}}'",
+                                where.key, value));
+    }
+    const bool control = std::any_of(value.begin(), value.end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x20 || c == '\x7F';
+    });
+    if (control) {
+        fail(where, fmt::format("{}: control characters (a line break, a tab) are not allowed",
+                                where.key));
+    }
+    if (use == TemplateFor::branch && !text::is_valid_branch_name(sample)) {
+        fail(where, fmt::format("{}: '{}' gives '{}', which is not a valid git branch name (no "
+                                "part may start with '.', no '@{{', no '.lock' or '.' at the end)",
+                                where.key, value, sample));
+    }
+}
+
+} // namespace
 
 std::string read_template(const YAML::Node& node, const Where& where, TemplateFor use) {
     auto value = read_string(node, where);
@@ -290,6 +334,7 @@ std::string read_template(const YAML::Node& node, const Where& where, TemplateFo
                                     where.key, value));
         }
     }
+    check_rendered(value, where, use);
     return value;
 }
 

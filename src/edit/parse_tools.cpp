@@ -4,6 +4,7 @@
 // not edit (read_file, list_files, finish, ...) are skipped.
 #include "draftsmith/edit/parse.hpp"
 #include "draftsmith/util/error.hpp"
+#include "draftsmith/util/limits.hpp"
 #include "draftsmith/util/text.hpp"
 
 #include <fmt/format.h>
@@ -51,10 +52,21 @@ bool is_edit_tool(std::string_view name) {
 
 void collect(const json& value, std::vector<std::pair<std::string, json>>& calls);
 
+// JSON the model wrote, or a discarded value when it is not JSON; refused
+// (Error(edit), naming the limit) when nested past limits::k_max_json_depth,
+// since parsing and collect() recurse per level.
+json parse_model_json(std::string_view text) {
+    if (limits::json_deeper_than(text)) {
+        detail::throw_parse_error(1, fmt::format("the tool calls nest deeper than {} levels",
+                                                 limits::k_max_json_depth));
+    }
+    return json::parse(text, nullptr, false);
+}
+
 void collect_call(std::string name, const json& arguments,
                   std::vector<std::pair<std::string, json>>& calls) {
     if (arguments.is_string()) {
-        json parsed = json::parse(arguments.get<std::string>(), nullptr, false);
+        json parsed = parse_model_json(arguments.get<std::string>());
         if (parsed.is_discarded()) {
             fail(name, "its arguments are not valid JSON");
         }
@@ -174,7 +186,7 @@ FileChange parse_tool_call(std::string_view name, const nlohmann::json& input) {
 
 EditSet parse_tool_calls(std::string_view text) {
     auto trimmed = text::trim(text);
-    json document = json::parse(trimmed, nullptr, false);
+    json document = parse_model_json(trimmed);
     if (document.is_discarded()) {
         // JSON inside a ```json fence with prose around it.
         const auto lines = detail::split_model_text(text);
@@ -194,7 +206,7 @@ EditSet parse_tool_calls(std::string_view text) {
                 inner += '\n';
             }
         }
-        document = json::parse(inner, nullptr, false);
+        document = parse_model_json(inner);
         if (document.is_discarded()) {
             detail::throw_parse_error(1, "the tool calls are not valid JSON");
         }

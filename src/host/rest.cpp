@@ -1,6 +1,7 @@
 #include "rest.hpp"
 
 #include "draftsmith/util/error.hpp"
+#include "draftsmith/util/limits.hpp"
 #include "draftsmith/util/log.hpp"
 #include "draftsmith/util/secret.hpp"
 #include "draftsmith/util/text.hpp"
@@ -176,7 +177,8 @@ namespace {
 
 std::string service_message(std::string_view body)
 {
-    auto json = nlohmann::json::parse(body, nullptr, false);
+    auto json = limits::json_deeper_than(body) ? nlohmann::json(nlohmann::json::value_t::discarded)
+                                                : nlohmann::json::parse(body, nullptr, false);
     if (json.is_discarded() || !json.is_object()) {
         auto trimmed = std::string(text::trim(body));
         if (trimmed.size() > 300) {
@@ -336,6 +338,11 @@ nlohmann::json RestClient::send_json(std::string_view what, net::Method method,
 
 nlohmann::json parse_json(std::string_view service, std::string_view what, std::string_view body)
 {
+    if (limits::json_deeper_than(body)) {
+        throw Error(ErrorCategory::host,
+                    fmt::format("{}: {}: the answer nests deeper than {} levels; refused", service,
+                                what, limits::k_max_json_depth));
+    }
     auto json = nlohmann::json::parse(body, nullptr, false);
     if (json.is_discarded()) {
         auto start = std::string(body.substr(0, 120));

@@ -159,7 +159,7 @@ public:
         if (event.event == "ping") {
             return;
         }
-        const auto data = json::parse(event.data);
+        const auto data = parse_answer_json(k_name, event.data, "a stream event");
         const auto type = data.value("type", event.event);
         if (type == "error") {
             throw_stream_error(data);
@@ -266,6 +266,7 @@ public:
         };
         exchange.stream_retries = m_options.stream_retries;
         exchange.sleep = m_options.sleep;
+        exchange.deadline = options.deadline;
         return run_exchange(exchange);
     }
 

@@ -44,13 +44,13 @@ StopReason stop_reason_of(const std::string& reason)
     return StopReason::other;
 }
 
-json arguments_to_input(const std::string& arguments)
+json arguments_to_input(std::string_view provider, const std::string& arguments)
 {
     if (arguments.empty()) {
         return json::object();
     }
     try {
-        return json::parse(arguments);
+        return parse_answer_json(provider, arguments, "a tool input");
     } catch (const json::exception&) {
         return arguments;
     }
@@ -114,7 +114,7 @@ Response parse_completion(const json& body)
             const auto& function = call.at("function");
             response.message.content.emplace_back(
                 ToolCall{string_or_empty(call, "id"), string_or_empty(function, "name"),
-                         arguments_to_input(string_or_empty(function, "arguments"))});
+                         arguments_to_input("openai", string_or_empty(function, "arguments"))});
         }
     }
     set_stop(response, string_or_empty(choice, "finish_reason"), !refusal.empty());
@@ -137,7 +137,7 @@ public:
             m_done = true;
             return;
         }
-        const auto data = json::parse(event.data);
+        const auto data = parse_answer_json(m_provider, event.data, "a stream event");
         if (data.contains("error")) {
             const auto& error = data["error"];
             const auto message =
@@ -197,7 +197,7 @@ public:
         }
         for (const auto& [index, call] : m_calls) {
             m_response.message.content.emplace_back(
-                ToolCall{call.id, call.name, arguments_to_input(call.arguments)});
+                ToolCall{call.id, call.name, arguments_to_input(m_provider, call.arguments)});
         }
         set_stop(m_response, m_finish_reason, !m_refusal.empty());
         return std::move(m_response);
@@ -268,6 +268,7 @@ public:
         };
         exchange.stream_retries = m_options.stream_retries;
         exchange.sleep = m_options.sleep;
+        exchange.deadline = options.deadline;
         return run_exchange(exchange);
     }
 

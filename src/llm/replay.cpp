@@ -1,5 +1,7 @@
 #include "draftsmith/llm/replay.hpp"
 
+#include "draftsmith/util/file.hpp"
+#include "draftsmith/util/limits.hpp"
 #include "draftsmith/util/secret.hpp"
 #include "draftsmith/util/text.hpp"
 
@@ -22,18 +24,40 @@ public:
         : m_path(recording)
     {
         std::ifstream in(recording, std::ios::binary);
+        if (std::error_code ignored; std::filesystem::is_directory(recording, ignored)) {
+            throw Error(ErrorCategory::input,
+                        fmt::format("{}: cannot read the recording: it is a folder",
+                                    recording.string()));
+        }
         if (!in) {
             throw Error(ErrorCategory::input,
                         fmt::format("{}: cannot read the recording", recording.string()));
         }
         std::string line;
         int number = 0;
-        while (std::getline(in, line)) {
+        for (;;) {
+            const auto read = file::read_line(in, line, limits::k_max_recording_line_bytes);
+            if (read == file::LineRead::end) {
+                break;
+            }
             ++number;
+            if (read == file::LineRead::too_long) {
+                throw Error(ErrorCategory::input,
+                            fmt::format("{}:{}: the line is larger than {}, the most one recorded "
+                                        "answer may hold (see LIMITS in man draftsmith)",
+                                        recording.string(), number,
+                                        limits::describe_bytes(
+                                            limits::k_max_recording_line_bytes)));
+            }
             if (text::trim(line).empty()) {
                 continue;
             }
             try {
+                if (limits::json_deeper_than(line)) {
+                    throw Error(ErrorCategory::input,
+                                fmt::format("nested deeper than {} levels",
+                                            limits::k_max_json_depth));
+                }
                 const auto value = json::parse(line);
                 const auto key =
                     std::pair{value.at("variant").get<int>(), value.at("turn").get<int>()};

@@ -1,5 +1,6 @@
 #include "wire.hpp"
 
+#include "draftsmith/util/limits.hpp"
 #include "draftsmith/util/log.hpp"
 #include "draftsmith/util/secret.hpp"
 
@@ -27,6 +28,13 @@ void SseParser::feed(std::string_view chunk, const Sink& sink)
             m_buffer.clear();
         } else {
             m_buffer += c;
+            if (m_buffer.size() + m_data.size() > limits::k_max_stream_event_bytes) {
+                throw ProviderError(FailureKind::invalid_response,
+                                    fmt::format("the answer stream sent an event larger than "
+                                                "{}; refused",
+                                                limits::describe_bytes(
+                                                    limits::k_max_stream_event_bytes)));
+            }
         }
     }
 }
@@ -81,22 +89,50 @@ void SseParser::dispatch(const Sink& sink)
 
 // ---------------------------------------------------------------- exchange
 
+namespace {
+
+bool past(const std::optional<std::chrono::steady_clock::time_point>& deadline,
+          std::chrono::milliseconds after = {})
+{
+    return deadline && std::chrono::steady_clock::now() + after >= *deadline;
+}
+
+[[noreturn]] void throw_out_of_time(const Exchange& exchange)
+{
+    throw ProviderError(FailureKind::budget,
+                        fmt::format("{}: the time allowed for this call is spent",
+                                    exchange.provider));
+}
+
+// Says why the request goes again (unless no time is left for another
+// try: ProviderError(budget)), then waits before try `attempt` + 1.
+void wait_to_retry(const Exchange& exchange, int attempt, const std::string& why)
+{
+    const auto pause = std::chrono::milliseconds(1000 << std::min(attempt, 4));
+    if (past(exchange.deadline, pause)) {
+        throw_out_of_time(exchange);
+    }
+    log::info("{}; sending the request again", why);
+    if (exchange.sleep) {
+        exchange.sleep(pause);
+    } else {
+        const auto until = std::chrono::steady_clock::now() + pause;
+        while (!net::interrupted() && std::chrono::steady_clock::now() < until) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    }
+    if (net::interrupted()) {
+        throw Error(ErrorCategory::interrupted, fmt::format("{}: interrupted", exchange.provider));
+    }
+}
+
+} // namespace
+
 Response run_exchange(Exchange& exchange)
 {
-    const auto wait = [&](int attempt) {
-        const auto pause = std::chrono::milliseconds(1000 << std::min(attempt, 4));
-        if (exchange.sleep) {
-            exchange.sleep(pause);
-        } else {
-            const auto until = std::chrono::steady_clock::now() + pause;
-            while (!net::interrupted() && std::chrono::steady_clock::now() < until) {
-                std::this_thread::sleep_for(std::chrono::milliseconds(50));
-            }
-        }
-        if (net::interrupted()) {
-            throw Error(ErrorCategory::interrupted,
-                        fmt::format("{}: interrupted", exchange.provider));
-        }
+    exchange.request.deadline = exchange.deadline;
+    const auto wait = [&](int attempt, const std::string& why) {
+        wait_to_retry(exchange, attempt, why);
     };
     for (int attempt = 0;; ++attempt) {
         const bool last = attempt >= exchange.stream_retries;
@@ -123,7 +159,7 @@ Response run_exchange(Exchange& exchange)
             }
             json body;
             try {
-                body = json::parse(response.body);
+                body = parse_answer_json(exchange.provider, response.body, "the answer");
             } catch (const json::exception&) {
                 const auto start = response.body.substr(0, 80);
                 throw RetryableAnswerError(
@@ -138,21 +174,22 @@ Response run_exchange(Exchange& exchange)
                                                            : fmt::format("{} (after {} tries)",
                                                                          e.what(), attempt + 1));
             }
-            log::info("{} (try {} of {}); sending the request again", e.what(), attempt + 1,
-                      exchange.stream_retries + 1);
-            wait(attempt);
+            wait(attempt, fmt::format("{} (try {} of {})", e.what(), attempt + 1,
+                                      exchange.stream_retries + 1));
         } catch (const ProviderError&) {
             throw;
         } catch (const Error& e) {
             if (e.category() != ErrorCategory::network) {
                 throw;
             }
+            if (past(exchange.deadline)) {
+                throw_out_of_time(exchange);
+            }
             if (!got_data || last) {
                 throw ProviderError(FailureKind::server,
                                     fmt::format("{}: {}", exchange.provider, e.what()));
             }
-            log::info("{}: {}; sending the request again", exchange.provider, e.what());
-            wait(attempt);
+            wait(attempt, fmt::format("{}: {}", exchange.provider, e.what()));
         } catch (const json::exception& e) {
             // An event whose data is not the JSON it should be: a cut stream.
             if (last) {
@@ -160,9 +197,8 @@ Response run_exchange(Exchange& exchange)
                                     fmt::format("{}: the answer stream is not valid: {}",
                                                 exchange.provider, e.what()));
             }
-            log::info("{}: the answer stream is not valid ({}); sending the request again",
-                      exchange.provider, e.what());
-            wait(attempt);
+            wait(attempt, fmt::format("{}: the answer stream is not valid ({})", exchange.provider,
+                                      e.what()));
         }
     }
 }
@@ -265,13 +301,23 @@ ProviderError http_error(std::string_view provider, const net::Response& respons
     return ProviderError(kind, redacted(text));
 }
 
+json parse_answer_json(std::string_view provider, std::string_view text, std::string_view what)
+{
+    if (limits::json_deeper_than(text)) {
+        throw ProviderError(FailureKind::invalid_response,
+                            fmt::format("{}: {} nests deeper than {} levels; refused", provider,
+                                        what, limits::k_max_json_depth));
+    }
+    return json::parse(text);
+}
+
 json parse_tool_input(std::string_view provider, const std::string& text)
 {
     if (text.empty()) {
         return json::object();
     }
     try {
-        return json::parse(text);
+        return parse_answer_json(provider, text, "a tool input");
     } catch (const json::exception&) {
         throw RetryableAnswerError(FailureKind::invalid_response,
                                    fmt::format("{}: a streamed tool input is not valid JSON: '{}'",

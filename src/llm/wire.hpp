@@ -67,11 +67,14 @@ struct Exchange {
     std::function<void(const net::Response&)> throw_http_error; // [[noreturn]]
     int stream_retries = 0;
     std::function<void(std::chrono::milliseconds)> sleep;
+    std::optional<std::chrono::steady_clock::time_point> deadline; // Options::deadline
 };
 
 // Sends and parses, retrying RetryableAnswerErrors and streams that broke
 // off after data arrived. Transport failures (already retried by net/)
-// become ProviderError(server) prefixed with the provider's name.
+// become ProviderError(server) prefixed with the provider's name; reaching
+// the deadline (request cut, or no time left for a retry) becomes
+// ProviderError(budget).
 Response run_exchange(Exchange& exchange);
 
 // A ProviderError for a non-2xx answer: kind from the status and the
@@ -80,6 +83,15 @@ Response run_exchange(Exchange& exchange);
 // where the key came from, for the authentication advice.
 ProviderError http_error(std::string_view provider, const net::Response& response,
                          std::string_view key_variable, std::string_view model);
+
+// Parses JSON the service (or the model, through it) wrote: an answer body,
+// a stream event, a tool's input. Throws ProviderError(invalid_response)
+// "<provider>: <what> nests deeper than 256 levels; refused" before parsing
+// text nested deeper than limits::k_max_json_depth (a model can write any
+// depth, and parsing and walking JSON recurse per level); json::exception
+// when it is not JSON.
+nlohmann::json parse_answer_json(std::string_view provider, std::string_view text,
+                                 std::string_view what);
 
 // The JSON of a tool's input as the model streamed it; empty is {}.
 nlohmann::json parse_tool_input(std::string_view provider, const std::string& text);

@@ -196,6 +196,7 @@ struct Attempt {
     curl_off_t last_up = 0;
     bool idle_expired = false;
     bool interrupted = false;
+    bool cut_at_deadline = false; // the request's deadline set the total timeout
 };
 
 int on_progress(void* user, curl_off_t, curl_off_t down, curl_off_t, curl_off_t up)
@@ -345,6 +346,7 @@ public:
         for (int attempt_number = 1;; ++attempt_number) {
             const bool last = attempt_number >= policy.max_attempts;
             throw_if_interrupted(what);
+            throw_if_past_deadline(request, what);
             auto easy = take_handle();
             Attempt attempt;
             const CURLcode code = perform(easy, request, attempt);
@@ -357,20 +359,8 @@ public:
                 throw_if_interrupted(what);
             }
             if (code != CURLE_OK) {
-                const auto problem = describe_failure(code, attempt, request);
-                const bool retry = is_retryable(code) && !attempt.delivered_chunk && !last;
-                if (retry && take_from_budget()) {
-                    const auto wait = backoff_delay(attempt_number - 1, policy, unit_random());
-                    log::info("{}: {}; retry {} of {} in {}", what, problem, attempt_number,
-                              policy.max_attempts - 1, format_duration(wait));
-                    m_options.sleep(wait);
-                    continue;
-                }
-                const auto tries = attempt_number == 1
-                                       ? std::string()
-                                       : fmt::format(" (after {} attempts)", attempt_number);
-                throw Error(ErrorCategory::network,
-                            redacted(fmt::format("{}: {}{}", what, problem, tries)));
+                wait_or_throw(code, attempt, request, attempt_number, what);
+                continue;
             }
 
             Response response;
@@ -389,6 +379,11 @@ public:
                           response.status, format_duration(policy.max_retry_after));
                 return response;
             }
+            if (!starts_in_time(request, *wait)) {
+                log::info("{}: HTTP {}; a retry would start after the deadline, not retrying",
+                          what, response.status);
+                return response;
+            }
             if (!take_from_budget()) {
                 log::info("{}: HTTP {}; the run's retry budget is spent, not retrying", what,
                           response.status);
@@ -401,6 +396,56 @@ public:
     }
 
 private:
+    // After a transport failure: waits before the next attempt when one is
+    // allowed (retryable, nothing delivered yet, attempts, budget and
+    // deadline left), else throws Error(network) saying what failed.
+    void wait_or_throw(CURLcode code, const Attempt& attempt, const Request& request,
+                       int attempt_number, const std::string& what)
+    {
+        const auto& policy = m_options.retry;
+        const auto problem = describe_failure(code, attempt, request);
+        const auto wait = backoff_delay(attempt_number - 1, policy, unit_random());
+        const bool retry = is_retryable(code) && !attempt.delivered_chunk &&
+                           attempt_number < policy.max_attempts && starts_in_time(request, wait);
+        if (retry && take_from_budget()) {
+            log::info("{}: {}; retry {} of {} in {}", what, problem, attempt_number,
+                      policy.max_attempts - 1, format_duration(wait));
+            m_options.sleep(wait);
+            return;
+        }
+        const auto tries = attempt_number == 1
+                               ? std::string()
+                               : fmt::format(" (after {} attempts)", attempt_number);
+        throw Error(ErrorCategory::network, redacted(fmt::format("{}: {}{}", what, problem, tries)));
+    }
+
+    static void throw_if_past_deadline(const Request& request, const std::string& what)
+    {
+        if (request.deadline && std::chrono::steady_clock::now() >= *request.deadline) {
+            throw Error(ErrorCategory::network,
+                        redacted(fmt::format("{}: its deadline passed (time limit)", what)));
+        }
+    }
+
+    // Whether a retry after `wait` would start before the request's deadline.
+    static bool starts_in_time(const Request& request, std::chrono::milliseconds wait)
+    {
+        return !request.deadline || std::chrono::steady_clock::now() + wait < *request.deadline;
+    }
+
+    // The total timeout of the next attempt: the request's (or the client's),
+    // shortened to what is left before the deadline.
+    std::chrono::milliseconds total_timeout(const Request& request) const
+    {
+        auto total = request.total_timeout.value_or(m_options.total_timeout);
+        if (request.deadline) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                *request.deadline - std::chrono::steady_clock::now());
+            total = std::clamp(left, std::chrono::milliseconds(1), total);
+        }
+        return total;
+    }
+
     static void throw_if_interrupted(const std::string& what)
     {
         if (g_interrupted.load()) {
@@ -458,7 +503,9 @@ private:
         }
         easy.set_headers(list);
 
-        const auto total = request.total_timeout.value_or(m_options.total_timeout);
+        const auto total = total_timeout(request);
+        attempt.cut_at_deadline =
+            total < request.total_timeout.value_or(m_options.total_timeout);
         curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
         curl_easy_setopt(h, CURLOPT_SHARE, m_share.get());
         curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
@@ -523,6 +570,9 @@ private:
             if (detail.find("onnect") != std::string::npos) {
                 return fmt::format("could not connect within {} (connect timeout): {}",
                                    format_duration(m_options.connect_timeout), detail);
+            }
+            if (attempt.cut_at_deadline) {
+                return "no complete response before its deadline (time limit)";
             }
             return fmt::format(
                 "no complete response within {} (total timeout)",

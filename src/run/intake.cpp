@@ -1,6 +1,7 @@
 #include "draftsmith/run/intake.hpp"
 
 #include "draftsmith/util/error.hpp"
+#include "draftsmith/util/limits.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -14,6 +15,11 @@ using nlohmann::json;
 
 json parse_payload(std::string_view text, std::string_view what)
 {
+    if (limits::json_deeper_than(text)) {
+        throw Error(ErrorCategory::input,
+                    fmt::format("{}: nested deeper than {} levels; refused", what,
+                                limits::k_max_json_depth));
+    }
     try {
         return json::parse(text);
     } catch (const json::exception& error) {

@@ -8,6 +8,7 @@
 #include "draftsmith/report/outputs.hpp"
 #include "draftsmith/run/intake.hpp"
 #include "draftsmith/util/file.hpp"
+#include "draftsmith/util/limits.hpp"
 #include "draftsmith/util/log.hpp"
 #include "draftsmith/util/secret.hpp"
 
@@ -293,7 +294,7 @@ std::optional<ExitCode> Runner::intake()
             }
         }
         if (event) {
-            const auto text = file::read_all(*event);
+            const auto text = file::read_all(*event, limits::k_max_event_bytes);
             const auto read = m_state.kind == host::Kind::github
                                   ? read_github_event(text, m_state.getenv("GITHUB_EVENT_NAME")
                                                                 .value_or(""))

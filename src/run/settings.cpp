@@ -30,6 +30,8 @@ llm::ProviderOptions provider_options(const config::Config& config,
     options.temperature = settings.temperature;
     options.max_output_tokens = config.max_output_tokens;
     options.request_timeout = config.timeouts.request;
+    // A broken stream is sent again within the same bound as any request.
+    options.stream_retries = config.retries.max_attempts - 1;
     if (settings.provider == config::Provider::azure_openai) {
         options.api_version = config.api_version;
     }
@@ -62,30 +64,6 @@ std::string render_template(std::string_view text, const TemplateValues& values)
                                           {"n", std::to_string(values.variants)}});
 }
 
-namespace {
-
-// git check-ref-format's rules for a branch name, in short.
-bool valid_branch_name(std::string_view name)
-{
-    if (name.empty() || name.front() == '/' || name.back() == '/' || name.back() == '.' ||
-        name.front() == '-' || name.find("..") != std::string_view::npos ||
-        name.find("//") != std::string_view::npos || name.find("@{") != std::string_view::npos ||
-        name.find("/.") != std::string_view::npos || name.front() == '.' ||
-        (name.size() >= 5 && name.substr(name.size() - 5) == ".lock")) {
-        return false;
-    }
-    for (const char c : name) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 || u == 0x7F || c == ' ' || c == '~' || c == '^' || c == ':' || c == '?' ||
-            c == '*' || c == '[' || c == '\\') {
-            return false;
-        }
-    }
-    return true;
-}
-
-} // namespace
-
 std::string variant_branch_name(const config::Config& config, const TemplateValues& values)
 {
     if (config.branch_template.find("{i}") == std::string::npos) {
@@ -95,7 +73,7 @@ std::string variant_branch_name(const config::Config& config, const TemplateValu
                                 config.branch_template));
     }
     auto name = render_template(config.branch_template, values);
-    if (!valid_branch_name(name)) {
+    if (!text::is_valid_branch_name(name)) {
         throw Error(ErrorCategory::config,
                     fmt::format("branch_template: '{}' gives '{}', which is not a valid git "
                                 "branch name",

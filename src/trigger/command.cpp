@@ -1,6 +1,7 @@
 #include "draftsmith/trigger/command.hpp"
 
 #include "draftsmith/trigger/hidden.hpp"
+#include "draftsmith/util/limits.hpp"
 #include "draftsmith/util/text.hpp"
 
 #include <fmt/format.h>
@@ -367,6 +368,15 @@ std::optional<std::string> hidden_character_error(const std::vector<std::string_
 
 ParseResult parse_comment(std::string_view text, int max_variants) {
     max_variants = std::max(1, max_variants);
+    if (text.size() > limits::k_max_comment_bytes) {
+        // Not parsed line by line: no host keeps a comment this long.
+        if (text.find("/edit") == std::string_view::npos) {
+            return NotACommand{};
+        }
+        return CommandError{fmt::format("the comment is larger than {}, the most draftsmith "
+                                        "reads; write a shorter request",
+                                        limits::describe_bytes(limits::k_max_comment_bytes))};
+    }
     // What renders as nothing never counts: an /edit inside <!-- --> is no
     // command, and a comment's hidden part is no part of the intent.
     const auto normalised = without_html_comments(normalised_newlines(text));

@@ -144,4 +144,60 @@ std::string fill_placeholders(std::string_view text,
     return out;
 }
 
+std::size_t utf8_sequence_length(std::string_view text) {
+    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+    const auto continuation = [&](std::size_t i, unsigned char low = 0x80,
+                                  unsigned char high = 0xBF) {
+        return i < text.size() && byte(i) >= low && byte(i) <= high;
+    };
+    const auto lead = byte(0);
+    if (lead < 0x80) {
+        return 1;
+    }
+    if (lead >= 0xC2 && lead <= 0xDF) {
+        return continuation(1) ? 2 : 0;
+    }
+    if (lead >= 0xE0 && lead <= 0xEF) {
+        const unsigned char low = lead == 0xE0 ? 0xA0 : 0x80;  // no overlong forms
+        const unsigned char high = lead == 0xED ? 0x9F : 0xBF; // no surrogates
+        return continuation(1, low, high) && continuation(2) ? 3 : 0;
+    }
+    if (lead >= 0xF0 && lead <= 0xF4) {
+        const unsigned char low = lead == 0xF0 ? 0x90 : 0x80;
+        const unsigned char high = lead == 0xF4 ? 0x8F : 0xBF; // at most U+10FFFF
+        return continuation(1, low, high) && continuation(2) && continuation(3) ? 4 : 0;
+    }
+    return 0;
+}
+
+std::optional<std::size_t> invalid_utf8_at(std::string_view text) {
+    std::size_t offset = 0;
+    while (offset < text.size()) {
+        const auto length = utf8_sequence_length(text.substr(offset));
+        if (length == 0) {
+            return offset;
+        }
+        offset += length;
+    }
+    return std::nullopt;
+}
+
+bool is_valid_branch_name(std::string_view name) {
+    if (name.empty() || name.front() == '/' || name.back() == '/' || name.back() == '.' ||
+        name.front() == '-' || name.find("..") != std::string_view::npos ||
+        name.find("//") != std::string_view::npos || name.find("@{") != std::string_view::npos ||
+        name.find("/.") != std::string_view::npos || name.front() == '.' ||
+        (name.size() >= 5 && name.substr(name.size() - 5) == ".lock")) {
+        return false;
+    }
+    for (const char c : name) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u == 0x7F || c == ' ' || c == '~' || c == '^' || c == ':' || c == '?' ||
+            c == '*' || c == '[' || c == '\\') {
+            return false;
+        }
+    }
+    return true;
+}
+
 } // namespace draftsmith::text

@@ -40,6 +40,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -110,6 +111,11 @@ struct Options {
     // key of replay files, and a label in logs and cost reports.
     int variant = 1;
     int turn = 0;
+    // When set, the call ends by then whatever the service does (a stream
+    // that only sends pings, a stalled answer): the HTTP request is cut at
+    // the deadline, no retry starts after it, and complete() throws
+    // ProviderError(budget) "<provider>: the time allowed for this call is spent".
+    std::optional<std::chrono::steady_clock::time_point> deadline;
 };
 
 enum class StopReason {

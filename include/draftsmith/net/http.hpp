@@ -56,6 +56,10 @@ struct Request {
     std::function<void(std::string_view chunk)> on_body_chunk;
     // Overrides ClientOptions::total_timeout for this request (long generations).
     std::optional<std::chrono::milliseconds> total_timeout;
+    // When set, no attempt runs past it (a stream that never ends is cut
+    // there) and no retry starts that could not begin before it; send()
+    // then throws Error(network) saying the deadline passed.
+    std::optional<std::chrono::steady_clock::time_point> deadline;
 };
 
 struct Response {

@@ -39,4 +39,17 @@ std::string or_list(const std::vector<std::string>& names);
 std::string fill_placeholders(std::string_view text,
                               const std::map<std::string, std::string, std::less<>>& values);
 
+// The length of the valid UTF-8 sequence at the start of `text` (1 to 4),
+// or 0 when it starts with an invalid byte (overlong forms, surrogates and
+// code points past U+10FFFF are invalid). `text` must not be empty.
+std::size_t utf8_sequence_length(std::string_view text);
+
+// The offset of the first byte that is not part of valid UTF-8, or nullopt.
+std::optional<std::size_t> invalid_utf8_at(std::string_view text);
+
+// Whether git accepts `name` as a branch name (git check-ref-format's rules,
+// in short: no control characters, spaces, '~^:?*[\\', "..", "@{", "//",
+// no part starting with '.', no leading '-' or '/', no trailing '/', '.' or ".lock").
+bool is_valid_branch_name(std::string_view name);
+
 } // namespace draftsmith::text

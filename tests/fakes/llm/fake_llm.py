@@ -30,6 +30,11 @@ Model-level STEP kinds (besides scripted_server's):
   {"fault": "error_event"}   HTTP 200 stream that carries an error event
   {"fault": "cut_stream"}    HTTP 200 stream cut in the middle of an event
   {"fault": "invalid_json"}  HTTP 200 application/json body that is not JSON
+  {"fault": "pings"}         Anthropic: HTTP 200 stream with message_start, then
+                             only `ping` events (documented keep-alives) every
+                             `interval` seconds (default 0.5), never an answer;
+                             ends after `seconds` (default 120) or when the
+                             client goes away
 
 Checks on every model request (answered like the real services):
   Anthropic: x-api-key and anthropic-version present, model/max_tokens/
@@ -204,7 +209,7 @@ class LlmHandler(Handler):
     def run_step(self, step, record):
         dialect = self.dialect(record["path"])
         kinds = ("reply", "error")
-        model_step = any(k in step for k in kinds) or step.get("fault") in ("error_event", "cut_stream", "invalid_json")
+        model_step = any(k in step for k in kinds) or step.get("fault") in ("error_event", "cut_stream", "invalid_json", "pings")
         if dialect is None or not model_step:
             return Handler.run_step(self, step, record)
         if step.get("delay"):
@@ -239,6 +244,9 @@ class LlmHandler(Handler):
             return self.send_chunks(200, events, {"Content-Type": "text/event-stream"}, float(step.get("chunk_delay", 0)))
         if fault == "cut_stream":
             self.send_cut_stream(events)
+            return None
+        if fault == "pings":
+            self.send_pings(events[0], float(step.get("interval", 0.5)), float(step.get("seconds", 120)))
             return None
         self.send_chunks(200, events, {"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}, float(step.get("chunk_delay", 0)))
         return None
@@ -301,6 +309,25 @@ class LlmHandler(Handler):
         half = events[cut].encode("utf-8")[: len(events[cut]) // 2]
         self.wfile.write(b"%x\r\n%s\r\n" % (len(half), half))
         self.wfile.flush()
+        self.close_connection = True
+
+    def send_pings(self, first, interval, seconds):
+        """A 200 stream that starts an answer and then only keeps the connection alive."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        until = time.monotonic() + seconds
+        event = first
+        try:
+            while time.monotonic() < until:
+                data = event.encode("utf-8")
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+                self.wfile.flush()
+                event = sse("ping", {"type": "ping"})
+                time.sleep(interval)
+        except (BrokenPipeError, ConnectionResetError):
+            log("pings: the client went away")
         self.close_connection = True
 
     # ------------------------------------------------------------ anthropic

@@ -70,13 +70,13 @@ struct FakeLlm {
             extra["default"] = std::move(fallback);
         }
         const auto response =
-            http->send({net::Method::post, base + "/__script", {}, extra.dump(), {}, {}});
+            http->send({net::Method::post, base + "/__script", {}, extra.dump(), {}, {}, {}});
         REQUIRE(response.status == 200);
     }
 
     json get(const std::string& path)
     {
-        const auto response = http->send({net::Method::get, base + path, {}, {}, {}, {}});
+        const auto response = http->send({net::Method::get, base + path, {}, {}, {}, {}, {}});
         REQUIRE(response.status == 200);
         return json::parse(response.body);
     }

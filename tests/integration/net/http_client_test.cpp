@@ -69,7 +69,7 @@ struct Fixture {
             body["default"] = fallback;
         }
         const auto response =
-            control->send({net::Method::post, base + "/__script", {}, body.dump(), {}, {}});
+            control->send({net::Method::post, base + "/__script", {}, body.dump(), {}, {}, {}});
         REQUIRE(response.status == 200);
     }
 
@@ -77,7 +77,7 @@ struct Fixture {
     {
         auto control = net::make_http_client({});
         const auto response =
-            control->send({net::Method::get, base + "/__requests", {}, {}, {}, {}});
+            control->send({net::Method::get, base + "/__requests", {}, {}, {}, {}, {}});
         REQUIRE(response.status == 200);
         return json::parse(response.body);
     }

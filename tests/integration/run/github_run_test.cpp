@@ -448,3 +448,61 @@ TEST_CASE("run on GitHub: the rules come from the target branch, not from the pu
     CHECK(f.drafts().size() == 2);
     CHECK(f.report()["variants"][2]["state"] == "no-changes");
 }
+
+TEST_CASE("run on GitHub: a hostile model cannot hang the job")
+{
+    // One long line of words that ends in a character `^(\w+\s?)*$` cannot
+    // match: a backtracking engine tries exponentially many splits of it.
+    std::string words;
+    for (int i = 0; i < 700; ++i) {
+        words += "word ";
+    }
+    GitHubRun f(std::map<std::string, std::string>{{"hostile/words.txt", words + "!\n"}});
+    FakeLlm llm(f.world.root() / "llm.log");
+    const auto call = [](const std::string& name, json input) {
+        return json{{"reply", {{"stop_reason", "tool_use"},
+                               {"tool_calls", json::array({{{"name", name}, {"input", input}}})}}}};
+    };
+    const std::map<std::string, std::string> key{
+        {"ANTHROPIC_API_KEY", "sk-ant-e2e-secret-key-0005"}};
+    SUBCASE("a pathological regex: the search answers and the run completes")
+    {
+        llm.script({{"steps",
+                     json::array({call("search", {{"query", "^(\\w+\\s?)*$"},
+                                                  {"regex", true},
+                                                  {"path_prefix", "hostile"}}),
+                                  call("str_replace", {{"path", "css/style.css"},
+                                                       {"old_str", "  background: #2d6cdf;"},
+                                                       {"new_str", "  background: #d93025;"}}),
+                                  call("finish", {{"summary", "red"}})})}});
+        const auto result =
+            f.run_with({"--provider", "anthropic", "--base-url", llm.base()}, key, 101,
+                       "/edit make the submit buttons red");
+        INFO(result.err);
+        CHECK(result.exit_code == 0);
+        CHECK(f.drafts().size() == 1);
+        const auto bodies = llm.request_bodies();
+        REQUIRE(bodies.size() == 3);
+        CHECK(bodies[1].find("no matches") != std::string::npos); // the search's answer
+        CHECK(f.fake.state()["statuses"].back()["state"] == "success");
+    }
+    SUBCASE("a model that streams pings forever: the variant ends at its time limit")
+    {
+        llm.script({{"default", {{"fault", "pings"}, {"interval", 0.2}, {"seconds", 120}}}});
+        const auto started = std::chrono::steady_clock::now();
+        const auto result = f.run_with({"--provider", "anthropic", "--base-url", llm.base()},
+                                       {{"ANTHROPIC_API_KEY", "sk-ant-e2e-secret-key-0005"},
+                                        {"DRAFTSMITH_LIMITS_TIME", "3s"}},
+                                       101, "/edit make the submit buttons red");
+        INFO(result.err);
+        CHECK(result.exit_code == 3); // the only variant made nothing
+        // Generous: a hang would take the fake's 120 s (or forever).
+        CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(60));
+        CHECK(llm.requests() == 1); // cut, not sent again past the limit
+        const auto overview = f.comments_by_bot().at(0)["body"].get<std::string>();
+        CHECK(overview.find("time limit of 3 s reached") != std::string::npos);
+        const auto statuses = f.fake.state()["statuses"];
+        REQUIRE_FALSE(statuses.empty());
+        CHECK(statuses.back()["state"] != "pending");
+    }
+}

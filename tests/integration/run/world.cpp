@@ -96,6 +96,15 @@ json FakeLlm::requests_seen()
     return json::parse(control(base() + "/__requests", net::Method::get));
 }
 
+std::vector<std::string> FakeLlm::request_bodies()
+{
+    std::vector<std::string> bodies;
+    for (const auto& request : requests_seen()) {
+        bodies.push_back(request["body"].get<std::string>());
+    }
+    return bodies;
+}
+
 std::vector<Turn> recolour(const std::string& colour)
 {
     return {

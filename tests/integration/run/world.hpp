@@ -40,6 +40,7 @@ public:
     void script(const nlohmann::json& script); // {"steps": [...], "default": {...}}
     std::size_t requests();                    // model requests seen
     nlohmann::json requests_seen();            // each: method, path, query, headers, body
+    std::vector<std::string> request_bodies(); // their bodies, in order
 
 private:
     ServerProcess m_server;

@@ -937,3 +937,92 @@ TEST_CASE("agent::run_variant, variants share the base's files and see their own
     // the base is untouched
     CHECK(settings.base_files->read("src/app.py") == "import os\n\nprint('hello')\n");
 }
+
+TEST_CASE("agent::run_variant, a pathological regex cannot hang the search")
+{
+    MemoryTree tree;
+    // Backtracking engines take exponential time on ^(\w+\s?)*$ against a
+    // line of words that ends in a character the pattern cannot match.
+    std::string words;
+    for (int i = 0; i < 700; ++i) {
+        words += "word ";
+    }
+    tree.set("long.txt", words + "!\n" + words + "\n");
+    const std::vector<std::string> files{"long.txt"};
+    ScriptedProvider provider;
+    provider.add(tool_use({{"search", {{"query", "^(\\w+\\s?)*$"}, {"regex", true}}},
+                           {"search", {{"query", "(a)\\1"}, {"regex", true}}},
+                           {"search", {{"query", "wor(?=d)"}, {"regex", true}}}}));
+    provider.add(tool_use("finish", {{"summary", "ok"}}));
+
+    agent::run_variant(provider, tree, files, task(), {});
+
+    const auto results = results_of(provider.conversations[1]);
+    REQUIRE(results.size() == 3);
+    CHECK(results[0].content.find("long.txt:2: word word") == 0);
+    CHECK(results[0].content.find("1 matches in 1 files\n") != std::string::npos);
+    CHECK(results[1].is_error);
+    CHECK(results[1].content.find("search: '(a)\\1' is not a valid regular expression: ") == 0);
+    CHECK(results[1].content.find("no backreferences") != std::string::npos);
+    CHECK(results[2].is_error);
+}
+
+TEST_CASE("agent::run_variant, a stop request ends a search in progress")
+{
+    MemoryTree tree;
+    tree.set("a.txt", "needle\n");
+    const std::vector<std::string> files{"a.txt"};
+    ScriptedProvider provider;
+    provider.add(tool_use("search", {{"query", "needle"}}));
+    provider.add(tool_use("finish", {{"summary", "ok"}}));
+    agent::Settings settings;
+    int asked = 0;
+    // Asked before turn 1, then by the search (stop), then before turn 2.
+    settings.should_stop = [&asked] { return ++asked == 2; };
+
+    agent::run_variant(provider, tree, files, task(), settings);
+
+    const auto results = results_of(provider.conversations.at(1));
+    REQUIRE(results.size() == 1);
+    CHECK(results[0].is_error);
+    CHECK(results[0].content ==
+          "search: stopped before the end: stopped on request after 1 model turns");
+}
+
+TEST_CASE("agent::run_variant, model calls carry the time left as their deadline")
+{
+    auto repo = demo_repo();
+    ScriptedProvider provider;
+    agent::Settings settings;
+    settings.limits.time = std::chrono::seconds(600);
+    SUBCASE("the variant's time limit")
+    {
+        provider.add(tool_use("finish", {{"summary", "ok"}}));
+        const auto before = std::chrono::steady_clock::now();
+        agent::run_variant(provider, repo.tree, repo.files, task(), settings);
+        REQUIRE(provider.calls.size() == 1);
+        REQUIRE(provider.calls[0].deadline.has_value());
+        CHECK(*provider.calls[0].deadline >= before + std::chrono::seconds(600));
+        CHECK(*provider.calls[0].deadline <= std::chrono::steady_clock::now() +
+                                                 std::chrono::seconds(600));
+    }
+    SUBCASE("the run's budget when it ends first; a call cut there says so")
+    {
+        settings.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+        provider.fail(llm::FailureKind::budget, "scripted: the time allowed for this call is spent");
+        const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), settings);
+        REQUIRE(provider.calls.size() == 1);
+        CHECK(provider.calls[0].deadline == settings.deadline);
+        CHECK(outcome.status == agent::Status::limit_reached);
+        CHECK(outcome.reason == "the run's time budget is spent");
+    }
+    SUBCASE("a call cut at the variant's time limit says which limit")
+    {
+        settings.limits.time = std::chrono::seconds(1);
+        provider.fail(llm::FailureKind::server, "scripted: no complete response before its "
+                                                "deadline (time limit)");
+        const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), settings);
+        CHECK(outcome.status == agent::Status::limit_reached);
+        CHECK(outcome.reason == "time limit of 1 s reached");
+    }
+}

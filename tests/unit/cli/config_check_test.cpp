@@ -1,3 +1,5 @@
+#include <filesystem>
+
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
@@ -133,6 +135,46 @@ TEST_CASE("cli::config check, bad input exits 2 with FILE:LINE:COL") {
         const auto result = check_in(dir, {"missing.yml"});
         CHECK(result.exit_code == 2);
         CHECK(result.err ==
-              "draftsmith: error: cannot read missing.yml: No such file or directory\n");
+              "draftsmith: error: missing.yml: cannot read: No such file or directory\n");
+    }
+}
+
+TEST_CASE("cli::config check, files that are no configuration: FILE: message, exit 2") {
+    TempDir dir;
+    std::filesystem::create_directory(dir / "folder.yml");
+    SUBCASE("a folder") {
+        const auto result = check_in(dir, {"folder.yml"});
+        CHECK(result.exit_code == 2);
+        CHECK(result.err == "draftsmith: error: folder.yml: cannot read: Is a directory\n");
+    }
+    SUBCASE("./.draftsmith.yml is a folder") {
+        std::filesystem::create_directory(dir / ".draftsmith.yml");
+        const auto result = check_in(dir, {});
+        CHECK(result.exit_code == 2);
+        CHECK(result.err == "draftsmith: error: .draftsmith.yml: cannot read: Is a directory\n");
+    }
+    SUBCASE("a file the system refuses to read") {
+        const auto result = check_in(dir, {"/proc/self/mem"});
+        CHECK(result.exit_code == 2);
+        CHECK(result.err == "draftsmith: error: /proc/self/mem: cannot read: Input/output error\n");
+    }
+    SUBCASE("an endless file: the limit, at once") {
+        const auto result = check_in(dir, {"/dev/zero"});
+        CHECK(result.exit_code == 2);
+        CHECK(result.err == "draftsmith: error: /dev/zero: larger than 1 MiB, the most "
+                            "draftsmith reads from it (see LIMITS in man draftsmith)\n");
+    }
+    SUBCASE("a value that is not UTF-8") {
+        write_file(dir / "latin1.yml", "commit:\n  name: Ren\xE9\n");
+        const auto result = check_in(dir, {"latin1.yml"});
+        CHECK(result.exit_code == 2);
+        CHECK(result.err == "draftsmith: error: latin1.yml:2:12: not valid UTF-8: the "
+                            "configuration must be UTF-8 text\n");
+    }
+    SUBCASE("a second document") {
+        write_file(dir / "two.yml", "model: a\n---\nmodel: b\n");
+        const auto result = check_in(dir, {"two.yml"});
+        CHECK(result.exit_code == 2);
+        CHECK(result.err.find("two.yml:3:1: a second YAML document") != std::string::npos);
     }
 }

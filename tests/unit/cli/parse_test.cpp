@@ -79,3 +79,13 @@ TEST_CASE("cli::parse, usage errors") {
         CHECK(result.err.find("text is required") != std::string::npos);
     }
 }
+
+TEST_CASE("cli::parse, standard input is read up to the comment limit") {
+    SUBCASE("an endless input: a clear error at once, exit 2") {
+        const auto result = draftsmith::test::run_process(
+            {"/bin/sh", "-c", std::string("exec '") + DRAFTSMITH_BINARY + "' parse - </dev/zero"});
+        CHECK(result.exit_code == 2);
+        CHECK(result.err == "draftsmith: error: standard input: larger than 256 KiB, the most "
+                            "draftsmith reads from it (see LIMITS in man draftsmith)\n");
+    }
+}

@@ -535,3 +535,72 @@ TEST_CASE("config, the manual documents every key and variable") {
         }
     }
 }
+
+TEST_CASE("config::parse_config, hostile and broken files") {
+    SUBCASE("bytes that are not UTF-8: the file, line and column") {
+        CHECK(error_of("model: gpt-4.1\ncommit:\n  name: caf\xE9\n") ==
+              ".draftsmith.yml:3:12: not valid UTF-8: the configuration must be UTF-8 text");
+    }
+    SUBCASE("a second YAML document is refused, not ignored") {
+        CHECK(error_of("model: a\n---\nallow_protected: true\n") ==
+              ".draftsmith.yml:3:1: a second YAML document ('---'): the configuration is one "
+              "document; merge them or remove the '---' line");
+        CHECK(error_of("model: a\n---\n").find("a second YAML document") != std::string::npos);
+        CHECK(parse("---\nmodel: a\n").model == "a"); // one document, marked
+    }
+    SUBCASE("a file larger than the limit") {
+        CHECK(error_of("# " + std::string(1024 * 1024, 'x') + "\n") ==
+              ".draftsmith.yml: larger than 1 MiB, the most a configuration file may hold (see "
+              "LIMITS in man draftsmith)");
+    }
+    SUBCASE("a list longer than the limit") {
+        std::string users = "allowed_users: [";
+        for (int i = 0; i < 1001; ++i) {
+            users += "u" + std::to_string(i) + ",";
+        }
+        users += "]\n";
+        CHECK(error_of(users) ==
+              ".draftsmith.yml:1:16: allowed_users: more than 1000 entries, the most a list may "
+              "hold (see LIMITS in man draftsmith)");
+        Sources sources;
+        sources.environment["DRAFTSMITH_ALLOWED_USERS"] = std::string(2000, ',') + "a,b";
+        CHECK_NOTHROW(load_config(sources)); // empty items do not count
+    }
+    SUBCASE("deeply nested YAML fails cleanly") {
+        CHECK(error_of("model: " + std::string(50'000, '[') + "\n").find("invalid YAML") !=
+              std::string::npos);
+    }
+    SUBCASE("values from the environment and flags must be UTF-8 too") {
+        Sources sources;
+        sources.environment["DRAFTSMITH_MODEL"] = "gpt\xFF";
+        CHECK(error_of(sources) == "DRAFTSMITH_MODEL: model: the value is not valid UTF-8");
+        Sources flags;
+        flags.flags["title-template"] = "v{i} \xC3";
+        CHECK(error_of(flags) == "--title-template: title_template: the value is not valid UTF-8");
+    }
+}
+
+TEST_CASE("config::parse_config, templates are checked as they will be used") {
+    SUBCASE("a title template that gives an empty title") {
+        CHECK(error_of("title_template: '  '\n") ==
+              ".draftsmith.yml:1:17: title_template: '  ' gives an empty title, which hosts "
+              "refuse; write some text, e.g. 'AI Edit v{i}: {slug}'");
+        CHECK(error_of("title_template: ''\n").find("gives an empty title") != std::string::npos);
+    }
+    SUBCASE("control characters") {
+        CHECK(error_of("title_template: \"v{i}\\nsecond line\"\n") ==
+              ".draftsmith.yml:1:17: title_template: control characters (a line break, a tab) "
+              "are not allowed");
+    }
+    SUBCASE("a branch template git would refuse once rendered") {
+        for (const char* bad : {"x/{i}.lock", "x/.{i}", "x/{i}.", "-x/{i}"}) {
+            CAPTURE(bad);
+            CHECK(error_of(std::string("branch_template: '") + bad + "'\n")
+                      .find("which is not a valid git branch name") != std::string::npos);
+        }
+        CHECK(error_of("branch_template: 'x/{i}.lock'\n") ==
+              ".draftsmith.yml:1:18: branch_template: 'x/{i}.lock' gives 'x/1.lock', which is not "
+              "a valid git branch name (no part may start with '.', no '@{', no '.lock' or '.' at "
+              "the end)");
+    }
+}

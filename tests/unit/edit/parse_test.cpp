@@ -217,3 +217,14 @@ TEST_CASE("edit::parse_unified_diff, removed '-- ' and added '++ ' lines are not
     CHECK(lines[2].op == HunkLine::Op::add);
     CHECK(lines[2].text == "++ new comment");
 }
+
+TEST_CASE("edit::parse_tool_calls, nesting past the limit is refused, not parsed") {
+    const std::string deep = std::string(50'000, '[') + std::string(50'000, ']');
+    CHECK_THROWS_WITH_AS(parse_tool_calls(R"({"name":"create_file","input":)" + deep + "}"),
+                         doctest::Contains("the tool calls nest deeper than 256 levels"),
+                         draftsmith::Error);
+    const nlohmann::json call = {{"name", "create_file"}, {"arguments", deep}};
+    CHECK_THROWS_WITH_AS(parse_tool_calls(call.dump()),
+                         doctest::Contains("the tool calls nest deeper than 256 levels"),
+                         draftsmith::Error);
+}

@@ -277,3 +277,74 @@ TEST_CASE("llm::anthropic, request bodies")
         CHECK_FALSE(body.contains("stream"));
     }
 }
+
+TEST_CASE("llm::anthropic, hostile answers are refused, not parsed")
+{
+    auto http = std::make_shared<FakeHttp>();
+    const std::string deep = std::string(50'000, '[') + std::string(50'000, ']');
+    SUBCASE("a streamed tool input nested 50,000 levels deep")
+    {
+        auto provider = llm::make_provider(anthropic_options(true), http);
+        const json delta = {{"type", "content_block_delta"},
+                            {"index", 0},
+                            {"delta", {{"type", "input_json_delta"}, {"partial_json", deep}}}};
+        http->answers.push_back(
+            {200,
+             "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"m\","
+             "\"usage\":{}}}\n\nevent: content_block_start\ndata: {\"type\":\"content_block_start\","
+             "\"index\":0,\"content_block\":{\"type\":\"tool_use\",\"id\":\"t\",\"name\":\"search\","
+             "\"input\":{}}}\n\nevent: content_block_delta\ndata: " +
+                 delta.dump() +
+                 "\n\nevent: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}"
+                 "\n\nevent: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{"
+                 "\"stop_reason\":\"tool_use\"},\"usage\":{\"output_tokens\":5}}\n\n"
+                 "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n",
+             {},
+             1});
+        CHECK_THROWS_WITH_AS(provider->complete(hello(), {}, {}),
+                             "anthropic: a tool input nests deeper than 256 levels; refused",
+                             llm::ProviderError);
+    }
+    SUBCASE("a whole answer nested 50,000 levels deep")
+    {
+        auto provider = llm::make_provider(anthropic_options(false), http);
+        http->answers.push_back({200, "{\"content\":" + deep + "}", {}, 1});
+        CHECK_THROWS_WITH_AS(provider->complete(hello(), {}, {}),
+                             "anthropic: the answer nests deeper than 256 levels; refused",
+                             llm::ProviderError);
+    }
+    SUBCASE("a stream event larger than the limit")
+    {
+        auto provider = llm::make_provider(anthropic_options(true), http);
+        http->answers.push_back({200, "data: " + std::string(17 << 20, 'x'), {}, 1});
+        CHECK_THROWS_WITH_AS(provider->complete(hello(), {}, {}),
+                             "the answer stream sent an event larger than 16 MiB; refused",
+                             llm::ProviderError);
+    }
+}
+
+TEST_CASE("llm::anthropic, a call's deadline")
+{
+    auto http = std::make_shared<FakeHttp>();
+    auto options = anthropic_options(true);
+    options.stream_retries = 3;
+    auto provider = llm::make_provider(options, http);
+    auto text = read_text(source_path(k_specs + "sdk-fixtures/python/basic_response.txt.sse"));
+    text = text.substr(0, text.find("event: message_delta")); // broken off: worth a retry
+    http->answers.push_back({200, text, {}, 1});
+    http->answers.push_back({200, text, {}, 1});
+    llm::Options call;
+    call.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+
+    // The request carries the deadline to the HTTP client (which cuts the
+    // transfer there), and no retry starts that could not finish before it.
+    try {
+        provider->complete(hello(), {}, call);
+        FAIL("no error");
+    } catch (const llm::ProviderError& e) {
+        CHECK(e.kind() == llm::FailureKind::budget);
+        CHECK(std::string(e.what()) == "anthropic: the time allowed for this call is spent");
+    }
+    REQUIRE(http->requests.size() == 1);
+    CHECK(http->requests[0].deadline == call.deadline);
+}

@@ -191,6 +191,23 @@ TEST_CASE("llm::replay, reading recordings")
             ((dir / "none.jsonl").string() + ": cannot read the recording").c_str(),
             draftsmith::Error);
     }
+    SUBCASE("a folder, an endless file, a line nested too deep")
+    {
+        CHECK_THROWS_WITH_AS(llm::make_replay_provider(dir.path()),
+                             (dir.path().string() + ": cannot read the recording: it is a folder")
+                                 .c_str(),
+                             draftsmith::Error);
+        CHECK_THROWS_WITH_AS(llm::make_replay_provider("/dev/zero"),
+                             "/dev/zero:1: the line is larger than 16 MiB, the most one recorded "
+                             "answer may hold (see LIMITS in man draftsmith)",
+                             draftsmith::Error);
+        write_file(dir / "deep.jsonl", std::string(50'000, '[') + "\n");
+        CHECK_THROWS_WITH_AS(llm::make_replay_provider(dir / "deep.jsonl"),
+                             ((dir / "deep.jsonl").string() +
+                              ":1: not a recorded answer: nested deeper than 256 levels")
+                                 .c_str(),
+                             draftsmith::Error);
+    }
 }
 
 TEST_CASE("llm::make_provider, configuration")

@@ -192,7 +192,7 @@ TEST_CASE("report::push_metrics, a real Pushgateway")
 
     auto run = sample_run();
     report::push_metrics(*http, base + "/", run);
-    const auto first = http->send({net::Method::get, base + "/metrics", {}, {}, {}, {}});
+    const auto first = http->send({net::Method::get, base + "/metrics", {}, {}, {}, {}, {}});
     REQUIRE(first.status == 200);
     CAPTURE(first.body);
     CHECK(first.body.find("draftsmith_cost_usd{instance=\"pr12-c345\",job=\"draftsmith\"} 0.1684")
@@ -204,7 +204,7 @@ TEST_CASE("report::push_metrics, a real Pushgateway")
     {
         run.cost_usd = 0.5;
         report::push_metrics(*http, base, run);
-        const auto second = http->send({net::Method::get, base + "/metrics", {}, {}, {}, {}});
+        const auto second = http->send({net::Method::get, base + "/metrics", {}, {}, {}, {}, {}});
         CHECK(second.body.find("draftsmith_cost_usd{instance=\"pr12-c345\",job=\"draftsmith\"} 0.5\n")
               != std::string::npos);
         CHECK(second.body.find("0.1684") == std::string::npos);

@@ -107,3 +107,12 @@ TEST_CASE("run::intake, where it runs")
     CHECK(run::detect_host(environment({})) == host::Kind::local);
     CHECK(run::detect_host(environment({{"GITHUB_ACTIONS", "false"}})) == host::Kind::local);
 }
+
+TEST_CASE("run::intake, payloads nested 50,000 levels deep are refused, not parsed")
+{
+    const std::string deep = std::string(50'000, '[') + std::string(50'000, ']');
+    CHECK_THROWS_WITH_AS(run::read_github_event("{\"comment\":" + deep + "}", "issue_comment"),
+                         "GitHub event: nested deeper than 256 levels; refused", Error);
+    CHECK_THROWS_WITH_AS(run::read_azure_devops_event("{\"resource\":" + deep + "}"),
+                         doctest::Contains(": nested deeper than 256 levels; refused"), Error);
+}

@@ -50,6 +50,7 @@ TEST_CASE("run::settings, the configuration reaches the provider and the HTTP cl
     CHECK(provider.max_output_tokens == 1234);
     CHECK(provider.temperature == doctest::Approx(0.5));
     CHECK(provider.api_key.empty());
+    CHECK(provider.stream_retries == 1); // retries.max_attempts bounds broken streams too
 
     auto budget = std::make_shared<net::RetryBudget>(7);
     const auto http = run::http_options(config, budget);

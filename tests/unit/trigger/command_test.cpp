@@ -285,3 +285,15 @@ TEST_CASE("trigger::to_json, the three shapes") {
         CHECK(to_json(parse_comment("/edit /0 x")).dump().rfind(R"({"error":"'/0' asks)", 0) == 0);
     }
 }
+
+TEST_CASE("trigger::parse_comment, a comment larger than the limit") {
+    const std::string huge(300 * 1024, 'x');
+    const auto result = parse_comment("/edit make it red\n" + huge);
+    const auto* error = std::get_if<CommandError>(&result);
+    REQUIRE(error != nullptr);
+    CHECK(error->message ==
+          "the comment is larger than 256 KiB, the most draftsmith reads; write a shorter request");
+    CHECK(std::holds_alternative<NotACommand>(parse_comment("LGTM\n" + huge)));
+    CHECK(std::holds_alternative<Command>(parse_comment("/edit make it red\n" +
+                                                         std::string(200 * 1024, 'x'))));
+}
