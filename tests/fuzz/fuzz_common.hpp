@@ -15,30 +15,4 @@ inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {
     return {reinterpret_cast<const char*>(data), size};
 }
 
-// The deepest nesting of '[' and '{' in `text`.
-inline std::size_t bracket_depth(std::string_view text) {
-    std::size_t depth = 0;
-    std::size_t deepest = 0;
-    for (const char c : text) {
-        if (c == '[' || c == '{') {
-            deepest = ++depth > deepest ? depth : deepest;
-        } else if ((c == ']' || c == '}') && depth > 0) {
-            --depth;
-        }
-    }
-    return deepest;
-}
-
-// KNOWN CRASH CLASS, excluded until issue 12 item 4 (harden-a: bound nesting
-// depth when parsing model output, event payloads and configuration) lands:
-// deeply nested brackets overflow the stack of recursive parsers and of code
-// walking the parsed document. Inputs nested deeper than this are skipped
-// so that the fuzz tests look for every other fault. Remove this guard (or
-// raise it past the parsers' own bound) once item 4 is merged.
-constexpr std::size_t k_known_crash_depth = 200;
-
-inline bool known_deep_nesting(std::string_view text) {
-    return bracket_depth(text) > k_known_crash_depth;
-}
-
 } // namespace draftsmith::fuzz

@@ -465,3 +465,24 @@ TEST_CASE("net::interrupt_all, ends transfers and waits at once")
     CHECK(category == draftsmith::ErrorCategory::interrupted);
     CHECK(message == "POST " + fake.base + "/v1/messages: interrupted");
 }
+
+TEST_CASE("net::HttpClient, redirects are never followed, so a token never goes elsewhere")
+{
+    // A host or proxy answering 301/302/307/308 could point the client (and the
+    // Authorization header it carries) anywhere; draftsmith reports the status
+    // instead of following it.
+    Fixture fake;
+    auto client = net::make_http_client(fake.options());
+    for (int code : {301, 302, 303, 307, 308}) {
+        CAPTURE(code);
+        fake.script(json::array({status(code, {{"Location", fake.base + "/elsewhere"}}), k_ok}));
+        auto request = fake.post("/repos/o/r/pulls");
+        request.headers.emplace_back("authorization", "Bearer ghp_redirecttoken");
+        const auto response = client->send(request);
+        CHECK(response.status == code);
+        CHECK(response.attempts == 1);
+        const auto seen = fake.requests();
+        REQUIRE(seen.size() == 1);
+        CHECK(seen[0]["path"] == "/repos/o/r/pulls");
+    }
+}
