@@ -21,7 +21,12 @@ source=$(cd "$(dirname "$0")/.." && pwd)
 version=$(dpkg-deb --field "$deb" Version)
 base=localhost/draftsmith-debian:12-slim
 image=localhost/draftsmith:test
-mirror=http://deb.debian.org/debian
+# The mirror this machine's apt uses (CI may reach only that one), else Debian's.
+mirror=$(sed -n 's|^URIs: *\(http[^ ]*/debian\)$|\1|p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n1)
+if [ -z "$mirror" ]; then
+  mirror=$(awk '$1 == "deb" && $2 ~ /\/debian\/?$/ { print $2; exit }' /etc/apt/sources.list 2>/dev/null || true)
+fi
+mirror=${mirror:-http://deb.debian.org/debian}
 work=$(mktemp -d "${TMPDIR:-/tmp}/draftsmith-image-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
