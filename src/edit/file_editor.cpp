@@ -1,7 +1,7 @@
 // Applying one file's hunks in order (see file_editor.hpp). Each hunk is
 // located by locate() (match.cpp) and replaced by its new lines: context lines
 // keep the file's own bytes, added lines take the file's line ending and the
-// indentation the match implies.
+// indentation the match implies (reindent.cpp).
 #include "file_editor.hpp"
 
 #include <fmt/format.h>
@@ -10,47 +10,12 @@
 
 #include "match.hpp"
 #include "model_text.hpp"
+#include "reindent.hpp"
 
 namespace draftsmith::edit::detail {
 namespace {
 
 constexpr std::size_t k_quoted_lines = 8;
-
-// Indentation for an added line in a tolerant match: the model's indentation
-// relative to the nearest line it expected (the last one before it, else the
-// first after) is kept, relative to where that line really is in the file.
-// A constant shift, lost indentation and tabs for spaces all come out right.
-long indent_width(std::string_view indent, long tab) {
-    long w = 0;
-    for (const char c : indent) {
-        w = c == '\t' ? (w / tab + 1) * tab : w + 1;
-    }
-    return w;
-}
-
-std::string reindented(std::string_view line, std::string_view file_indent,
-                       std::string_view model_indent) {
-    if (file_indent == model_indent) {
-        return std::string(line); // no shift to follow: the model's bytes, blanks included
-    }
-    if (whitespace_key(line).empty()) {
-        return std::string(); // a blank line: the model's blanks on it mean nothing here
-    }
-    const auto indent = indentation(line);
-    const auto rest = line.substr(indent.size());
-    if (indent.substr(0, model_indent.size()) == model_indent) {
-        return std::string(file_indent) + std::string(line.substr(model_indent.size()));
-    }
-    const bool tabs = file_indent.find('\t') != std::string_view::npos;
-    constexpr long k_tab = 4;
-    const long target =
-        std::max(0L, indent_width(file_indent, k_tab) + indent_width(indent, k_tab) -
-                         indent_width(model_indent, k_tab));
-    std::string out = tabs ? std::string(static_cast<std::size_t>(target / k_tab), '\t') +
-                                 std::string(static_cast<std::size_t>(target % k_tab), ' ')
-                           : std::string(static_cast<std::size_t>(target), ' ');
-    return out + std::string(rest);
-}
 
 struct HunkOutcome {
     bool ok = false;
@@ -383,134 +348,22 @@ private:
         return stage;
     }
 
-    // The hunk's new lines for the matched window.
+    // The hunk's new lines for the matched window: the file's lines between
+    // and around the expected ones kept, context lines as they are in the
+    // file, removed lines dropped, added lines indented (reindent.hpp).
     std::vector<FileLine> replacement(const Match& match, const std::vector<HunkLine>& lines,
                                       const std::vector<std::string_view>& old) {
-        // For each added line, the expected line it is placed relative to.
-        const bool tolerant = match.stage >= Stage::whitespace;
-        std::vector<std::ptrdiff_t> reference(lines.size(), -1);
-        if (tolerant) {
-            // In a block that removes and adds lines, the i-th added line replaces
-            // the i-th removed one and takes its place's indentation.
-            std::size_t j_at = 0;
-            for (std::size_t k = 0; k < lines.size();) {
-                if (lines[k].op == HunkLine::Op::context) {
-                    ++j_at;
-                    ++k;
-                    continue;
-                }
-                std::vector<std::size_t> removed_here;
-                std::vector<std::size_t> added_here;
-                for (; k < lines.size() && lines[k].op != HunkLine::Op::context; ++k) {
-                    if (lines[k].op == HunkLine::Op::remove) {
-                        removed_here.push_back(j_at++);
-                    } else {
-                        added_here.push_back(k);
-                    }
-                }
-                for (std::size_t i = 0; i < added_here.size() && i < removed_here.size(); ++i) {
-                    const auto r = removed_here[i];
-                    if (match.aligned[r] >= 0 && !whitespace_key(old[r]).empty()) {
-                        reference[added_here[i]] = static_cast<std::ptrdiff_t>(r);
-                    }
-                }
-            }
-        }
-        if (tolerant) {
-            std::ptrdiff_t last = -1;
-            std::size_t j = 0;
-            for (std::size_t k = 0; k < lines.size(); ++k) {
-                if (lines[k].op == HunkLine::Op::add) {
-                    if (reference[k] < 0) {
-                        reference[k] = last;
-                    }
-                } else {
-                    if (match.aligned[j] >= 0 && !whitespace_key(old[j]).empty()) {
-                        last = static_cast<std::ptrdiff_t>(j);
-                    }
-                    ++j;
-                }
-            }
-            std::ptrdiff_t next = -1;
-            j = old.size();
-            for (std::size_t k = lines.size(); k-- > 0;) {
-                if (lines[k].op == HunkLine::Op::add) {
-                    if (reference[k] < 0) {
-                        reference[k] = next;
-                    }
-                } else {
-                    --j;
-                    if (match.aligned[j] >= 0 && !whitespace_key(old[j]).empty()) {
-                        next = static_cast<std::ptrdiff_t>(j);
-                    }
-                }
-            }
-        }
-        // One prefix added to (or removed from) every expected line's indentation
-        // is the most reliable reading; otherwise each added line follows its reference.
-        struct Shift {
-            bool add = false;
-            std::string prefix;
-        };
-        std::optional<Shift> shift;
-        if (tolerant) {
-            std::optional<Shift> found;
-            bool consistent = true;
-            for (std::size_t k = 0; k < old.size() && consistent; ++k) {
-                if (match.aligned[k] < 0 || whitespace_key(old[k]).empty()) {
-                    continue;
-                }
-                const auto in_file =
-                    indentation(m_file.lines[static_cast<std::size_t>(match.aligned[k])].text);
-                const auto in_model = indentation(old[k]);
-                std::optional<Shift> here;
-                if (in_file.size() >= in_model.size() &&
-                    in_file.substr(in_file.size() - in_model.size()) == in_model) {
-                    here = Shift{true,
-                                 std::string(in_file.substr(0, in_file.size() - in_model.size()))};
-                } else if (in_model.size() > in_file.size() &&
-                           in_model.substr(in_model.size() - in_file.size()) == in_file) {
-                    here = Shift{false,
-                                 std::string(in_model.substr(0, in_model.size() - in_file.size()))};
-                }
-                if (!here || (found && (found->add != here->add || found->prefix != here->prefix) &&
-                              !(found->prefix.empty() && here->prefix.empty()))) {
-                    consistent = false;
-                } else {
-                    found = here;
-                }
-            }
-            if (consistent && found && !found->prefix.empty()) {
-                shift = found;
-            }
-        }
+        const auto reference = indent_references(match, lines, old);
+        const auto shift = common_indent_shift(m_file, match, old);
         std::vector<FileLine> out;
         out.reserve(match.length + lines.size());
         std::size_t cursor = match.start;
-        const std::size_t end = match.start + match.length;
         std::size_t j = 0;
-        for (const auto& line : lines) {
+        for (std::size_t k = 0; k < lines.size(); ++k) {
+            const auto& line = lines[k];
             if (line.op == HunkLine::Op::add) {
-                std::string text = line.text;
-                const auto ref = reference[static_cast<std::size_t>(&line - lines.data())];
-                if (shift && whitespace_key(line.text).empty()) {
-                    text.clear();
-                } else if (shift && shift->add) {
-                    text.insert(0, shift->prefix);
-                } else if (shift && std::string_view(text).substr(0, shift->prefix.size()) ==
-                                        shift->prefix) {
-                    text.erase(0, shift->prefix.size());
-                } else if (ref >= 0) {
-                    const auto r = static_cast<std::size_t>(ref);
-                    const auto file_line =
-                        m_file.lines[static_cast<std::size_t>(match.aligned[r])].text;
-                    text = reindented(line.text, indentation(file_line), indentation(old[r]));
-                }
-                bytes_changed += text.size() + 1;
-                const bool cr =
-                    m_exact_line_endings || m_file.lines.empty() ? line.cr : m_file.crlf;
-                out.push_back({m_file.store(std::move(text)), cr});
-                ++added;
+                out.push_back(added_line(
+                    line, added_line_text(m_file, match, old, line.text, reference[k], shift)));
                 continue;
             }
             const auto at = match.aligned[j++];
@@ -529,10 +382,19 @@ private:
             }
             cursor = index + 1;
         }
-        while (cursor < end) {
+        while (cursor < match.start + match.length) {
             out.push_back(m_file.lines[cursor++]);
         }
         return out;
+    }
+
+    // An added line as written, counted: with the file's line ending, or the
+    // model's when the hunk keeps exact line endings or the file is empty.
+    FileLine added_line(const HunkLine& line, std::string text) {
+        bytes_changed += text.size() + 1;
+        const bool cr = m_exact_line_endings || m_file.lines.empty() ? line.cr : m_file.crlf;
+        ++added;
+        return {m_file.store(std::move(text)), cr};
     }
 
     std::string failure(const Hunk& hunk, const std::vector<std::string_view>& old,
