@@ -226,11 +226,6 @@ std::string valid_utf8(std::string_view text)
     return out;
 }
 
-bool is_binary(std::string_view bytes)
-{
-    return bytes.substr(0, 8000).find('\0') != std::string_view::npos;
-}
-
 Workspace::Workspace(std::shared_ptr<const BaseFiles> base, const std::vector<std::string>& files,
                      const SecretFilter& secrets, const edit::ApplyOptions& apply,
                      std::size_t max_output_bytes)
@@ -338,7 +333,7 @@ std::optional<std::string_view> Workspace::visible_text(std::string_view path,
             bytes = storage ? &*storage : nullptr;
         }
     }
-    if (bytes == nullptr || is_binary(*bytes) || why_content_withheld(path, *bytes)) {
+    if (bytes == nullptr || text::is_binary(*bytes) || why_content_withheld(path, *bytes)) {
         return std::nullopt;
     }
     return std::string_view(*bytes);
@@ -432,7 +427,7 @@ std::string Workspace::read_file(const json& input)
                   folder ? fmt::format("{} is a folder; use list_files", path)
                          : fmt::format("there is no file {}; use list_files or search", path));
     }
-    if (is_binary(*bytes)) {
+    if (text::is_binary(*bytes)) {
         bad_input("read_file", fmt::format("{} is a binary file ({} bytes); it cannot be shown",
                                            path, bytes->size()));
     }

@@ -100,7 +100,4 @@ private:
 // a cut in the middle of a character) may hold it.
 std::string valid_utf8(std::string_view text);
 
-// True when the bytes look binary (a NUL in the first 8000 bytes, as git decides).
-bool is_binary(std::string_view bytes);
-
 } // namespace draftsmith::agent::detail

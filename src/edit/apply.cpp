@@ -149,7 +149,7 @@ public:
                 return apply_in_encoding(change, *path, target, readings, applied);
             }
         }
-        if (old && detail::is_binary(*old)) {
+        if (old && text::is_binary(*old)) {
             return fail(applied, fmt::format("{}: is a binary file; draftsmith edits text files "
                                              "only",
                                              *path));

@@ -1,7 +1,6 @@
 #include "file_text.hpp"
 
 #include <algorithm>
-#include <cstring>
 
 namespace draftsmith::edit::detail {
 
@@ -56,10 +55,6 @@ std::string FileText::join() const {
         }
     }
     return out;
-}
-
-bool is_binary(std::string_view bytes) {
-    return std::memchr(bytes.data(), 0, std::min<std::size_t>(bytes.size(), 8000)) != nullptr;
 }
 
 namespace {

@@ -37,9 +37,6 @@ private:
     std::deque<std::string> m_storage;
 };
 
-// Git's rule: a NUL byte in the first 8000 bytes makes a file binary.
-bool is_binary(std::string_view bytes);
-
 // Leading and trailing blanks removed, inner runs of blanks made one space.
 std::string whitespace_key(std::string_view line);
 // As whitespace_key, with curly quotes, dashes, ellipses and non-breaking or

@@ -4,6 +4,7 @@
 
 #include "draftsmith/git/repository.hpp"
 #include "draftsmith/util/log.hpp"
+#include "draftsmith/util/text.hpp"
 
 #include <fmt/format.h>
 
@@ -17,35 +18,6 @@
 namespace draftsmith::git {
 namespace {
 
-std::string base64(std::string_view in) {
-    static constexpr char k_alphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    std::size_t i = 0;
-    for (; i + 2 < in.size(); i += 3) {
-        const unsigned n = (static_cast<unsigned char>(in[i]) << 16) |
-                           (static_cast<unsigned char>(in[i + 1]) << 8) |
-                           static_cast<unsigned char>(in[i + 2]);
-        out += k_alphabet[(n >> 18) & 63];
-        out += k_alphabet[(n >> 12) & 63];
-        out += k_alphabet[(n >> 6) & 63];
-        out += k_alphabet[n & 63];
-    }
-    if (i + 1 == in.size()) {
-        const unsigned n = static_cast<unsigned char>(in[i]) << 16;
-        out += k_alphabet[(n >> 18) & 63];
-        out += k_alphabet[(n >> 12) & 63];
-        out += "==";
-    } else if (i + 2 == in.size()) {
-        const unsigned n = (static_cast<unsigned char>(in[i]) << 16) |
-                           (static_cast<unsigned char>(in[i + 1]) << 8);
-        out += k_alphabet[(n >> 18) & 63];
-        out += k_alphabet[(n >> 12) & 63];
-        out += k_alphabet[(n >> 6) & 63];
-        out += '=';
-    }
-    return out;
-}
 int fail_credentials(Session& session, std::string message) {
     session.credential_failure = std::move(message);
     git_error_set_str(GIT_ERROR_NET, session.credential_failure.c_str());
@@ -154,7 +126,7 @@ int check_host_key(const git_cert_hostkey& key, const char* host, Session& sessi
     if (!(key.type & GIT_CERT_SSH_RAW)) {
         return fail_credentials(session, fmt::format("ssh host key of {} could not be read", name));
     }
-    const std::string offered = base64(std::string_view(key.hostkey, key.hostkey_len));
+    const std::string offered = text::base64(std::string_view(key.hostkey, key.hostkey_len));
     std::ifstream in(file);
     if (!in) {
         return fail_credentials(
@@ -276,7 +248,7 @@ std::optional<Secret> authorization_from_environment(
 }
 
 Secret basic_authorization(std::string_view user, const Secret& password) {
-    const std::string encoded = base64(fmt::format("{}:{}", user, password.reveal()));
+    const std::string encoded = text::base64(fmt::format("{}:{}", user, password.reveal()));
     register_secret(encoded);
     return Secret("Basic " + encoded);
 }

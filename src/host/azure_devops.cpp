@@ -171,7 +171,7 @@ public:
                     found.push_back(whole(std::move(pr)));
                 }
             }
-            const auto token = detail::header(response.headers, "x-ms-continuationtoken");
+            const auto token = net::find_header(response.headers, "x-ms-continuationtoken");
             if (token && !token->empty()) {
                 continuation = *token;
             } else if (static_cast<int>(items.size()) < k_page_size) {

@@ -283,7 +283,7 @@ private:
             for (const auto& item : items) {
                 on_item(item);
             }
-            const auto link = detail::header(response.headers, "link");
+            const auto link = net::find_header(response.headers, "link");
             const auto next = link ? detail::next_link(*link) : std::nullopt;
             if (!next) {
                 return;

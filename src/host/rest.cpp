@@ -36,16 +36,6 @@ std::string percent_encode(std::string_view text)
     return out;
 }
 
-std::optional<std::string> header(const net::Headers& headers, std::string_view name)
-{
-    for (const auto& [key, value] : headers) {
-        if (text::iequals_ascii(key, name)) {
-            return value;
-        }
-    }
-    return std::nullopt;
-}
-
 std::optional<std::string> next_link(std::string_view link_header)
 {
     // <https://api.github.com/...&page=2>; rel="next", <...>; rel="last"
@@ -103,39 +93,6 @@ std::optional<std::string> next_link(std::string_view link_header)
         pos = end + 1;
     }
     return std::nullopt;
-}
-
-std::string base64(std::string_view bytes)
-{
-    static constexpr char k_alphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    out.reserve((bytes.size() + 2) / 3 * 4);
-    std::size_t i = 0;
-    for (; i + 2 < bytes.size(); i += 3) {
-        const auto n = (static_cast<unsigned>(static_cast<unsigned char>(bytes[i])) << 16)
-                       | (static_cast<unsigned>(static_cast<unsigned char>(bytes[i + 1])) << 8)
-                       | static_cast<unsigned>(static_cast<unsigned char>(bytes[i + 2]));
-        out += k_alphabet[(n >> 18) & 63];
-        out += k_alphabet[(n >> 12) & 63];
-        out += k_alphabet[(n >> 6) & 63];
-        out += k_alphabet[n & 63];
-    }
-    const auto rest = bytes.size() - i;
-    if (rest == 1) {
-        const auto n = static_cast<unsigned>(static_cast<unsigned char>(bytes[i])) << 16;
-        out += k_alphabet[(n >> 18) & 63];
-        out += k_alphabet[(n >> 12) & 63];
-        out += "==";
-    } else if (rest == 2) {
-        const auto n = (static_cast<unsigned>(static_cast<unsigned char>(bytes[i])) << 16)
-                       | (static_cast<unsigned>(static_cast<unsigned char>(bytes[i + 1])) << 8);
-        out += k_alphabet[(n >> 18) & 63];
-        out += k_alphabet[(n >> 12) & 63];
-        out += k_alphabet[(n >> 6) & 63];
-        out += '=';
-    }
-    return out;
 }
 
 std::string origin_of(std::string_view url)
@@ -219,14 +176,14 @@ std::string utc_time(std::int64_t epoch_seconds)
 
 std::string hint(const net::Response& response)
 {
-    const auto remaining = header(response.headers, "x-ratelimit-remaining");
+    const auto remaining = net::find_header(response.headers, "x-ratelimit-remaining");
     switch (response.status) {
     case 401:
         return "the token was rejected: check that it is set, unexpired and for this service";
     case 403:
         if (remaining && text::trim(*remaining) == "0") {
             std::string until;
-            if (const auto reset = header(response.headers, "x-ratelimit-reset")) {
+            if (const auto reset = net::find_header(response.headers, "x-ratelimit-reset")) {
                 try {
                     until = " until " + utc_time(std::stoll(*reset));
                 } catch (const std::exception&) {
@@ -236,7 +193,7 @@ std::string hint(const net::Response& response)
             return "rate limit exhausted" + until + " (403 is never retried; run again later)";
         }
         // GitHub's secondary limits answer 403 (or 429) with retry-after.
-        if (const auto retry_after = header(response.headers, "retry-after")) {
+        if (const auto retry_after = net::find_header(response.headers, "retry-after")) {
             return "secondary rate limit: the service asks to wait " + *retry_after
                    + " s (403 is never retried; run again later)";
         }
@@ -275,12 +232,12 @@ void RestClient::note_rate_limit(const net::Response& response)
     // GitHub: x-ratelimit-remaining of the primary limit. Azure DevOps:
     // X-RateLimit-Remaining of its throttling window, X-RateLimit-Delay when
     // requests are being slowed down. Retry-After itself is net/'s business.
-    const auto remaining = header(response.headers, "x-ratelimit-remaining");
+    const auto remaining = net::find_header(response.headers, "x-ratelimit-remaining");
     if (remaining) {
         try {
             const auto left = std::stol(*remaining);
             if (left < k_rate_limit_warning && !m_warned.exchange(true)) {
-                const auto reset = header(response.headers, "x-ratelimit-reset");
+                const auto reset = net::find_header(response.headers, "x-ratelimit-reset");
                 std::string until;
                 if (reset) {
                     try {
@@ -294,7 +251,7 @@ void RestClient::note_rate_limit(const net::Response& response)
         } catch (const std::exception&) {
         }
     }
-    if (const auto delay = header(response.headers, "x-ratelimit-delay");
+    if (const auto delay = net::find_header(response.headers, "x-ratelimit-delay");
         delay && text::trim(*delay) != "0" && !text::trim(*delay).empty()) {
         log::info("{}: the service is delaying requests (X-RateLimit-Delay: {})", m_service,
                   text::trim(*delay));

@@ -4,6 +4,7 @@
 // into an Error(host) that says what to do. Not a public header.
 
 #include "draftsmith/net/http.hpp"
+#include "draftsmith/util/text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -20,13 +21,11 @@ namespace draftsmith::host::detail {
 // so "heads/main" as one path segment is "heads%2Fmain").
 std::string percent_encode(std::string_view text);
 
-// Case-insensitive header lookup (first value).
-std::optional<std::string> header(const net::Headers& headers, std::string_view name);
-
 // The rel="next" target of an RFC 8288 Link header, if any.
 std::optional<std::string> next_link(std::string_view link_header);
 
-std::string base64(std::string_view bytes);
+// One base64 for the whole program (util/text.hpp); Basic auth uses it here.
+using text::base64;
 
 // "scheme://host[:port]" of a URL, lower-cased; empty when it has no scheme.
 std::string origin_of(std::string_view url);

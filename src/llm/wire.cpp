@@ -6,8 +6,6 @@
 
 #include <fmt/format.h>
 
-#include <thread>
-
 namespace draftsmith::llm::detail {
 
 using nlohmann::json;
@@ -116,10 +114,7 @@ void wait_to_retry(const Exchange& exchange, int attempt, const std::string& why
     if (exchange.sleep) {
         exchange.sleep(pause);
     } else {
-        const auto until = std::chrono::steady_clock::now() + pause;
-        while (!net::interrupted() && std::chrono::steady_clock::now() < until) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
+        net::sleep_unless_interrupted(pause);
     }
     if (net::interrupted()) {
         throw Error(ErrorCategory::interrupted, fmt::format("{}: interrupted", exchange.provider));

@@ -315,14 +315,8 @@ public:
             m_options.user_agent = fmt::format("draftsmith/{}", k_version);
         }
         if (!m_options.sleep) {
-            m_options.sleep = [](std::chrono::milliseconds wait) {
-                // In slices, so interrupt_all() ends a long Retry-After wait.
-                const auto until = std::chrono::steady_clock::now() + wait;
-                while (!g_interrupted.load() && std::chrono::steady_clock::now() < until) {
-                    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
-                        until - std::chrono::steady_clock::now(), std::chrono::milliseconds(50)));
-                }
-            };
+            // interrupt_all() ends a long Retry-After wait.
+            m_options.sleep = sleep_unless_interrupted;
         }
         if (m_options.retry.max_attempts < 1) {
             m_options.retry.max_attempts = 1;
@@ -608,6 +602,15 @@ bool interrupted() noexcept
 void clear_interrupt() noexcept
 {
     g_interrupted.store(false);
+}
+
+void sleep_unless_interrupted(std::chrono::milliseconds wait)
+{
+    const auto until = std::chrono::steady_clock::now() + wait;
+    while (!g_interrupted.load() && std::chrono::steady_clock::now() < until) {
+        std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+            until - std::chrono::steady_clock::now(), std::chrono::milliseconds(50)));
+    }
 }
 
 GlobalInit::GlobalInit()

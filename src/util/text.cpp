@@ -200,4 +200,40 @@ bool is_valid_branch_name(std::string_view name) {
     return true;
 }
 
+std::string base64(std::string_view bytes) {
+    static constexpr char k_alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    out.reserve((bytes.size() + 2) / 3 * 4);
+    std::size_t i = 0;
+    for (; i + 2 < bytes.size(); i += 3) {
+        const auto n = (static_cast<unsigned>(static_cast<unsigned char>(bytes[i])) << 16)
+                       | (static_cast<unsigned>(static_cast<unsigned char>(bytes[i + 1])) << 8)
+                       | static_cast<unsigned>(static_cast<unsigned char>(bytes[i + 2]));
+        out += k_alphabet[(n >> 18) & 63];
+        out += k_alphabet[(n >> 12) & 63];
+        out += k_alphabet[(n >> 6) & 63];
+        out += k_alphabet[n & 63];
+    }
+    const auto rest = bytes.size() - i;
+    if (rest == 1) {
+        const auto n = static_cast<unsigned>(static_cast<unsigned char>(bytes[i])) << 16;
+        out += k_alphabet[(n >> 18) & 63];
+        out += k_alphabet[(n >> 12) & 63];
+        out += "==";
+    } else if (rest == 2) {
+        const auto n = (static_cast<unsigned>(static_cast<unsigned char>(bytes[i])) << 16)
+                       | (static_cast<unsigned>(static_cast<unsigned char>(bytes[i + 1])) << 8);
+        out += k_alphabet[(n >> 18) & 63];
+        out += k_alphabet[(n >> 12) & 63];
+        out += k_alphabet[(n >> 6) & 63];
+        out += '=';
+    }
+    return out;
+}
+
+bool is_binary(std::string_view bytes) {
+    return bytes.substr(0, 8000).find('\0') != std::string_view::npos;
+}
+
 } // namespace draftsmith::text

@@ -137,6 +137,9 @@ void interrupt_all() noexcept;
 bool interrupted() noexcept;
 // Lets requests run again (tests; a process that goes on after cleaning up).
 void clear_interrupt() noexcept;
+// Waits `wait` between retries, in slices of at most 50 ms so interrupt_all()
+// ends the wait early. Never throws: callers check interrupted() after it.
+void sleep_unless_interrupted(std::chrono::milliseconds wait);
 
 // libcurl's process-wide state (curl_global_init / curl_global_cleanup),
 // reference-counted: hold one in main() so it is set up once, before any

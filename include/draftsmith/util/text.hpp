@@ -52,4 +52,11 @@ std::optional<std::size_t> invalid_utf8_at(std::string_view text);
 // no part starting with '.', no leading '-' or '/', no trailing '/', '.' or ".lock").
 bool is_valid_branch_name(std::string_view name);
 
+// Standard base64 (RFC 4648, '=' padding): HTTP Basic credentials, and ssh
+// host keys as known_hosts holds them.
+std::string base64(std::string_view bytes);
+
+// Git's rule: a NUL byte in the first 8000 bytes makes content binary.
+bool is_binary(std::string_view bytes);
+
 } // namespace draftsmith::text

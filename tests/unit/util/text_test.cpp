@@ -47,3 +47,19 @@ TEST_CASE("util::error, categories map to the documented exit codes") {
     CHECK(draftsmith::exit_code_for(ErrorCategory::interrupted) == ExitCode::interrupted);
     CHECK(draftsmith::exit_code_for(ErrorCategory::network) == ExitCode::some_failed);
 }
+
+TEST_CASE("util::text, base64 and binary content") {
+    // RFC 4648 section 10 test vectors.
+    CHECK(text::base64("") == "");
+    CHECK(text::base64("f") == "Zg==");
+    CHECK(text::base64("fo") == "Zm8=");
+    CHECK(text::base64("foo") == "Zm9v");
+    CHECK(text::base64("foobar") == "Zm9vYmFy");
+    CHECK(text::base64(std::string_view("\xff\x00\x10", 3)) == "/wAQ");
+    SUBCASE("git's rule: a NUL in the first 8000 bytes") {
+        CHECK_FALSE(text::is_binary("plain text\n"));
+        CHECK(text::is_binary(std::string_view("a\0b", 3)));
+        CHECK_FALSE(text::is_binary(std::string(8000, 'a') + std::string(1, '\0')));
+        CHECK(text::is_binary(std::string(7999, 'a') + std::string(1, '\0')));
+    }
+}
