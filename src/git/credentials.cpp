@@ -112,30 +112,19 @@ bool host_pattern_matches(std::string_view patterns, const std::string& host) {
     return false;
 }
 
-// Checks an ssh host key against known_hosts (see RemoteAccess::ssh_known_hosts).
-int check_host_key(const git_cert_hostkey& key, const char* host, Session& session) {
-    const RemoteAccess& access = *session.access;
-    std::filesystem::path file;
-    if (access.ssh_known_hosts) {
-        file = *access.ssh_known_hosts;
-    } else if (const char* home = std::getenv("HOME")) {
-        file = std::filesystem::path(home) / ".ssh" / "known_hosts";
-    }
-    const int port = ssh_port(session.url);
-    const std::string name = port == 22 ? std::string(host) : fmt::format("[{}]:{}", host, port);
-    if (!(key.type & GIT_CERT_SSH_RAW)) {
-        return fail_credentials(session, fmt::format("ssh host key of {} could not be read", name));
-    }
-    const std::string offered = text::base64(std::string_view(key.hostkey, key.hostkey_len));
-    std::ifstream in(file);
-    if (!in) {
-        return fail_credentials(
-            session, fmt::format("ssh host key of {} cannot be checked: no known_hosts file at {} "
-                                 "(add the host with: ssh-keyscan -p {} {} >> {})",
-                                 name, file.string(), port, host, file.string()));
-    }
-    bool known_host = false;
-    bool hashed = false;
+// What known_hosts says about the key a host offered.
+enum class KnownKey { trusted, revoked, other_key, not_listed };
+
+struct KnownHostsAnswer {
+    KnownKey key = KnownKey::not_listed;
+    bool hashed = false; // hashed entries were seen (and skipped: they are not read)
+};
+
+// Reads known_hosts lines for `name` (plain host patterns; @revoked is
+// honoured, @cert-authority and hashed entries never match).
+KnownHostsAnswer look_up_known_host(std::istream& in, const std::string& name,
+                                    const std::string& offered) {
+    KnownHostsAnswer answer;
     std::string line;
     while (std::getline(in, line)) {
         std::istringstream fields(line);
@@ -153,33 +142,68 @@ int check_host_key(const git_cert_hostkey& key, const char* host, Session& sessi
             continue;
         }
         if (patterns.starts_with("|1|")) {
-            hashed = true;
+            answer.hashed = true;
             continue;
         }
         if (!host_pattern_matches(patterns, name)) {
             continue;
         }
         if (blob == offered) {
-            if (revoked) {
-                return fail_credentials(session, fmt::format("ssh host key of {} is revoked in {}",
-                                                             name, file.string()));
-            }
-            return 0;
+            answer.key = revoked ? KnownKey::revoked : KnownKey::trusted;
+            return answer;
         }
-        known_host = true;
+        answer.key = KnownKey::other_key;
     }
-    if (known_host) {
+    return answer;
+}
+
+std::filesystem::path known_hosts_file(const RemoteAccess& access) {
+    if (access.ssh_known_hosts) {
+        return *access.ssh_known_hosts;
+    }
+    if (const char* home = std::getenv("HOME")) {
+        return std::filesystem::path(home) / ".ssh" / "known_hosts";
+    }
+    return {};
+}
+
+// Checks an ssh host key against known_hosts (see RemoteAccess::ssh_known_hosts).
+int check_host_key(const git_cert_hostkey& key, const char* host, Session& session) {
+    const std::filesystem::path file = known_hosts_file(*session.access);
+    const int port = ssh_port(session.url);
+    const std::string name = port == 22 ? std::string(host) : fmt::format("[{}]:{}", host, port);
+    if (!(key.type & GIT_CERT_SSH_RAW)) {
+        return fail_credentials(session, fmt::format("ssh host key of {} could not be read", name));
+    }
+    const std::string offered = text::base64(std::string_view(key.hostkey, key.hostkey_len));
+    std::ifstream in(file);
+    if (!in) {
+        return fail_credentials(
+            session, fmt::format("ssh host key of {} cannot be checked: no known_hosts file at {} "
+                                 "(add the host with: ssh-keyscan -p {} {} >> {})",
+                                 name, file.string(), port, host, file.string()));
+    }
+    const KnownHostsAnswer answer = look_up_known_host(in, name, offered);
+    switch (answer.key) {
+    case KnownKey::trusted:
+        return 0;
+    case KnownKey::revoked:
+        return fail_credentials(
+            session, fmt::format("ssh host key of {} is revoked in {}", name, file.string()));
+    case KnownKey::other_key:
         return fail_credentials(
             session, fmt::format("ssh host key of {} does not match {}: refusing to connect "
                                  "(the server's key changed, or someone is in between)",
                                  name, file.string()));
+    case KnownKey::not_listed:
+        break;
     }
     return fail_credentials(
         session,
         fmt::format("ssh host key of {} is not in {}{} (add it with: ssh-keyscan -p {} {} >> {})",
                     name, file.string(),
-                    hashed ? "; hashed entries are not read, add a plain one" : "", port, host,
-                    file.string()));
+                    answer.hashed ? "; hashed entries are not read, add a plain one" : "", port,
+                    host, file.string()));
 }
 
 } // namespace

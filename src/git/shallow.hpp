@@ -15,7 +15,7 @@
 //   (process-wide) while the view lives. Nothing is written to disk.
 // - Fetching tells the server which commits we "have", meaning their whole
 //   history; a shallow clone has no such commit, so the server leaves out
-//   objects we lack (older versions of files). remote.cpp therefore fetches
+//   objects we lack (older versions of files). fetch.cpp therefore fetches
 //   through the same view (cheap: the server sends little), then fetches the
 //   objects still missing from the wanted commit's tree by id, with no haves
 //   (servers that allow reachable ids in wants: GitHub, git http-backend with
