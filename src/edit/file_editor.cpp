@@ -10,12 +10,11 @@
 
 #include "match.hpp"
 #include "model_text.hpp"
+#include "not_applied.hpp"
 #include "reindent.hpp"
 
 namespace draftsmith::edit::detail {
 namespace {
-
-constexpr std::size_t k_quoted_lines = 8;
 
 struct HunkOutcome {
     bool ok = false;
@@ -195,17 +194,23 @@ private:
         return apply_lines(hunk, hunk_lines_for(search_lines, replace_lines));
     }
 
-    HunkOutcome apply_lines(const Hunk& hunk, const std::vector<HunkLine>& lines) {
+    // The hunk's lines as locate() reads them: the expected (context and
+    // removed) lines, which of them go, and where pure insertions come.
+    struct ExpectedLines {
         std::vector<std::string_view> old;
         std::vector<bool> to_remove;
         std::vector<bool> inserts_before;
+    };
+
+    static ExpectedLines expected_lines(const std::vector<HunkLine>& lines) {
+        ExpectedLines expected;
         bool pending_insert = false;
         for (std::size_t k = 0; k < lines.size();) {
             const auto& line = lines[k];
             if (line.op != HunkLine::Op::add) {
-                old.push_back(line.text);
-                to_remove.push_back(line.op == HunkLine::Op::remove);
-                inserts_before.push_back(pending_insert);
+                expected.old.push_back(line.text);
+                expected.to_remove.push_back(line.op == HunkLine::Op::remove);
+                expected.inserts_before.push_back(pending_insert);
                 pending_insert = false;
                 ++k;
                 continue;
@@ -220,37 +225,55 @@ private:
             pending_insert = pending_insert || (!after_remove && !before_remove);
             k = end;
         }
-        inserts_before.push_back(pending_insert);
+        expected.inserts_before.push_back(pending_insert);
+        return expected;
+    }
+
+    // Where to look for `expected`: the claimed line moved as earlier hunks
+    // moved (and as git would read it), or the end of the file.
+    Query query_for(const Hunk& hunk, const ExpectedLines& expected) const {
         Query query;
-        query.old_lines = &old;
-        query.removed = &to_remove;
-        query.inserts_before = &inserts_before;
+        query.old_lines = &expected.old;
+        query.removed = &expected.to_remove;
+        query.inserts_before = &expected.inserts_before;
         query.anchor = hunk.anchor;
         if (hunk.claimed_line) {
-            const auto expected = static_cast<std::ptrdiff_t>(*hunk.claimed_line) - 1 + m_offset;
-            query.claimed = static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, expected));
+            const auto claimed = static_cast<std::ptrdiff_t>(*hunk.claimed_line) - 1 + m_offset;
+            query.claimed = static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, claimed));
             const auto unshifted =
                 static_cast<std::ptrdiff_t>(*hunk.claimed_line) - 1 + m_size_delta;
             query.claimed_unshifted =
                 static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, unshifted));
         }
-        if (hunk.at_end_of_file && !query.claimed && m_file.lines.size() >= old.size()) {
+        if (hunk.at_end_of_file && !query.claimed &&
+            m_file.lines.size() >= expected.old.size()) {
             // `*** End of File`: the old lines are expected to end the file.
-            query.claimed = m_file.lines.size() - old.size();
+            query.claimed = m_file.lines.size() - expected.old.size();
             query.claimed_unshifted = query.claimed;
         }
+        return query;
+    }
+
+    // The failure for a hunk that only adds lines and says nowhere where.
+    std::string nowhere_to_add(const Hunk& hunk) const {
+        return hunk.anchor.empty()
+                   ? fmt::format("{} was not applied: it only adds lines and gives no line "
+                                 "number or unchanged lines to say where; include a few "
+                                 "lines around the place.\n",
+                                 where(hunk))
+                   : fmt::format("{} was not applied: it only adds lines, and '@@ {}' does "
+                                 "not say where under that line; include a few unchanged "
+                                 "lines around the place (or end the hunk with '*** End of "
+                                 "File' to add at the end of the file).\n",
+                                 where(hunk), quote_for_message(hunk.anchor));
+    }
+
+    HunkOutcome apply_lines(const Hunk& hunk, const std::vector<HunkLine>& lines) {
+        const ExpectedLines expected = expected_lines(lines);
+        const auto& old = expected.old;
+        const Query query = query_for(hunk, expected);
         if (old.empty() && !query.claimed) {
-            return {false, std::nullopt,
-                    hunk.anchor.empty()
-                        ? fmt::format("{} was not applied: it only adds lines and gives no line "
-                                      "number or unchanged lines to say where; include a few "
-                                      "lines around the place.\n",
-                                      where(hunk))
-                        : fmt::format("{} was not applied: it only adds lines, and '@@ {}' does "
-                                      "not say where under that line; include a few unchanged "
-                                      "lines around the place (or end the hunk with '*** End of "
-                                      "File' to add at the end of the file).\n",
-                                      where(hunk), quote_for_message(hunk.anchor))};
+            return {false, std::nullopt, nowhere_to_add(hunk)};
         }
         m_exact_line_endings = hunk.exact_line_endings;
         if (query.claimed && hunk.claimed_line) {
@@ -263,7 +286,14 @@ private:
         if (!located.match) {
             return {false, std::nullopt, failure(hunk, old, query, located), located.ambiguous};
         }
-        const auto& match = *located.match;
+        splice_in(hunk, *located.match, lines, old);
+        return {true, located.match->stage, {}};
+    }
+
+    // Replaces the matched window by the hunk's new lines now, and moves
+    // where the next hunk's claimed line is expected.
+    void splice_in(const Hunk& hunk, const Match& match, const std::vector<HunkLine>& lines,
+                   const std::vector<std::string_view>& old) {
         const auto lines_before = m_file.lines.size();
         auto out = replacement(match, lines, old);
         const auto written = out.size();
@@ -281,15 +311,19 @@ private:
             m_offset +=
                 static_cast<std::ptrdiff_t>(written) - static_cast<std::ptrdiff_t>(match.length);
         }
-        // The diff's "\ No newline at end of file" markers, when the hunk reaches the end.
         if (match.start + match.length == lines_before) {
-            if (hunk.new_lacks_final_newline) {
-                m_file.final_newline = false;
-            } else if (hunk.old_lacks_final_newline) {
-                m_file.final_newline = true;
-            }
+            follow_final_newline_markers(hunk);
         }
-        return {true, match.stage, {}};
+    }
+
+    // The diff's "\ No newline at end of file" markers, for a hunk that
+    // reaches the end of the file.
+    void follow_final_newline_markers(const Hunk& hunk) {
+        if (hunk.new_lacks_final_newline) {
+            m_file.final_newline = false;
+        } else if (hunk.old_lacks_final_newline) {
+            m_file.final_newline = true;
+        }
     }
 
     // A match at the claimed line, past every pending splice: becomes one
@@ -335,11 +369,7 @@ private:
         m_offset = static_cast<std::ptrdiff_t>(claimed + written) -
                    static_cast<std::ptrdiff_t>(*hunk.claimed_line - 1 + m);
         if (at + m == m_file.lines.size()) {
-            if (hunk.new_lacks_final_newline) {
-                m_file.final_newline = false;
-            } else if (hunk.old_lacks_final_newline) {
-                m_file.final_newline = true;
-            }
+            follow_final_newline_markers(hunk);
         }
         m_pending_delta += static_cast<std::ptrdiff_t>(written) - static_cast<std::ptrdiff_t>(m);
         m_size_delta += static_cast<std::ptrdiff_t>(written) - static_cast<std::ptrdiff_t>(m);
@@ -399,57 +429,7 @@ private:
 
     std::string failure(const Hunk& hunk, const std::vector<std::string_view>& old,
                         const Query& query, const Located& located) const {
-        std::string message;
-        if (located.ambiguous) {
-            std::string places;
-            for (std::size_t k = 0; k < located.places.size() && k < 10; ++k) {
-                places += fmt::format("{}{}", k == 0 ? "" : ", ", located.places[k] + 1);
-            }
-            message =
-                fmt::format("{} was not applied: the {} line(s) it expects match {} places "
-                            "(starting at lines {}) at the {} stage; include more "
-                            "surrounding lines so they match once.\n",
-                            where(hunk), old.size(),
-                            located.places.size() >= 20 ? std::string("20 or more")
-                                                        : std::to_string(located.places.size()),
-                            places, to_string(located.ambiguous_stage));
-            return message;
-        }
-        message = fmt::format(
-            "{} was not applied: {} it expects {} not in the file.\n", where(hunk),
-            old.size() == 1 ? std::string("the line") : fmt::format("the {} lines", old.size()),
-            old.size() == 1 ? "is" : "are");
-        message += query.claimed && hunk.claimed_line
-                       ? fmt::format("Expected near line {}:\n", *hunk.claimed_line)
-                       : std::string("Expected:\n");
-        for (std::size_t j = 0; j < old.size() && j < k_quoted_lines; ++j) {
-            message += fmt::format("  | {}\n", quote_for_message(old[j]));
-        }
-        if (old.size() > k_quoted_lines) {
-            message += fmt::format("  | ... ({} more lines)\n", old.size() - k_quoted_lines);
-        }
-        if (!located.nearest) {
-            message += "No line of it is in the file. Read the file again and send the edit "
-                       "with its current text.\n";
-            return message;
-        }
-        const auto& nearest = *located.nearest;
-        const auto first = nearest.start;
-        const auto last = nearest.start + nearest.length;
-        message +=
-            fmt::format("Closest text, lines {}-{} ({:.0f}% similar at the fuzzy stage, "
-                        "{:.0f}% needed{}):\n",
-                        first + 1, last, nearest.score * 100, m_options.fuzzy_threshold * 100,
-                        located.nearest_refusal.empty() ? std::string()
-                                                        : "; refused: " + located.nearest_refusal);
-        for (std::size_t i = first; i < last && i < first + k_quoted_lines; ++i) {
-            message += fmt::format("{:>5} | {}\n", i + 1, quote_for_message(m_file.lines[i].text));
-        }
-        if (last - first > k_quoted_lines) {
-            message += fmt::format("      | ... ({} more lines)\n", last - first - k_quoted_lines);
-        }
-        message += "Send the edit again using the file's current text.\n";
-        return message;
+        return not_applied_message(where(hunk), hunk, old, query, located, m_file, m_options);
     }
 
     std::string m_path;
