@@ -468,6 +468,12 @@ void check_file_text(std::string_view yaml, const std::string& source) {
         fail(Where{source, mark_of(yaml, *offset), "", true},
              "not valid UTF-8: the configuration must be UTF-8 text");
     }
+    if (limits::json_deeper_than(yaml, limits::k_max_config_depth)) {
+        fail(Where{source, std::nullopt, "", true},
+             fmt::format("lists or mappings nested deeper than {} levels (see LIMITS in man "
+                         "draftsmith)",
+                         limits::k_max_config_depth));
+    }
 }
 
 // The file's one YAML document; a second one ('---') is refused rather

@@ -17,6 +17,11 @@ constexpr std::size_t k_mib = k_kib * k_kib;
 // inputs, API answers and event payloads nest a few dozen levels at most.
 constexpr std::size_t k_max_json_depth = 256;
 
+// A configuration file's flow collections ([...] and {...}) nested deeper
+// than this are refused before yaml-cpp reads them: it takes seconds per
+// file on a few thousand levels. The schema itself nests three levels.
+constexpr std::size_t k_max_config_depth = 64;
+
 // A comment (parse, --comment, the host's copy): GitHub keeps at most 65,536
 // characters, which UTF-8 makes at most 256 KiB.
 constexpr std::size_t k_max_comment_bytes = 256 * k_kib;
