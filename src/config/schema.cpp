@@ -468,6 +468,19 @@ void check_file_text(std::string_view yaml, const std::string& source) {
         fail(Where{source, mark_of(yaml, *offset), "", true},
              "not valid UTF-8: the configuration must be UTF-8 text");
     }
+    // YAML allows only printable characters (YAML 1.2, 5.1 c-printable): no
+    // C0 control but tab and line breaks, no DEL. yaml-cpp 0.7 can loop
+    // forever on them (found by fuzz.config), so they are refused first.
+    const auto control = std::find_if(yaml.begin(), yaml.end(), [](char c) {
+        const auto byte = static_cast<unsigned char>(c);
+        return (byte < 0x20 && c != '\t' && c != '\n' && c != '\r') || byte == 0x7F;
+    });
+    if (control != yaml.end()) {
+        fail(Where{source, mark_of(yaml, static_cast<std::size_t>(control - yaml.begin())), "",
+                   true},
+             fmt::format("a control character (0x{:02X}), which YAML does not allow; remove it",
+                         static_cast<unsigned>(static_cast<unsigned char>(*control))));
+    }
     if (limits::json_deeper_than(yaml, limits::k_max_config_depth)) {
         fail(Where{source, std::nullopt, "", true},
              fmt::format("lists or mappings nested deeper than {} levels (see LIMITS in man "

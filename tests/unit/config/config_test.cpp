@@ -566,7 +566,15 @@ TEST_CASE("config::parse_config, hostile and broken files") {
         sources.environment["DRAFTSMITH_ALLOWED_USERS"] = std::string(2000, ',') + "a,b";
         CHECK_NOTHROW(load_config(sources)); // empty items do not count
     }
-    SUBCASE("deeply nested YAML is refused before yaml-cpp reads it") {
+    SUBCASE("control characters YAML does not allow are refused before yaml-cpp reads them") {
+        // yaml-cpp 0.7 looped forever on this shape (found by fuzz.config).
+        CHECK(error_of("# a config\n  turns: 3\x12\x12\x12" "0\n") ==
+              ".draftsmith.yml:2:11: a control character (0x12), which YAML does not allow; "
+              "remove it");
+        CHECK(error_of(std::string("model: a\0b\n", 12)).find("(0x00)") != std::string::npos);
+        CHECK(parse("model: a\t# tab is fine\r\n").model == "a");
+    }
+        SUBCASE("deeply nested YAML is refused before yaml-cpp reads it") {
         // yaml-cpp takes seconds on a few thousand closed levels (found by fuzz.config).
         const std::string expected = ".draftsmith.yml: lists or mappings nested deeper than 64 "
                                      "levels (see LIMITS in man draftsmith)";
