@@ -574,6 +574,12 @@ TEST_CASE("config::parse_config, hostile and broken files") {
         CHECK(error_of(std::string("model: a\0b\n", 12)).find("(0x00)") != std::string::npos);
         CHECK(parse("model: a\t# tab is fine\r\n").model == "a");
     }
+        SUBCASE("YAML on which yaml-cpp never finishes is refused, not waited for") {
+        // yaml-cpp 0.7 loops forever on this (found by fuzz.config).
+        CHECK(error_of("# Ato  3\n,imits:\n  turns: 30\n\n") ==
+              ".draftsmith.yml: the YAML parser did not finish within 3 s on this file; it is "
+              "not valid YAML there (check lines starting with ',' or other indicators)");
+    }
         SUBCASE("deeply nested YAML is refused before yaml-cpp reads it") {
         // yaml-cpp takes seconds on a few thousand closed levels (found by fuzz.config).
         const std::string expected = ".draftsmith.yml: lists or mappings nested deeper than 64 "
