@@ -247,9 +247,7 @@ std::string Repository::fetch_commit(const RemoteAccess& access, std::string_vie
     const std::lock_guard lock(m_state->mutex);
     git_repository* repo = m_state->repo.get();
     const auto remote = open_remote(repo, access);
-    Session session;
-    session.access = &access;
-    session.url = git_remote_url(remote.get());
+    auto session = Session::for_remote(access, remote.get());
     const CustomHeaders headers(access);
 
     std::string wanted(ref);
@@ -299,9 +297,7 @@ std::vector<RequestBranch> Repository::find_request_branches(const RemoteAccess&
     const std::lock_guard lock(m_state->mutex);
     git_repository* repo = m_state->repo.get();
     const auto remote = open_remote(repo, access);
-    Session session;
-    session.access = &access;
-    session.url = git_remote_url(remote.get());
+    auto session = Session::for_remote(access, remote.get());
     const CustomHeaders headers(access);
 
     const std::string wanted_prefix = "refs/heads/" + std::string(prefix);

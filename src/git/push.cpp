@@ -218,9 +218,7 @@ PushReport Repository::push(const RemoteAccess& access, const std::vector<Branch
     git_repository* repo = m_state->repo.get();
     const auto remote = open_remote(repo, access);
     const CustomHeaders headers(access);
-    Session session;
-    session.access = &access;
-    session.url = git_remote_url(remote.get());
+    auto session = Session::for_remote(access, remote.get());
     const RemoteTips tips{repo, remote_label(remote.get()), owner,
                           list_remote(remote.get(), session, headers)};
     if (owner) { // without one (fast-forward only), the tips' authors do not matter

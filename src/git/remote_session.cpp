@@ -17,6 +17,13 @@
 
 namespace draftsmith::git {
 
+Session Session::for_remote(const RemoteAccess& access, git_remote* remote) {
+    Session session;
+    session.access = &access;
+    session.url = git_remote_url(remote);
+    return session;
+}
+
 bool Session::must_abort() {
     if (access->should_stop && access->should_stop()) {
         stopped = true;

@@ -33,6 +33,9 @@ struct Session {
 
     // True (and the operation aborts) when asked to stop or past the deadline.
     bool must_abort();
+
+    // A session for one operation on `remote`, opened with `access`.
+    static Session for_remote(const RemoteAccess& access, git_remote* remote);
 };
 
 // Sets libgit2's error to "stopped" or "timed out" and returns GIT_EUSER.
