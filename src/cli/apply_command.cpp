@@ -13,6 +13,7 @@
 #include "draftsmith/edit/working_tree.hpp"
 #include "draftsmith/git/repository.hpp"
 #include "draftsmith/run/commit_tree.hpp"
+#include "draftsmith/run/environment.hpp"
 #include "draftsmith/util/error.hpp"
 #include "draftsmith/util/file.hpp"
 #include "draftsmith/util/secret.hpp"
@@ -30,6 +31,10 @@ namespace draftsmith::cli {
 namespace {
 
 struct ApplyOptions {
+    // From the environment: how git authenticates over http(s), and where
+    // ssh's known_hosts lives.
+    std::optional<Secret> git_authorization;
+    std::optional<std::filesystem::path> home;
     std::string repo = ".";
     std::string format = "auto";
     std::string input;
@@ -152,7 +157,8 @@ std::optional<CommitOutcome> commit_edits(const ApplyOptions& options, const edi
     if (!options.push.empty()) {
         git::RemoteAccess access;
         access.remote = options.push;
-        access.authorization = git::authorization_from_environment();
+        access.authorization = options.git_authorization;
+        access.home = options.home;
         if (!options.ca_file.empty()) {
             access.ca_file = options.ca_file;
         }
@@ -233,8 +239,10 @@ ExitCode run_apply(const ApplyOptions& options) {
 
 } // namespace
 
-void add_apply_command(CLI::App& app, Action& chosen) {
+void add_apply_command(CLI::App& app, Action& chosen, const trigger::Environment& environment) {
     auto options = std::make_shared<ApplyOptions>();
+    options->git_authorization = run::git_authorization(environment);
+    options->home = environment.home;
     auto* command = app.add_subcommand(
         "apply", "Apply a model's edits (unified diff, search/replace blocks, whole files, "
                  "*** Begin Patch, JSON tool calls) to a working tree, all files or none");

@@ -1,6 +1,8 @@
 #include "draftsmith/cli/cli.hpp"
 
 #include "commands.hpp"
+#include "draftsmith/git/library.hpp"
+#include "draftsmith/trigger/environment.hpp"
 #include "draftsmith/util/log.hpp"
 #include "draftsmith/util/secret.hpp"
 #include "draftsmith/version.hpp"
@@ -47,11 +49,11 @@ void print_error(const std::string& message)
 
 int run(int argc, char** argv)
 {
-    // Before anything can print, for every command (apply commits and pushes too).
-    register_environment_secrets([](const char* name) -> std::optional<std::string> {
-        const char* value = std::getenv(name); // NOLINT(concurrency-mt-unsafe): no threads yet
-        return value != nullptr ? std::optional<std::string>(value) : std::nullopt;
-    });
+    // Read once, before any thread starts and before anything can print: it
+    // registers every secret it holds, for every command (apply commits and
+    // pushes too).
+    const auto environment = trigger::read_environment(trigger::process_variables());
+    git::use_ssl_cert_file(environment.ssl_cert_file);
     CLI::App app{"draftsmith: turn one pull-request comment into N draft pull requests, "
                  "each a different attempt at the requested change.",
                  "draftsmith"};
@@ -63,10 +65,10 @@ int run(int argc, char** argv)
     add_global_options(app, options);
 
     Action chosen;
-    add_run_command(app, chosen);
+    add_run_command(app, chosen, environment);
     add_parse_command(app, chosen);
-    add_apply_command(app, chosen);
-    add_config_command(app, chosen);
+    add_apply_command(app, chosen, environment);
+    add_config_command(app, chosen, environment);
     add_version_command(app, chosen);
 
     try {
@@ -78,8 +80,12 @@ int run(int argc, char** argv)
     }
 
     try {
+        auto color = *log::parse_color(options.color);
+        if (color == log::Color::automatic && environment.no_color) {
+            color = log::Color::never; // NO_COLOR (no-color.org) turns "auto" off
+        }
         log::configure(*log::parse_level(options.log_level),
-                       *log::parse_format(options.log_format), *log::parse_color(options.color));
+                       *log::parse_format(options.log_format), color);
         return static_cast<int>(chosen());
     } catch (const Error& e) {
         print_error(e.what());

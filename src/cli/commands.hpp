@@ -3,6 +3,7 @@
 // the application through one of these functions. When CLI11 picks that
 // subcommand, `chosen` is set to the function that runs it.
 
+#include "draftsmith/trigger/environment.hpp"
 #include "draftsmith/util/error.hpp"
 
 #include <CLI/CLI.hpp>
@@ -14,10 +15,12 @@ namespace draftsmith::cli {
 
 using Action = std::function<ExitCode()>;
 
-void add_run_command(CLI::App& app, Action& chosen);
+// `environment` is the process environment, read once by cli::run; it
+// outlives every action.
+void add_run_command(CLI::App& app, Action& chosen, const trigger::Environment& environment);
 void add_parse_command(CLI::App& app, Action& chosen);
-void add_apply_command(CLI::App& app, Action& chosen);
-void add_config_command(CLI::App& app, Action& chosen);
+void add_apply_command(CLI::App& app, Action& chosen, const trigger::Environment& environment);
+void add_config_command(CLI::App& app, Action& chosen, const trigger::Environment& environment);
 void add_version_command(CLI::App& app, Action& chosen);
 
 // The footer every --help ends with.

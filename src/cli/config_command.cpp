@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -17,6 +18,7 @@ namespace {
 struct CheckOptions {
     std::string file;
     std::vector<std::string> settings; // KEY=VALUE, as flags
+    std::map<std::string, std::string> environment; // the DRAFTSMITH_* variables
 };
 
 constexpr const char* k_default_file = ".draftsmith.yml";
@@ -34,7 +36,7 @@ ExitCode run_check(const CheckOptions& options) {
         sources.file_text = file::read_all(options.file, limits::k_max_config_bytes);
         sources.file_name = options.file == "-" ? "<stdin>" : options.file;
     }
-    sources.environment = config::draftsmith_environment();
+    sources.environment = options.environment;
     for (const auto& setting : options.settings) {
         const auto equals = setting.find('=');
         if (equals == std::string::npos || equals == 0) {
@@ -51,7 +53,7 @@ ExitCode run_check(const CheckOptions& options) {
 
 } // namespace
 
-void add_config_command(CLI::App& app, Action& chosen) {
+void add_config_command(CLI::App& app, Action& chosen, const trigger::Environment& environment) {
     auto* command = app.add_subcommand("config", "Inspect the configuration");
     command->footer(k_help_footer);
     command->require_subcommand(1);
@@ -59,6 +61,7 @@ void add_config_command(CLI::App& app, Action& chosen) {
         "check", "Validate .draftsmith.yml and print the effective configuration as JSON");
     check->footer(k_help_footer);
     auto options = std::make_shared<CheckOptions>();
+    options->environment = environment.draftsmith_variables();
     check->add_option("file", options->file,
                       "The configuration file (default ./.draftsmith.yml; none = defaults; "
                       "- reads standard input)");

@@ -133,12 +133,13 @@ void add_output_options(CLI::App* command, RunFlags& flags)
 
 } // namespace
 
-void add_run_command(CLI::App& app, Action& chosen)
+void add_run_command(CLI::App& app, Action& chosen, const trigger::Environment& environment)
 {
     auto* command = app.add_subcommand(
         "run", "Read the triggering comment and open one draft pull request per variant");
     command->footer(k_help_footer);
     auto flags = std::make_shared<RunFlags>();
+    flags->options.environment = environment;
     add_where_options(command, *flags);
     add_model_options(command, *flags);
     add_output_options(command, *flags);

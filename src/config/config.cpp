@@ -4,8 +4,6 @@
 
 #include <cstdlib>
 
-extern char** environ; // NOLINT(readability-redundant-declaration): POSIX, not in a header
-
 namespace draftsmith::config {
 
 const char* to_string(Provider provider) noexcept {
@@ -128,18 +126,6 @@ VariantSettings Config::variant(int index) const {
 
 bool Config::is_protected(std::string_view path) const {
     return !allow_protected && glob::matches_any(protected_paths, path);
-}
-
-std::map<std::string, std::string> draftsmith_environment() {
-    std::map<std::string, std::string> variables;
-    for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
-        const std::string_view text(*entry);
-        const auto equals = text.find('=');
-        if (equals != std::string_view::npos && text.substr(0, 11) == "DRAFTSMITH_") {
-            variables.emplace(text.substr(0, equals), text.substr(equals + 1));
-        }
-    }
-    return variables;
 }
 
 } // namespace draftsmith::config

@@ -161,8 +161,8 @@ std::filesystem::path known_hosts_file(const RemoteAccess& access) {
     if (access.ssh_known_hosts) {
         return *access.ssh_known_hosts;
     }
-    if (const char* home = std::getenv("HOME")) {
-        return std::filesystem::path(home) / ".ssh" / "known_hosts";
+    if (access.home) {
+        return *access.home / ".ssh" / "known_hosts";
     }
     return {};
 }
@@ -221,11 +221,6 @@ int on_certificate_check(git_cert* cert, int /*valid*/, const char* host, void* 
 
 // ---- authorization values ---------------------------------------------------
 
-std::optional<std::string> environment_variable(const char* name) {
-    const char* value = std::getenv(name);
-    return value ? std::optional<std::string>(value) : std::nullopt;
-}
-
 std::string url_for_log(std::string_view url) {
     const auto scheme = url.find("://");
     if (scheme != std::string_view::npos) {
@@ -241,34 +236,6 @@ std::string url_for_log(std::string_view url) {
         }
     }
     return redacted(url);
-}
-
-std::optional<Secret> authorization_from_environment(
-    const std::function<std::optional<std::string>(const char*)>& getenv) {
-    const auto get = [&](const char* name) -> std::optional<std::string> {
-        auto value = getenv(name);
-        if (value && value->empty()) {
-            return std::nullopt;
-        }
-        return value;
-    };
-    if (const auto header = get("DRAFTSMITH_GIT_AUTHORIZATION")) {
-        return Secret(*header);
-    }
-    if (get("GITHUB_ACTIONS") == "true") {
-        if (const auto token = get("GITHUB_TOKEN")) {
-            return github_token_authorization(Secret(*token));
-        }
-    }
-    if (get("TF_BUILD")) {
-        if (const auto token = get("SYSTEM_ACCESSTOKEN")) {
-            return azure_devops_access_token_authorization(Secret(*token));
-        }
-        if (const auto pat = get("AZURE_DEVOPS_EXT_PAT")) {
-            return azure_devops_pat_authorization(Secret(*pat));
-        }
-    }
-    return std::nullopt;
 }
 
 Secret basic_authorization(std::string_view user, const Secret& password) {

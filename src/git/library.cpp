@@ -16,6 +16,10 @@ namespace {
 // initialised again after a full shutdown (which forgets it).
 std::mutex g_ca_mutex;
 std::optional<std::filesystem::path> g_ca_file;
+// SSL_CERT_FILE as the caller read it (use_ssl_cert_file); its own lock,
+// because system_ca_bundle() runs under g_ca_mutex.
+std::mutex g_ssl_cert_mutex;
+std::optional<std::filesystem::path> g_ssl_cert_file;
 
 void set_cert_locations(const char* file, const char* folder, std::string_view operation) {
     check(git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, file, folder), operation);
@@ -48,11 +52,18 @@ Library::~Library() {
     git_libgit2_shutdown();
 }
 
+void use_ssl_cert_file(std::optional<std::filesystem::path> file) {
+    const std::lock_guard lock(g_ssl_cert_mutex);
+    g_ssl_cert_file = std::move(file);
+}
+
 std::optional<std::filesystem::path> system_ca_bundle() {
     std::error_code ignored;
-    if (const char* from_env = std::getenv("SSL_CERT_FILE");
-        from_env && *from_env && std::filesystem::is_regular_file(from_env, ignored)) {
-        return std::filesystem::path(from_env);
+    {
+        const std::lock_guard lock(g_ssl_cert_mutex);
+        if (g_ssl_cert_file && std::filesystem::is_regular_file(*g_ssl_cert_file, ignored)) {
+            return g_ssl_cert_file;
+        }
     }
     for (const char* candidate : {"/etc/ssl/certs/ca-certificates.crt", // Debian, Ubuntu
                                   "/etc/pki/tls/certs/ca-bundle.crt",   // Fedora, RHEL

@@ -37,54 +37,6 @@ std::optional<Kind> parse_kind(std::string_view text)
     return std::nullopt;
 }
 
-Options options_from_environment(Options base, const Getenv& getenv)
-{
-    auto get = [&](const char* name) -> std::string {
-        auto value = getenv(name);
-        return value ? std::string(text::trim(*value)) : std::string();
-    };
-    auto fill = [](std::string& field, std::string value) {
-        if (field.empty()) {
-            field = std::move(value);
-        }
-    };
-    switch (base.kind) {
-    case Kind::github: {
-        fill(base.api_url, get("GITHUB_API_URL"));
-        fill(base.api_url, "https://api.github.com");
-        if (base.token.empty()) {
-            if (auto token = get("GITHUB_TOKEN"); !token.empty()) {
-                base.token = Secret(token);
-            }
-        }
-        const auto repository = get("GITHUB_REPOSITORY");
-        if (const auto slash = repository.find('/'); slash != std::string::npos) {
-            fill(base.owner, repository.substr(0, slash));
-            fill(base.repository, repository.substr(slash + 1));
-        }
-        break;
-    }
-    case Kind::azure_devops:
-        fill(base.api_url, get("SYSTEM_COLLECTIONURI"));
-        fill(base.project, get("SYSTEM_TEAMPROJECT"));
-        fill(base.repository, get("BUILD_REPOSITORY_ID"));
-        fill(base.repository, get("BUILD_REPOSITORY_NAME"));
-        if (base.token.empty()) {
-            if (auto token = get("SYSTEM_ACCESSTOKEN"); !token.empty()) {
-                base.token = Secret(token);
-                base.auth = AuthScheme::bearer;
-            } else if (auto pat = get("AZURE_DEVOPS_EXT_PAT"); !pat.empty()) {
-                base.token = Secret(pat);
-                base.auth = AuthScheme::basic_pat;
-            }
-        }
-        break;
-    case Kind::local:
-        break;
-    }
-    return base;
-}
-
 std::unique_ptr<Host> make_host(const Options& options, std::shared_ptr<net::HttpClient> client)
 {
     switch (options.kind) {

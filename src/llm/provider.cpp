@@ -49,15 +49,15 @@ std::string default_api_key_variable(ProviderKind kind)
     return {};
 }
 
-Secret api_key_from_environment(const ProviderOptions& options, const std::string& variable)
+Secret api_key_from_environment(const ProviderOptions& options, const std::string& variable,
+                                const VariableLookup& lookup)
 {
     const auto name = variable.empty() ? default_api_key_variable(options.kind) : variable;
     if (name.empty()) {
         return {};
     }
-    const char* value = std::getenv(name.c_str());
-    if (value != nullptr && *value != '\0') {
-        return Secret(value);
+    if (const auto value = lookup ? lookup(name.c_str()) : std::nullopt; value && !value->empty()) {
+        return Secret(*value);
     }
     const bool optional = options.kind == ProviderKind::openai && !options.base_url.empty();
     if (optional) {

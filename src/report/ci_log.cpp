@@ -83,20 +83,11 @@ std::string heredoc_delimiter(std::string_view value)
 
 } // namespace
 
-CiService detect_ci(const host::Getenv& getenv)
-{
-    if (getenv("GITHUB_ACTIONS").value_or("") == "true") {
-        return CiService::github;
-    }
-    if (text::iequals_ascii(getenv("TF_BUILD").value_or(""), "true")) {
-        return CiService::azure_pipelines;
-    }
-    return CiService::none;
-}
-
-CiLog::CiLog(CiService service, host::Getenv getenv, std::ostream& out)
+CiLog::CiLog(CiService service, const trigger::Environment& environment, std::ostream& out)
     : m_service(service)
-    , m_getenv(std::move(getenv))
+    , m_step_output(environment.step_output)
+    , m_step_summary(environment.step_summary)
+    , m_temp_dir(environment.temp_dir)
     , m_out(out)
 {
 }
@@ -108,9 +99,9 @@ void CiLog::write_line(const std::string& line)
     m_out.flush();
 }
 
-void CiLog::append_to_env_file(const char* variable, const std::string& text)
+void CiLog::append_to_env_file(const std::optional<std::filesystem::path>& path,
+                               const char* variable, const std::string& text)
 {
-    const auto path = m_getenv(variable);
     if (!path || path->empty()) {
         warning(fmt::format("{} is not set; this output is lost", variable));
         return;
@@ -124,7 +115,7 @@ void CiLog::append_to_env_file(const char* variable, const std::string& text)
         written = !file.fail();
     }
     if (!written) {
-        warning(fmt::format("cannot append to {} ({})", *path, variable));
+        warning(fmt::format("cannot append to {} ({})", path->string(), variable));
     }
 }
 
@@ -191,16 +182,16 @@ void CiLog::summary(std::string_view markdown)
         if (!text.empty() && text.back() != '\n') {
             text += '\n';
         }
-        append_to_env_file("GITHUB_STEP_SUMMARY", text);
+        append_to_env_file(m_step_summary, "GITHUB_STEP_SUMMARY", text);
         return;
     }
     if (m_service != CiService::azure_pipelines) {
         return;
     }
-    const auto temp = m_getenv("AGENT_TEMPDIRECTORY");
     std::error_code ignored;
-    const std::filesystem::path folder = temp && !temp->empty() ? std::filesystem::path(*temp)
-                                                                : std::filesystem::temp_directory_path(ignored);
+    const std::filesystem::path folder = m_temp_dir && !m_temp_dir->empty()
+                                             ? *m_temp_dir
+                                             : std::filesystem::temp_directory_path(ignored);
     std::size_t number = 0;
     {
         const std::lock_guard lock(m_mutex);
@@ -226,10 +217,10 @@ void CiLog::output(std::string_view name, std::string_view value)
     case CiService::github: {
         const auto text = redacted(value);
         if (text.find_first_of("\r\n") == std::string::npos) {
-            append_to_env_file("GITHUB_OUTPUT", fmt::format("{}={}\n", name, text));
+            append_to_env_file(m_step_output, "GITHUB_OUTPUT", fmt::format("{}={}\n", name, text));
         } else {
             const auto delimiter = heredoc_delimiter(text);
-            append_to_env_file("GITHUB_OUTPUT", fmt::format("{}<<{}\n{}\n{}\n", name, delimiter, text, delimiter));
+            append_to_env_file(m_step_output, "GITHUB_OUTPUT", fmt::format("{}<<{}\n{}\n{}\n", name, delimiter, text, delimiter));
         }
         break;
     }

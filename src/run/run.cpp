@@ -6,7 +6,8 @@
 #include "draftsmith/git/remote.hpp"
 #include "draftsmith/report/comments.hpp"
 #include "draftsmith/report/outputs.hpp"
-#include "draftsmith/run/intake.hpp"
+#include "draftsmith/run/environment.hpp"
+#include "draftsmith/trigger/intake.hpp"
 #include "draftsmith/util/file.hpp"
 #include "draftsmith/util/limits.hpp"
 #include "draftsmith/util/log.hpp"
@@ -25,14 +26,9 @@ namespace draftsmith::run {
 namespace {
 
 using report::VariantState;
+using trigger::Trigger;
 
 constexpr std::string_view k_config_file = ".draftsmith.yml";
-
-std::optional<std::string> process_getenv(const char* name)
-{
-    const char* value = std::getenv(name); // NOLINT(concurrency-mt-unsafe): read before threads start
-    return value ? std::optional<std::string>(value) : std::nullopt;
-}
 
 // A stable id for a comment given as text (--local): the same text makes the
 // same branches, so running it again finds them.
@@ -62,7 +58,7 @@ config::Config load_config(const RunState& state, std::optional<std::string> fil
     config::Sources sources;
     sources.file_text = std::move(file_text);
     sources.file_name = std::move(file_name);
-    sources.environment = config::draftsmith_environment();
+    sources.environment = state.environment.draftsmith_variables();
     sources.flags = state.options.config_flags;
     return config::load_config(sources);
 }
@@ -72,7 +68,7 @@ config::Config load_config(const RunState& state, std::optional<std::string> fil
 void register_secrets(const RunState& state)
 {
     const std::vector<std::string> more = {state.config.api_key_env};
-    register_environment_secrets(state.getenv, more);
+    register_environment_secrets(state.environment.lookup(), more);
 }
 
 host::Kind host_kind(const RunState& state, const config::Config& config)
@@ -83,7 +79,7 @@ host::Kind host_kind(const RunState& state, const config::Config& config)
     case config::HostKind::local: return host::Kind::local;
     case config::HostKind::automatic: break;
     }
-    return detect_host(state.getenv);
+    return to_host_kind(state.environment.host);
 }
 
 class Runner {
@@ -135,8 +131,8 @@ ExitCode Runner::execute()
     m_state.config = load_config(m_state, std::nullopt, std::string(k_config_file));
     register_secrets(m_state);
     m_state.kind = host_kind(m_state, m_state.config);
-    m_state.ci = std::make_unique<report::CiLog>(report::detect_ci(m_state.getenv),
-                                                 m_state.getenv, std::cout);
+    m_state.ci = std::make_unique<report::CiLog>(m_state.environment.ci, m_state.environment,
+                                                 std::cout);
     m_state.progress =
         std::make_unique<report::Progress>(std::cerr, m_state.options.progress_terminal);
     m_state.ci->begin_group("draftsmith: request");
@@ -288,25 +284,23 @@ std::optional<ExitCode> Runner::intake()
     } else {
         std::optional<std::filesystem::path> event = options.event;
         if (!event && !options.comment_id) {
-            if (auto path = m_state.getenv("GITHUB_EVENT_PATH");
-                path && !path->empty() && m_state.kind == host::Kind::github) {
+            if (const auto& path = m_state.environment.event_path;
+                path && m_state.kind == host::Kind::github) {
                 event = *path;
             }
         }
         if (event) {
             const auto text = file::read_all(*event, limits::k_max_event_bytes);
             const auto read = m_state.kind == host::Kind::github
-                                  ? read_github_event(text, m_state.getenv("GITHUB_EVENT_NAME")
-                                                                .value_or(""))
-                                  : read_azure_devops_event(text);
-            if (const auto* ignored = std::get_if<Ignored>(&read)) {
+                                  ? trigger::read_github_event(text, m_state.environment.event_name)
+                                  : trigger::read_azure_devops_event(text);
+            if (const auto* ignored = std::get_if<trigger::Ignored>(&read)) {
                 log::info("nothing to do: {}", ignored->reason);
                 return ExitCode::success;
             }
             m_trigger = std::get<Trigger>(read);
         } else if (options.pr && options.comment_id) {
             Trigger trigger;
-            trigger.host = m_state.kind;
             trigger.pr = *options.pr;
             trigger.comment = {*options.comment_id, options.thread_id.value_or(0)};
             m_trigger = trigger;
@@ -357,7 +351,7 @@ void Runner::open_local(const std::string& text)
     comment.ref.id = local_comment_id(text);
     comment.author.login = !m_state.options.user.empty()
                                ? m_state.options.user
-                               : m_state.getenv("USER").value_or("local");
+                               : m_state.environment.user.value_or("local");
     comment.author.display_name = comment.author.login;
     comment.body = text;
     options.local_comment = comment;
@@ -377,7 +371,7 @@ void Runner::make_host(const Trigger* trigger)
     base.allowed_users = m_state.config.allowed_users;
     base.trigger_groups = m_state.config.allowed_groups;
     base.http = http_options(m_state.config, m_state.retry_budget);
-    m_state.host = host::make_host(host::options_from_environment(base, m_state.getenv));
+    m_state.host = host::make_host(host_options(base, m_state.environment));
 }
 
 void Runner::read_trigger(const Trigger& trigger)
@@ -394,7 +388,8 @@ void Runner::read_trigger(const Trigger& trigger)
 void Runner::prepare_access()
 {
     m_state.access.remote = m_state.options.remote;
-    m_state.access.authorization = git::authorization_from_environment(m_state.getenv);
+    m_state.access.authorization = git_authorization(m_state.environment);
+    m_state.access.home = m_state.environment.home;
     m_state.access.ca_file = m_state.options.ca_file;
     m_state.access.should_stop = [] { return stop_requested(); };
 }
@@ -426,7 +421,8 @@ void Runner::load_target_config()
 std::optional<ExitCode> Runner::check_comment()
 {
     if (m_state.kind != host::Kind::local) {
-        const auto comment = m_state.host->get_comment(m_state.pr.number, m_trigger->comment);
+        const auto comment = m_state.host->get_comment(
+            m_state.pr.number, {m_trigger->comment.id, m_trigger->comment.thread_id});
         if (!comment) {
             log::error("comment {} on pull request {} is deleted or cannot be read; nothing "
                        "to do",
@@ -500,12 +496,11 @@ void Runner::prepare_request()
 {
     auto& state = m_state;
     state.key = {state.pr.number, state.comment.ref};
-    const auto& environment_repository = state.getenv("GITHUB_REPOSITORY");
     state.request.host = host::to_string(state.kind);
     state.request.repository =
         state.kind == host::Kind::local
             ? repository_name(state.repo->git_dir())
-            : environment_repository.value_or(state.getenv("BUILD_REPOSITORY_NAME").value_or(""));
+            : state.environment.repository;
     if (state.request.repository.empty()) {
         state.request.repository = "repository";
     }
@@ -530,14 +525,7 @@ void Runner::prepare_request()
     record.request_id = host::request_id(state.key);
     record.dry_run = state.options.dry_run;
     record.started = std::chrono::system_clock::now();
-    if (const auto server = state.getenv("GITHUB_SERVER_URL"); server && environment_repository) {
-        record.run_url = fmt::format("{}/{}/actions/runs/{}", *server, *environment_repository,
-                                     state.getenv("GITHUB_RUN_ID").value_or(""));
-    } else if (const auto collection = state.getenv("SYSTEM_COLLECTIONURI")) {
-        record.run_url = fmt::format("{}{}/_build/results?buildId={}", *collection,
-                                     state.getenv("SYSTEM_TEAMPROJECT").value_or(""),
-                                     state.getenv("BUILD_BUILDID").value_or(""));
-    }
+    record.run_url = state.environment.run_url;
     TemplateValues values;
     values.pr = state.pr.number == 0 ? std::string("local") : std::to_string(state.pr.number);
     values.comment = state.request.comment_id;
@@ -821,7 +809,7 @@ void update_progress(RunState& state)
 
 ExitCode run(const Options& options)
 {
-    RunState state(options, options.getenv ? options.getenv : host::Getenv(process_getenv));
+    RunState state(options);
     return Runner(state).execute();
 }
 

@@ -21,7 +21,8 @@ net::ClientOptions http_options(const config::Config& config,
 }
 
 llm::ProviderOptions provider_options(const config::Config& config,
-                                      const config::VariantSettings& settings)
+                                      const config::VariantSettings& settings,
+                                      const trigger::Environment& environment)
 {
     llm::ProviderOptions options;
     options.kind = *llm::parse_provider_kind(config::to_string(settings.provider));
@@ -38,7 +39,8 @@ llm::ProviderOptions provider_options(const config::Config& config,
     if (settings.provider == config::Provider::replay) {
         options.replay_file = config.replay;
     } else if (!settings.api_key_env.empty()) {
-        options.api_key = llm::api_key_from_environment(options, settings.api_key_env);
+        options.api_key = llm::api_key_from_environment(options, settings.api_key_env,
+                                                       environment.lookup());
         options.api_key_variable = settings.api_key_env;
     }
     return options;

@@ -4,6 +4,7 @@
 #include "draftsmith/config/config.hpp"
 #include "draftsmith/llm/provider.hpp"
 #include "draftsmith/net/http.hpp"
+#include "draftsmith/trigger/environment.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -20,7 +21,8 @@ net::ClientOptions http_options(const config::Config& config,
 // Variant `settings` as a provider description; the key is read from the
 // environment variable the settings name (none for replay).
 llm::ProviderOptions provider_options(const config::Config& config,
-                                      const config::VariantSettings& settings);
+                                      const config::VariantSettings& settings,
+                                      const trigger::Environment& environment);
 
 // The built-in price table with the configuration's rows over it.
 llm::PriceTable price_table(const config::Config& config);

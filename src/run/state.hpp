@@ -38,7 +38,7 @@ inline std::chrono::milliseconds since(Clock::time_point start)
 
 struct RunState {
     const Options& options;
-    host::Getenv getenv;
+    const trigger::Environment& environment; // options.environment
     config::Config config;
     host::Kind kind = host::Kind::local;
     std::shared_ptr<net::RetryBudget> retry_budget;
@@ -67,9 +67,9 @@ struct RunState {
     std::unique_ptr<report::CiLog> ci;
     std::unique_ptr<report::Progress> progress;
 
-    RunState(const Options& run_options, host::Getenv env)
+    explicit RunState(const Options& run_options)
         : options(run_options)
-        , getenv(std::move(env))
+        , environment(run_options.environment)
     {
     }
     report::VariantRecord& variant(int index) { return record.variant_records.at(index - 1); }

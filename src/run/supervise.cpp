@@ -77,7 +77,7 @@ std::string describe_signal(int signal)
 
 void crash_for_test(const RunState& state, std::string_view where)
 {
-    const auto wanted = state.getenv("DRAFTSMITH_TEST_CRASH_AT").value_or("");
+    const auto& wanted = state.environment.test_crash_at;
     if (wanted == where) {
         flush_all();
         std::abort();

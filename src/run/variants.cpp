@@ -30,7 +30,7 @@ struct VariantPlan {
 std::unique_ptr<llm::Provider> make_variant_provider(RunState& state,
                                                      const config::VariantSettings& settings)
 {
-    auto provider = llm::make_provider(provider_options(state.config, settings), state.http);
+    auto provider = llm::make_provider(provider_options(state.config, settings, state.environment), state.http);
     return llm::metered(std::move(provider), state.meter);
 }
 
@@ -248,7 +248,7 @@ void run_variants(RunState& state, const std::vector<int>& which)
     if (state.options.record) {
         // One recording for the run: every variant's answers, keyed by variant and turn.
         auto shared = std::shared_ptr<llm::Provider>(llm::make_recording_provider(
-            llm::make_provider(provider_options(state.config, state.config.variant(1)),
+            llm::make_provider(provider_options(state.config, state.config.variant(1), state.environment),
                                state.http),
             *state.options.record));
         for (auto& plan : plans) {

@@ -89,8 +89,8 @@ void configure(Level level, Format format, Color color)
     std::lock_guard lock(s.mutex);
     s.level = level;
     s.format = format;
-    s.color = color == Color::always || (color == Color::automatic && isatty(STDERR_FILENO) != 0 &&
-                                         std::getenv("NO_COLOR") == nullptr);
+    // NO_COLOR is the caller's to read (cli turns automatic into never).
+    s.color = color == Color::always || (color == Color::automatic && isatty(STDERR_FILENO) != 0);
 }
 
 bool enabled(Level level)

@@ -80,11 +80,11 @@ std::span<const std::string_view> secret_variables() noexcept
 }
 
 void register_environment_secrets(
-    const std::function<std::optional<std::string>(const char*)>& getenv,
+    const std::function<std::optional<std::string>(const char*)>& lookup,
     std::span<const std::string> more)
 {
     const auto add = [&](const std::string& name) {
-        const auto value = getenv(name.c_str());
+        const auto value = lookup(name.c_str());
         if (!value || value->empty()) {
             return;
         }

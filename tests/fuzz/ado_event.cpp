@@ -1,7 +1,7 @@
 // Event intake, Azure Pipelines: the "pull request commented on" service-hook
 // payload (what the public incoming-webhook endpoint passes on).
 
-#include "draftsmith/run/intake.hpp"
+#include "draftsmith/trigger/intake.hpp"
 #include "draftsmith/util/error.hpp"
 
 #include "fuzz_common.hpp"
@@ -9,7 +9,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const auto text = draftsmith::fuzz::as_text(data, size);
     try {
-        (void)draftsmith::run::read_azure_devops_event(text);
+        (void)draftsmith::trigger::read_azure_devops_event(text);
     } catch (const draftsmith::Error&) {
         // refused with a message: the contract
     }

@@ -203,9 +203,6 @@ Config parse_config(std::string_view yaml, std::string_view source_name);
 // `prices`, which only the file sets) is Error(usage).
 Config load_config(const Sources& sources);
 
-// The DRAFTSMITH_* variables of this process, for Sources::environment.
-std::map<std::string, std::string> draftsmith_environment();
-
 // Every key, dotted ("limits.turns"), in the order of the manual; `variants`
 // and `prices` included. For documentation checks.
 std::vector<std::string> known_keys();

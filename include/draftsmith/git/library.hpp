@@ -3,7 +3,8 @@
 //
 // Debian's libgit2 is built with mbedTLS, which knows no default CA store, so
 // the first Library also points libgit2 at the system's CA bundle (the first
-// of $SSL_CERT_FILE, /etc/ssl/certs/ca-certificates.crt, ... that exists).
+// of $SSL_CERT_FILE (given by use_ssl_cert_file), /etc/ssl/certs/ca-certificates.crt,
+// ... that exists).
 // Without that every https remote fails with "the SSL certificate is invalid".
 
 #include <filesystem>
@@ -21,6 +22,11 @@ public:
     Library(const Library&);
     Library& operator=(const Library&) = default;
 };
+
+// The SSL_CERT_FILE variable's value, as the caller read it from the
+// environment (cli does, once): the first candidate of system_ca_bundle().
+// Call it before the first Library; nullopt forgets it. Never throws.
+void use_ssl_cert_file(std::optional<std::filesystem::path> file);
 
 // The CA bundle found on this system, or nullopt when none of the usual
 // places exists.

@@ -21,9 +21,6 @@
 
 namespace draftsmith::git {
 
-// The process environment's value of `name`, or nullopt when unset.
-std::optional<std::string> environment_variable(const char* name);
-
 struct RemoteAccess {
     // A configured remote's name ("origin") or a URL: https://..., http://...,
     // ssh://..., user@host:path, file://... or a local path.
@@ -36,8 +33,10 @@ struct RemoteAccess {
     std::optional<Secret> ssh_passphrase;
     // ssh: the known_hosts file the server's host key must be in (plain
     // entries, as ssh-keyscan writes them; "[host]:port" for other ports).
-    // Default: $HOME/.ssh/known_hosts. An unknown or changed key is refused.
+    // Default: home/.ssh/known_hosts. An unknown or changed key is refused.
     std::optional<std::filesystem::path> ssh_known_hosts;
+    // The user's home folder (HOME, as the caller read it), for the default above.
+    std::optional<std::filesystem::path> home;
     // https: trust only this CA bundle (PEM) instead of the system's.
     std::optional<std::filesystem::path> ca_file;
     // Asked whenever libgit2 reports progress (connecting, negotiating,
@@ -60,17 +59,6 @@ Secret github_token_authorization(const Secret& token);
 // personal access token as basic with an empty user name.
 Secret azure_devops_access_token_authorization(const Secret& system_access_token);
 Secret azure_devops_pat_authorization(const Secret& personal_access_token);
-
-// The Authorization header for the CI service this runs in, from its
-// environment (read through `getenv`, the process environment by default):
-//   DRAFTSMITH_GIT_AUTHORIZATION      -> its value as is ("Basic ...", "Bearer ...")
-//   GITHUB_ACTIONS=true, GITHUB_TOKEN -> github_token_authorization
-//   TF_BUILD, SYSTEM_ACCESSTOKEN      -> azure_devops_access_token_authorization
-//   TF_BUILD, AZURE_DEVOPS_EXT_PAT    -> azure_devops_pat_authorization
-// nullopt when none applies (file:// and ssh need none). Empty values count
-// as unset. Every value is registered for redaction.
-std::optional<Secret> authorization_from_environment(
-    const std::function<std::optional<std::string>(const char*)>& getenv = environment_variable);
 
 // A URL fit for logs: "https://user:token@host/x" -> "https://***@host/x",
 // and registered secrets masked.

@@ -199,13 +199,6 @@ struct Options {
     std::ostream* out = nullptr;     // where comments are printed; null: stdout
 };
 
-// Fills what the CI environment says: GitHub (GITHUB_API_URL, GITHUB_TOKEN,
-// GITHUB_REPOSITORY) or Azure Pipelines (SYSTEM_COLLECTIONURI,
-// SYSTEM_TEAMPROJECT, BUILD_REPOSITORY_ID, SYSTEM_ACCESSTOKEN as bearer, or
-// AZURE_DEVOPS_EXT_PAT as a PAT). Values already set in `base` win.
-using Getenv = std::function<std::optional<std::string>(const char* name)>;
-Options options_from_environment(Options base, const Getenv& getenv);
-
 // The host for options.kind with its own HTTP client (net::make_http_client
 // with options.http). Throws Error(config) naming the missing setting
 // (token, repository, ...).

@@ -62,10 +62,16 @@ struct ProviderOptions {
 // ANTHROPIC_API_KEY, OPENAI_API_KEY or AZURE_OPENAI_API_KEY (none for replay).
 std::string default_api_key_variable(ProviderKind kind);
 
-// The key from `variable` (empty: the default variable), registered for
-// redaction. Throws Error(config) naming the variable when it is unset or
-// empty and the provider needs a key (an OpenAI-compatible base_url does not).
-Secret api_key_from_environment(const ProviderOptions& options, const std::string& variable = {});
+// One environment variable's value by name (nullopt: unset), as the caller
+// read the environment (trigger::Environment::lookup); llm/ reads none itself.
+using VariableLookup = std::function<std::optional<std::string>(const char* name)>;
+
+// The key from `variable` (empty: the default variable) found through
+// `lookup`, registered for redaction. Throws Error(config) naming the
+// variable when it is unset or empty and the provider needs a key (an
+// OpenAI-compatible base_url does not).
+Secret api_key_from_environment(const ProviderOptions& options, const std::string& variable,
+                                const VariableLookup& lookup);
 
 // The provider the options describe, sending through `http`. Throws
 // Error(config) for an impossible combination (azure-openai without a base

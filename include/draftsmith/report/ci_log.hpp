@@ -9,26 +9,27 @@
 // Pipelines, whose agent acts on "##vso[" anywhere in a line, that prefix is
 // neutralised to "##vso%5B" inside any text we print.
 
-#include "draftsmith/host/host.hpp"
+#include "draftsmith/trigger/environment.hpp"
 
 #include <cstddef>
 #include <filesystem>
 #include <iosfwd>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
 namespace draftsmith::report {
 
-enum class CiService { github, azure_pipelines, none };
-
-// GITHUB_ACTIONS=true: github; TF_BUILD=True (any case): azure_pipelines; else none.
-CiService detect_ci(const host::Getenv& getenv);
+// Which service's syntax: trigger::Environment::ci says which one runs this.
+using CiService = trigger::CiService;
 
 // Thread-safe: variants may log at the same time; each call writes whole lines.
 class CiLog {
 public:
-    CiLog(CiService service, host::Getenv getenv, std::ostream& out); // out: stdout normally
+    // The files named by `environment` (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY,
+    // AGENT_TEMPDIRECTORY) are kept; out: stdout normally.
+    CiLog(CiService service, const trigger::Environment& environment, std::ostream& out);
 
     CiService service() const noexcept { return m_service; }
 
@@ -55,10 +56,13 @@ public:
 
 private:
     void write_line(const std::string& line);
-    void append_to_env_file(const char* variable, const std::string& text);
+    void append_to_env_file(const std::optional<std::filesystem::path>& path, const char* variable,
+                            const std::string& text);
 
     CiService m_service;
-    host::Getenv m_getenv;
+    std::optional<std::filesystem::path> m_step_output;
+    std::optional<std::filesystem::path> m_step_summary;
+    std::optional<std::filesystem::path> m_temp_dir;
     std::ostream& m_out;
     std::mutex m_mutex;
     std::size_t m_summaries = 0;

@@ -2,7 +2,7 @@
 // run/: one comment in, N draft pull requests out.
 //
 //   intake      which comment, from the event payload or the flags; read
-//               again from the host by id (run/intake.hpp)
+//               again from the host by id (trigger/intake.hpp)
 //   authorize   not a bot, not edited, a command, a commenter with write
 //               access, not a fork (unless allowed)
 //   context     the pull request's head commit (fetched when missing) and
@@ -18,7 +18,7 @@
 // opened after the signal, and the comment says the run was interrupted
 // (exit 130). Running the same comment again converges.
 
-#include "draftsmith/host/host.hpp"
+#include "draftsmith/trigger/environment.hpp"
 #include "draftsmith/util/error.hpp"
 
 #include <cstdint>
@@ -48,7 +48,7 @@ struct Options {
     std::optional<std::filesystem::path> record; // --record FILE
     bool dry_run = false;
     bool force = false;
-    host::Getenv getenv;        // null: the process environment
+    trigger::Environment environment; // what the CI job says (cli reads it once)
     std::ostream* out = nullptr; // local overview; null: stdout
     bool progress_terminal = false; // redraw progress lines (stderr is a terminal)
 };

@@ -53,11 +53,11 @@ bool holds_secret(std::string_view text);
 std::span<const std::string_view> secret_variables() noexcept;
 
 // Registers the values of secret_variables() and of `more` (e.g. the
-// configuration's api_key_env) found through `getenv`, so a token of the
+// configuration's api_key_env) found through `lookup`, so a token of the
 // other service or an unused provider is masked too. An Authorization value
 // ("Basic X", "Bearer X") registers X as well. Never throws for a missing variable.
 void register_environment_secrets(
-    const std::function<std::optional<std::string>(const char*)>& getenv,
+    const std::function<std::optional<std::string>(const char*)>& lookup,
     std::span<const std::string> more = {});
 
 } // namespace draftsmith

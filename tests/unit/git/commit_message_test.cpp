@@ -112,40 +112,6 @@ TEST_CASE("git::Repository::commit_overlay, identity and trailers in the commit"
     CHECK(parse_trailers(repo.message(commit)).variant == VariantNumber{1, 2});
 }
 
-TEST_CASE("git::authorization_from_environment, per CI service") {
-    std::map<std::string, std::string> env;
-    const auto getenv = [&env](const char* name) -> std::optional<std::string> {
-        const auto it = env.find(name);
-        return it == env.end() ? std::nullopt : std::optional<std::string>(it->second);
-    };
-    SUBCASE("nothing set") {
-        CHECK_FALSE(authorization_from_environment(getenv));
-    }
-    SUBCASE("GitHub Actions: basic x-access-token") {
-        env = {{"GITHUB_ACTIONS", "true"}, {"GITHUB_TOKEN", "ghs_abcdefgh"}};
-        const auto header = authorization_from_environment(getenv);
-        REQUIRE(header);
-        // base64("x-access-token:ghs_abcdefgh")
-        CHECK(header->reveal() == "Basic eC1hY2Nlc3MtdG9rZW46Z2hzX2FiY2RlZmdo");
-        CHECK(draftsmith::redacted("Authorization: " + header->reveal()) == "Authorization: ***");
-    }
-    SUBCASE("Azure Pipelines: System.AccessToken as bearer, else a PAT as basic") {
-        env = {{"TF_BUILD", "True"}, {"SYSTEM_ACCESSTOKEN", "eyJ0eXAiOi"}};
-        CHECK(authorization_from_environment(getenv)->reveal() == "Bearer eyJ0eXAiOi");
-        env = {{"TF_BUILD", "True"}, {"AZURE_DEVOPS_EXT_PAT", "patpatpat"}};
-        // base64(":patpatpat")
-        CHECK(authorization_from_environment(getenv)->reveal() == "Basic OnBhdHBhdHBhdA==");
-    }
-    SUBCASE("an explicit header wins; empty values are unset") {
-        env = {{"DRAFTSMITH_GIT_AUTHORIZATION", "Bearer xyz123456"},
-               {"GITHUB_ACTIONS", "true"},
-               {"GITHUB_TOKEN", "ghs_abcdefgh"}};
-        CHECK(authorization_from_environment(getenv)->reveal() == "Bearer xyz123456");
-        env = {{"GITHUB_ACTIONS", "true"}, {"GITHUB_TOKEN", ""}};
-        CHECK_FALSE(authorization_from_environment(getenv));
-    }
-}
-
 TEST_CASE("git::url_for_log, hides credentials in URLs") {
     CHECK(url_for_log("https://x-access-token:ghs_secret@github.com/o/r.git") ==
           "https://***@github.com/o/r.git");

@@ -47,51 +47,6 @@ TEST_CASE("host::local, overview printed and written")
     }
 }
 
-TEST_CASE("host::options_from_environment, CI variables")
-{
-    std::map<std::string, std::string> env;
-    const host::Getenv getenv = [&](const char* name) -> std::optional<std::string> {
-        auto it = env.find(name);
-        return it == env.end() ? std::nullopt : std::optional(it->second);
-    };
-
-    SUBCASE("GitHub Actions")
-    {
-        env = {{"GITHUB_REPOSITORY", "octo-org/app"}, {"GITHUB_TOKEN", "ghs_env_token_1"}};
-        host::Options base;
-        base.kind = host::Kind::github;
-        auto options = host::options_from_environment(base, getenv);
-        CHECK(options.api_url == "https://api.github.com");
-        CHECK(options.owner == "octo-org");
-        CHECK(options.repository == "app");
-        CHECK(options.token.reveal() == "ghs_env_token_1");
-        env["GITHUB_API_URL"] = "https://ghe.corp/api/v3";
-        base.repository = "from-flag";
-        options = host::options_from_environment(base, getenv);
-        CHECK(options.api_url == "https://ghe.corp/api/v3");
-        CHECK(options.repository == "from-flag");
-    }
-
-    SUBCASE("Azure Pipelines: System.AccessToken as bearer, else a PAT as basic")
-    {
-        env = {{"SYSTEM_COLLECTIONURI", "https://dev.azure.com/fabrikam/"},
-               {"SYSTEM_TEAMPROJECT", "Fabrikam"},
-               {"BUILD_REPOSITORY_ID", "3411ebc1"},
-               {"AZURE_DEVOPS_EXT_PAT", "pat_env_token_2"}};
-        host::Options base;
-        base.kind = host::Kind::azure_devops;
-        auto options = host::options_from_environment(base, getenv);
-        CHECK(options.api_url == "https://dev.azure.com/fabrikam/");
-        CHECK(options.project == "Fabrikam");
-        CHECK(options.repository == "3411ebc1");
-        CHECK(options.auth == host::AuthScheme::basic_pat);
-        env["SYSTEM_ACCESSTOKEN"] = "ado_env_token_3";
-        options = host::options_from_environment(base, getenv);
-        CHECK(options.auth == host::AuthScheme::bearer);
-        CHECK(options.token.reveal() == "ado_env_token_3");
-    }
-}
-
 TEST_CASE("host::parse_kind, names")
 {
     CHECK(host::parse_kind("github") == host::Kind::github);

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
+#include <map>
 #include <thread>
 
 #include "support/temp_dir.hpp"
@@ -215,15 +216,19 @@ TEST_CASE("llm::make_provider, configuration")
     llm::ProviderOptions options;
     SUBCASE("keys come from the provider's variable or a named one")
     {
-        ::setenv("DRAFTSMITH_TEST_KEY", "sk-from-a-named-variable", 1);
+        std::map<std::string, std::string> env = {
+            {"DRAFTSMITH_TEST_KEY", "sk-from-a-named-variable"}};
+        const llm::VariableLookup lookup = [&env](const char* name) -> std::optional<std::string> {
+            const auto found = env.find(name);
+            return found == env.end() ? std::nullopt : std::optional<std::string>(found->second);
+        };
         options.kind = llm::ProviderKind::anthropic;
-        CHECK(llm::api_key_from_environment(options, "DRAFTSMITH_TEST_KEY").reveal() ==
+        CHECK(llm::api_key_from_environment(options, "DRAFTSMITH_TEST_KEY", lookup).reveal() ==
               "sk-from-a-named-variable");
         CHECK(draftsmith::redacted("x sk-from-a-named-variable") == "x ***");
-        ::unsetenv("DRAFTSMITH_TEST_KEY");
-        ::unsetenv("AZURE_OPENAI_API_KEY");
+        env.clear();
         options.kind = llm::ProviderKind::azure_openai;
-        CHECK_THROWS_WITH_AS(llm::api_key_from_environment(options),
+        CHECK_THROWS_WITH_AS(llm::api_key_from_environment(options, {}, lookup),
                              "no API key for azure-openai: set the environment variable "
                              "AZURE_OPENAI_API_KEY (or name another variable holding the key in "
                              "the configuration)",
@@ -231,10 +236,11 @@ TEST_CASE("llm::make_provider, configuration")
     }
     SUBCASE("a compatible server needs no key")
     {
-        ::unsetenv("OPENAI_API_KEY");
         options.kind = llm::ProviderKind::openai;
         options.base_url = "http://localhost:8000/v1";
-        CHECK(llm::api_key_from_environment(options).empty());
+        CHECK(llm::api_key_from_environment(options, {}, [](const char*) {
+                  return std::optional<std::string>();
+              }).empty());
     }
     SUBCASE("impossible combinations are config errors")
     {

@@ -17,15 +17,9 @@ using report::CiService;
 
 namespace {
 
-draftsmith::host::Getenv environment(std::map<std::string, std::string> variables)
+draftsmith::trigger::Environment environment(std::map<std::string, std::string> variables)
 {
-    return [variables = std::move(variables)](const char* name) -> std::optional<std::string> {
-        const auto found = variables.find(name);
-        if (found == variables.end()) {
-            return std::nullopt;
-        }
-        return found->second;
-    };
+    return draftsmith::trigger::read_environment(std::move(variables));
 }
 
 std::size_t count_lines(const std::string& text)
@@ -39,13 +33,13 @@ std::size_t count_lines(const std::string& text)
 
 } // namespace
 
-TEST_CASE("report::detect_ci")
+TEST_CASE("report::CiService, as trigger::Environment detects it (was report::detect_ci)")
 {
-    CHECK(report::detect_ci(environment({{"GITHUB_ACTIONS", "true"}})) == CiService::github);
-    CHECK(report::detect_ci(environment({{"TF_BUILD", "True"}})) == CiService::azure_pipelines);
-    CHECK(report::detect_ci(environment({{"TF_BUILD", "true"}})) == CiService::azure_pipelines);
-    CHECK(report::detect_ci(environment({{"GITHUB_ACTIONS", "false"}})) == CiService::none);
-    CHECK(report::detect_ci(environment({})) == CiService::none);
+    CHECK(environment({{"GITHUB_ACTIONS", "true"}}).ci == CiService::github);
+    CHECK(environment({{"TF_BUILD", "True"}}).ci == CiService::azure_pipelines);
+    CHECK(environment({{"TF_BUILD", "true"}}).ci == CiService::azure_pipelines);
+    CHECK(environment({{"GITHUB_ACTIONS", "false"}}).ci == CiService::none);
+    CHECK(environment({}).ci == CiService::none);
 }
 
 TEST_CASE("report::CiLog, GitHub Actions")

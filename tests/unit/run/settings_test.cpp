@@ -44,7 +44,7 @@ TEST_CASE("run::settings, the configuration reaches the provider and the HTTP cl
     config.retries.max_attempts = 2;
     auto variant = config.variant(1);
     variant.temperature = 0.5;
-    const auto provider = run::provider_options(config, variant);
+    const auto provider = run::provider_options(config, variant, trigger::Environment{});
     CHECK(provider.kind == llm::ProviderKind::replay);
     CHECK(provider.replay_file == "answers.jsonl");
     CHECK(provider.max_output_tokens == 1234);

@@ -10,20 +10,28 @@
 //                    (ms.vss-code.git-pullrequest-comment-event), --event FILE
 //   anywhere         --comment TEXT --pr N --user NAME
 
-#include "draftsmith/host/host.hpp"
+#include "draftsmith/trigger/environment.hpp"
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <variant>
 
-namespace draftsmith::run {
+namespace draftsmith::trigger {
+
+// A comment on the hosting service: its id, and on Azure DevOps its thread
+// (0 elsewhere). The same as host::CommentRef, which trigger/ cannot see.
+struct CommentRef {
+    std::int64_t id = 0;
+    std::int64_t thread_id = 0;
+    bool operator==(const CommentRef&) const = default;
+};
 
 // The comment that asks for a run, as the payload names it.
 struct Trigger {
-    host::Kind host = host::Kind::local;
+    HostKind host = HostKind::local;
     std::int64_t pr = 0;
-    host::CommentRef comment;
+    CommentRef comment;
     // Who the payload says wrote it: for logs only, the host's answer decides.
     std::string author;
     // Azure DevOps: the repository id and project of the pull request, for
@@ -48,8 +56,4 @@ Intake read_github_event(std::string_view json_text, std::string_view event_name
 // An Azure DevOps service-hook payload. Throws Error(input) as above.
 Intake read_azure_devops_event(std::string_view json_text);
 
-// The host kind the environment says this runs on: GITHUB_ACTIONS=true ->
-// github, TF_BUILD set -> azure-devops, else local.
-host::Kind detect_host(const host::Getenv& getenv);
-
-} // namespace draftsmith::run
+} // namespace draftsmith::trigger

@@ -1,4 +1,4 @@
-#include "draftsmith/run/intake.hpp"
+#include "draftsmith/trigger/intake.hpp"
 
 #include "draftsmith/util/error.hpp"
 #include "draftsmith/util/limits.hpp"
@@ -8,7 +8,7 @@
 
 #include <charconv>
 
-namespace draftsmith::run {
+namespace draftsmith::trigger {
 namespace {
 
 using nlohmann::json;
@@ -98,7 +98,7 @@ Intake read_github_event(std::string_view json_text, std::string_view event_name
         return Ignored{"the comment is on an issue, not on a pull request"};
     }
     Trigger trigger;
-    trigger.host = host::Kind::github;
+    trigger.host = HostKind::github;
     trigger.pr = integer_at(event, "issue/number", what);
     trigger.comment.id = integer_at(event, "comment/id", what);
     trigger.author = string_or_empty(event, json::json_pointer("/comment/user/login"));
@@ -122,7 +122,7 @@ Intake read_azure_devops_event(std::string_view json_text)
         return Ignored{"a system comment"};
     }
     Trigger trigger;
-    trigger.host = host::Kind::azure_devops;
+    trigger.host = HostKind::azure_devops;
     trigger.pr = integer_at(event, "resource/pullRequest/pullRequestId", what);
     trigger.comment.id = integer_at(event, "resource/comment/id", what);
     for (const char* link : {"/resource/comment/_links/threads/href",
@@ -143,17 +143,4 @@ Intake read_azure_devops_event(std::string_view json_text)
     return trigger;
 }
 
-host::Kind detect_host(const host::Getenv& getenv)
-{
-    const auto github = getenv("GITHUB_ACTIONS");
-    if (github && *github == "true") {
-        return host::Kind::github;
-    }
-    const auto azure = getenv("TF_BUILD");
-    if (azure && !azure->empty()) {
-        return host::Kind::azure_devops;
-    }
-    return host::Kind::local;
-}
-
-} // namespace draftsmith::run
+} // namespace draftsmith::trigger
