@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   # build
   g++ clang cmake ninja-build pkg-config ccache clang-tidy
+  # lint.format and scripts/format.sh: clang-format-14 with .clang-format
+  clang-format
   # libFuzzer and the sanitizer runtimes for clang-14 (the fuzz preset, tests/fuzz)
   libclang-rt-14-dev
   # libraries (find_package / pkg-config)
