@@ -47,12 +47,16 @@ if [ "$check" = 0 ]; then
   echo "format: ${#files[@]} files formatted"
   exit 0
 fi
-differ=()
-for file in "${files[@]}"; do
-  if ! "$clang_format" --dry-run --Werror "$file" >/dev/null 2>&1; then
-    differ+=("$file")
-  fi
-done
+# One clang-format process for all files (one per file takes a minute); each
+# finding starts with FILE:LINE:COL.
+status=0
+report=$("$clang_format" --dry-run --Werror "${files[@]}" 2>&1) || status=$?
+mapfile -t differ < <(grep -oE '^[^ :]+:[0-9]+:[0-9]+: (warning|error)' <<<"$report" | cut -d: -f1 | sort -u)
+if [ "$status" != 0 ] && ((${#differ[@]} == 0)); then
+  echo "$report" >&2
+  echo "format: $clang_format failed" >&2
+  exit 2
+fi
 if ((${#differ[@]} > 0)); then
   printf 'format: %s differs from .clang-format\n' "${differ[@]}"
   fix="scripts/format.sh"
