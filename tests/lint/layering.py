@@ -162,6 +162,13 @@ def check(root):
     return findings
 
 
+def plant_doc_exception(text):
+    """docs/architecture.md naming an exception cmake/modules.cmake does not have."""
+    if re.search(r"^Exceptions", text, re.M):
+        return re.sub(r"^(Exceptions.*)$", r"\1 `util->cli`", text, count=1, flags=re.M)
+    return text.replace("## Modules\n", "## Modules\n\nExceptions: `util->cli`\n", 1)
+
+
 def self_test(root):
     """Each planted mistake must be caught, and the clean copy must pass."""
     def plant(work, path, edit):
@@ -182,8 +189,7 @@ def self_test(root):
         ("same-layer edge in the table", MODULES_CMAKE,
          lambda t: t.replace("draftsmith_module(llm     USES net util)",
                              "draftsmith_module(llm     USES net util host)"), "llm->host points"),
-        ("exception missing from the docs", DOC,
-         lambda t: re.sub(r"^(Exceptions.*?)`\w+->\w+`", r"\1", t, count=1, flags=re.M),
+        ("an exception only the docs name", DOC, plant_doc_exception,
          "docs/architecture.md: the exceptions"),
         ("layers reordered in the docs", DOC,
          lambda t: t.replace("| net, config |", "| config |"), "docs/architecture.md: the layers"),
