@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package draftsmith needs to build, test and run its
-# demo. Safe to run again: apt-get skips what is already there.
+# demo (--demo: only what the demo needs). Safe to run again: apt-get skips
+# what is already there.
 set -euo pipefail
 
 packages=(
   # build
   g++ clang cmake ninja-build pkg-config ccache clang-tidy
+  # lint.format and scripts/format.sh: clang-format-14 with .clang-format
+  clang-format
   # libFuzzer and the sanitizer runtimes for clang-14 (the fuzz preset, tests/fuzz)
   libclang-rt-14-dev
   # libraries (find_package / pkg-config)
@@ -35,6 +38,13 @@ packages=(
 # (with npm bundled); asking apt for Debian's npm then conflicts with it.
 if ! command -v npm >/dev/null 2>&1; then
   packages+=(nodejs npm)
+fi
+
+# --demo (scripts/demo.sh): only what building draftsmith and running the demo
+# need; the test servers, Node, buildah and debootstrap take minutes to install.
+if [ "${1:-}" = --demo ]; then
+  packages=(g++ cmake ninja-build pkg-config ccache libgit2-dev libcli11-dev nlohmann-json3-dev
+            libfmt-dev libyaml-cpp-dev libcurl4-openssl-dev libre2-dev git python3)
 fi
 
 missing=()
