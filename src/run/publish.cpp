@@ -62,6 +62,7 @@ void push_all(Repo& repo, const git::RemoteAccess& access, const git::RequestId&
 {
     const auto started = Clock::now();
     std::vector<git::BranchPush> pushes;
+    pushes.reserve(which.size());
     for (const auto i : which) {
         pushes.push_back({variants[i].branch, variants[i].commit});
     }

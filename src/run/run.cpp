@@ -158,6 +158,7 @@ Context prepare(const Setting& setting, const Request& request, Repo& repo, host
     budget.max_cost_usd = request.config.budget.cost_usd;
     context.meter = std::make_shared<llm::Meter>(price_table(request.config), budget);
     context.http = net::make_http_client(http_options(request.config, setting.retry_budget));
+    context.retry_budget = setting.retry_budget;
     log::info("request {}: {} variant(s) of \"{}\" on {} ({} files)", request.result.request_id,
               request.command.variants, request.command.slug, context.base_commit.substr(0, 12),
               context.files.size());

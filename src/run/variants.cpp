@@ -90,7 +90,7 @@ std::unique_ptr<llm::Provider> make_variant_provider(const Job& job,
                                                      const std::shared_ptr<llm::Recording>& recording)
 {
     const auto options =
-        provider_options(job.request.config, settings, job.environment);
+        provider_options(job.request.config, settings, job.environment, job.context.retry_budget);
     auto provider = llm::make_provider(options, job.context.http);
     if (recording) {
         // Each variant through its own provider, all into the run's one file.

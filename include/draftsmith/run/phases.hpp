@@ -54,6 +54,7 @@ struct Context {
     std::shared_ptr<const agent::BaseFiles> base_files; // over base_tree, files and secrets
     std::shared_ptr<llm::Meter> meter;
     std::shared_ptr<net::HttpClient> http; // the models' client
+    std::shared_ptr<net::RetryBudget> retry_budget; // the run's one, for answer retries too
 };
 
 // Which variants still need a model.
