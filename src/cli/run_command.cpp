@@ -1,10 +1,12 @@
 // `draftsmith run`: one comment in, N draft pull requests out (run/run.hpp).
 // Flags that are configuration keys go to config/ as the highest-precedence
 // source, so `--model` and `DRAFTSMITH_MODEL` and `model:` are one setting.
+#include "draftsmith/report/reporter.hpp"
 #include "draftsmith/run/run.hpp"
 
 #include <fmt/format.h>
 
+#include <iostream>
 #include <memory>
 #include <unistd.h>
 
@@ -61,7 +63,9 @@ ExitCode run_run(RunFlags& flags)
     }
     options.progress_terminal = isatty(STDERR_FILENO) != 0;
     run::install_signal_handlers();
-    return run::run(options);
+    report::Reporter reporter(options.environment, std::cout, std::cerr,
+                              options.progress_terminal);
+    return run::run(options, reporter);
 }
 
 void add_where_options(CLI::App* command, RunFlags& flags)

@@ -354,6 +354,11 @@ public:
                                    fmt::join(groups, " or "))};
     }
 
+    std::string head_ref(const PullRequest& pr) const override
+    {
+        return "refs/heads/" + pr.head_branch;
+    }
+
     void react(std::int64_t pr, const CommentRef& ref, Reaction reaction) override
     {
         const char* status = "active";

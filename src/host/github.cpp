@@ -259,6 +259,11 @@ public:
         return decide_github_permission(str(answer, "permission"), str(answer, "role_name"));
     }
 
+    std::string head_ref(const PullRequest& pr) const override
+    {
+        return "refs/pull/" + std::to_string(pr.number) + "/head";
+    }
+
     void react(std::int64_t, const CommentRef& ref, Reaction reaction) override
     {
         const json payload = {{"content", reaction_content(reaction)}};

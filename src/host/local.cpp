@@ -121,6 +121,10 @@ public:
 
     TriggerPermission permission(const User&) override { return {true, "local run"}; }
 
+    std::string head_ref(const PullRequest& pr) const override
+    {
+        return "refs/heads/" + pr.head_branch;
+    }
     void react(std::int64_t, const CommentRef&, Reaction) override {}
 
 private:

@@ -265,6 +265,7 @@ public:
             throw http_error(k_name, response, m_options.api_key_variable, model);
         };
         exchange.stream_retries = m_options.stream_retries;
+        exchange.retry = m_options.retry;
         exchange.sleep = m_options.sleep;
         exchange.deadline = options.deadline;
         return run_exchange(exchange);

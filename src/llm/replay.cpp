@@ -102,15 +102,10 @@ private:
 
 class RecordingProvider final : public Provider {
 public:
-    RecordingProvider(std::unique_ptr<Provider> inner, const std::filesystem::path& recording)
+    RecordingProvider(std::unique_ptr<Provider> inner, std::shared_ptr<Recording> recording)
         : m_inner(std::move(inner))
-        , m_path(recording)
-        , m_out(recording, std::ios::binary | std::ios::trunc)
+        , m_recording(std::move(recording))
     {
-        if (!m_out) {
-            throw Error(ErrorCategory::input,
-                        fmt::format("{}: cannot write the recording", recording.string()));
-        }
     }
 
     Response complete(const Conversation& conversation, const Tools& tools,
@@ -122,14 +117,7 @@ public:
                            {"provider", m_inner->name()},
                            {"model", response.model},
                            {"response", to_json(response)}};
-        const auto text = redacted(line.dump(-1, ' ', false, json::error_handler_t::replace));
-        std::lock_guard lock(m_mutex);
-        m_out << text << '\n';
-        m_out.flush();
-        if (!m_out) {
-            throw Error(ErrorCategory::input,
-                        fmt::format("{}: cannot write the recording", m_path.string()));
-        }
+        m_recording->append(redacted(line.dump(-1, ' ', false, json::error_handler_t::replace)));
         return response;
     }
 
@@ -137,9 +125,7 @@ public:
 
 private:
     std::unique_ptr<Provider> m_inner;
-    std::filesystem::path m_path;
-    std::mutex m_mutex;
-    std::ofstream m_out;
+    std::shared_ptr<Recording> m_recording;
 };
 
 } // namespace
@@ -149,10 +135,37 @@ std::unique_ptr<Provider> make_replay_provider(const std::filesystem::path& reco
     return std::make_unique<ReplayProvider>(recording);
 }
 
+Recording::Recording(const std::filesystem::path& file)
+    : m_path(file)
+    , m_out(file, std::ios::binary | std::ios::trunc)
+{
+    if (!m_out) {
+        throw Error(ErrorCategory::input,
+                    fmt::format("{}: cannot write the recording", file.string()));
+    }
+}
+
+void Recording::append(const std::string& line)
+{
+    std::lock_guard lock(m_mutex);
+    m_out << line << '\n';
+    m_out.flush();
+    if (!m_out) {
+        throw Error(ErrorCategory::input,
+                    fmt::format("{}: cannot write the recording", m_path.string()));
+    }
+}
+
+std::unique_ptr<Provider> make_recording_provider(std::unique_ptr<Provider> inner,
+                                                  std::shared_ptr<Recording> recording)
+{
+    return std::make_unique<RecordingProvider>(std::move(inner), std::move(recording));
+}
+
 std::unique_ptr<Provider> make_recording_provider(std::unique_ptr<Provider> inner,
                                                   const std::filesystem::path& recording)
 {
-    return std::make_unique<RecordingProvider>(std::move(inner), recording);
+    return make_recording_provider(std::move(inner), std::make_shared<Recording>(recording));
 }
 
 } // namespace draftsmith::llm

@@ -1,5 +1,6 @@
 #include "wire.hpp"
 
+#include "draftsmith/net/retry.hpp"
 #include "draftsmith/util/limits.hpp"
 #include "draftsmith/util/log.hpp"
 #include "draftsmith/util/secret.hpp"
@@ -102,23 +103,34 @@ bool past(const std::optional<std::chrono::steady_clock::time_point>& deadline,
                                     exchange.provider));
 }
 
-// Says why the request goes again (unless no time is left for another
-// try: ProviderError(budget)), then waits before try `attempt` + 1.
-void wait_to_retry(const Exchange& exchange, int attempt, const std::string& why)
+// Whether the request may go again after try `attempt` failed: tries are
+// left and the run's retry budget gives one. Then says why, waits net/'s
+// backoff (unless no time is left for another try: ProviderError(budget))
+// and returns true.
+bool retry_after(const Exchange& exchange, int attempt, const std::string& why)
 {
-    const auto pause = std::chrono::milliseconds(1000 << std::min(attempt, 4));
-    if (past(exchange.deadline, pause)) {
+    if (attempt >= exchange.stream_retries) {
+        return false;
+    }
+    // The longest this backoff may be: no retry starts that could not finish in time.
+    if (past(exchange.deadline, net::backoff_delay(attempt, exchange.retry, 1.0))) {
         throw_out_of_time(exchange);
+    }
+    const auto pause = net::take_retry(exchange.retry, attempt);
+    if (!pause) {
+        log::info("{}; the run's retry budget is spent, not retrying", why);
+        return false;
     }
     log::info("{}; sending the request again", why);
     if (exchange.sleep) {
-        exchange.sleep(pause);
+        exchange.sleep(*pause);
     } else {
-        net::sleep_unless_interrupted(pause);
+        net::sleep_unless_interrupted(*pause);
     }
     if (net::interrupted()) {
         throw Error(ErrorCategory::interrupted, fmt::format("{}: interrupted", exchange.provider));
     }
+    return true;
 }
 
 } // namespace
@@ -126,11 +138,7 @@ void wait_to_retry(const Exchange& exchange, int attempt, const std::string& why
 Response run_exchange(Exchange& exchange)
 {
     exchange.request.deadline = exchange.deadline;
-    const auto wait = [&](int attempt, const std::string& why) {
-        wait_to_retry(exchange, attempt, why);
-    };
     for (int attempt = 0;; ++attempt) {
-        const bool last = attempt >= exchange.stream_retries;
         std::unique_ptr<StreamAccumulator> accumulator;
         SseParser parser;
         bool got_data = false;
@@ -164,13 +172,13 @@ Response run_exchange(Exchange& exchange)
             }
             return exchange.parse_whole(body);
         } catch (const RetryableAnswerError& e) {
-            if (last) {
+            if (!retry_after(exchange, attempt,
+                             fmt::format("{} (try {} of {})", e.what(), attempt + 1,
+                                         exchange.stream_retries + 1))) {
                 throw ProviderError(e.kind(), attempt == 0 ? std::string(e.what())
                                                            : fmt::format("{} (after {} tries)",
                                                                          e.what(), attempt + 1));
             }
-            wait(attempt, fmt::format("{} (try {} of {})", e.what(), attempt + 1,
-                                      exchange.stream_retries + 1));
         } catch (const ProviderError&) {
             throw;
         } catch (const Error& e) {
@@ -180,20 +188,20 @@ Response run_exchange(Exchange& exchange)
             if (past(exchange.deadline)) {
                 throw_out_of_time(exchange);
             }
-            if (!got_data || last) {
+            if (!got_data ||
+                !retry_after(exchange, attempt, fmt::format("{}: {}", exchange.provider, e.what()))) {
                 throw ProviderError(FailureKind::server,
                                     fmt::format("{}: {}", exchange.provider, e.what()));
             }
-            wait(attempt, fmt::format("{}: {}", exchange.provider, e.what()));
         } catch (const json::exception& e) {
             // An event whose data is not the JSON it should be: a cut stream.
-            if (last) {
+            if (!retry_after(exchange, attempt,
+                             fmt::format("{}: the answer stream is not valid ({})",
+                                         exchange.provider, e.what()))) {
                 throw ProviderError(FailureKind::invalid_response,
                                     fmt::format("{}: the answer stream is not valid: {}",
                                                 exchange.provider, e.what()));
             }
-            wait(attempt, fmt::format("{}: the answer stream is not valid ({})", exchange.provider,
-                                      e.what()));
         }
     }
 }

@@ -66,6 +66,8 @@ struct Exchange {
     std::function<std::unique_ptr<StreamAccumulator>()> new_stream;
     std::function<void(const net::Response&)> throw_http_error; // [[noreturn]]
     int stream_retries = 0;
+    // The backoff and the run's retry budget (net/retry.hpp) for answer retries.
+    net::RetryPolicy retry;
     std::function<void(std::chrono::milliseconds)> sleep;
     std::optional<std::chrono::steady_clock::time_point> deadline; // Options::deadline
 };

@@ -298,12 +298,6 @@ std::string format_duration(std::chrono::milliseconds duration)
     return fmt::format("{} ms", duration.count());
 }
 
-double unit_random()
-{
-    thread_local std::mt19937_64 engine{std::random_device{}()};
-    return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
-}
-
 // ---------------------------------------------------------------- the client
 
 class CurlClient final : public HttpClient {

@@ -6,6 +6,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <random>
 #include <cmath>
 #include <string>
 
@@ -112,6 +113,20 @@ std::chrono::milliseconds backoff_delay(int retry, const RetryPolicy& policy, do
     const double ceiling = std::min(cap, initial * std::pow(2.0, std::clamp(retry, 0, 30)));
     const double jitter = std::clamp(unit_random, 0.0, 1.0);
     return std::chrono::milliseconds(static_cast<long long>(ceiling * jitter));
+}
+
+double unit_random()
+{
+    thread_local std::mt19937_64 engine{std::random_device{}()};
+    return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
+}
+
+std::optional<std::chrono::milliseconds> take_retry(const RetryPolicy& policy, int retry)
+{
+    if (policy.budget && !policy.budget->take()) {
+        return std::nullopt;
+    }
+    return backoff_delay(retry, policy, unit_random());
 }
 
 std::optional<std::chrono::milliseconds>

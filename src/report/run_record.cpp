@@ -4,29 +4,6 @@
 
 namespace draftsmith::report {
 
-const char* to_string(VariantState state) noexcept
-{
-    switch (state) {
-    case VariantState::queued:
-        return "queued";
-    case VariantState::running:
-        return "running";
-    case VariantState::succeeded:
-        return "succeeded";
-    case VariantState::failed:
-        return "failed";
-    case VariantState::duplicate:
-        return "duplicate";
-    case VariantState::no_changes:
-        return "no-changes";
-    case VariantState::interrupted:
-        return "interrupted";
-    case VariantState::dry_run:
-        return "dry-run";
-    }
-    return "unknown";
-}
-
 std::string format_duration(std::chrono::milliseconds duration)
 {
     const auto ms = duration.count() < 0 ? 0 : duration.count();

@@ -2,183 +2,191 @@
 // pull request. A pull request is opened only after its branch is on the
 // server, so no pull request is ever left without a branch; an earlier run's
 // pull request for the same variant is updated (--force) instead of doubled.
-#include "draftsmith/report/comments.hpp"
+#include "draftsmith/run/phases.hpp"
+#include "draftsmith/run/run.hpp"
 #include "draftsmith/util/log.hpp"
-
-#include "state.hpp"
 
 #include <fmt/format.h>
 
 namespace draftsmith::run {
 namespace {
 
+using Clock = std::chrono::steady_clock;
 
-std::vector<report::VariantRecord*> ready(RunState& state)
+std::chrono::milliseconds since(Clock::time_point start)
 {
-    std::vector<report::VariantRecord*> out;
-    for (auto& record : state.record.variant_records) {
-        if (record.state == report::VariantState::succeeded && !record.commit.empty() &&
-            !record.pr_reused) {
-            out.push_back(&record);
+    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+}
+
+// The variants publish works on, by position in `variants`.
+std::vector<std::size_t> ready(const std::vector<VariantResult>& variants)
+{
+    std::vector<std::size_t> out;
+    for (std::size_t i = 0; i < variants.size(); ++i) {
+        const auto& variant = variants[i];
+        if (variant.state == VariantState::succeeded && !variant.commit.empty() &&
+            !variant.pr_reused) {
+            out.push_back(i);
         }
     }
     return out;
 }
 
-void fail(report::VariantRecord& record, std::string reason)
+void fail(VariantResult& variant, std::string reason)
 {
-    record.state = report::VariantState::failed;
-    record.reason = std::move(reason);
+    variant.state = VariantState::failed;
+    variant.reason = std::move(reason);
 }
 
-// Applies what the server said about each branch; the records of branches
-// that did not make it are failed.
-void apply_push_report(const git::PushReport& report,
-                       const std::vector<report::VariantRecord*>& records)
+// What the server said about one branch; a branch that did not make it fails its variant.
+void apply_push_result(const git::BranchPushResult& result, VariantResult& variant)
 {
-    for (std::size_t i = 0; i < records.size() && i < report.branches.size(); ++i) {
-        const auto& result = report.branches[i];
-        switch (result.status) {
-        case git::BranchPushStatus::created:
-        case git::BranchPushStatus::updated:
-        case git::BranchPushStatus::up_to_date: break;
-        case git::BranchPushStatus::foreign:
-            fail(*records[i], fmt::format("branch {} exists and was not made by this request; "
-                                          "left alone ({})",
-                                          result.branch, result.message));
-            break;
-        case git::BranchPushStatus::rejected:
-            fail(*records[i], fmt::format("the server refused branch {}: {}", result.branch,
-                                          result.message));
-            break;
-        }
-    }
-    if (!report.server_output.empty()) {
-        log::debug("push: {}", report.server_output);
+    switch (result.status) {
+    case git::BranchPushStatus::created:
+    case git::BranchPushStatus::updated:
+    case git::BranchPushStatus::up_to_date: break;
+    case git::BranchPushStatus::foreign:
+        fail(variant, fmt::format("branch {} exists and was not made by this request; left "
+                                  "alone ({})",
+                                  result.branch, result.message));
+        break;
+    case git::BranchPushStatus::rejected:
+        fail(variant,
+             fmt::format("the server refused branch {}: {}", result.branch, result.message));
+        break;
     }
 }
 
-std::vector<git::BranchPush> branch_pushes(const std::vector<report::VariantRecord*>& records)
+void push_all(Repo& repo, const git::RemoteAccess& access, const git::RequestId& owner,
+              std::vector<VariantResult>& variants, const std::vector<std::size_t>& which)
 {
+    const auto started = Clock::now();
     std::vector<git::BranchPush> pushes;
-    pushes.reserve(records.size());
-    for (const auto* record : records) {
-        pushes.push_back({record->branch, record->commit});
+    pushes.reserve(which.size());
+    for (const auto i : which) {
+        pushes.push_back({variants[i].branch, variants[i].commit});
     }
-    return pushes;
-}
-
-void push_all(RunState& state, const git::RemoteAccess& access,
-              const std::vector<report::VariantRecord*>& records)
-{
-    const auto started = Clock::now();
     try {
-        const auto result = state.repo->push_branches(access, branch_pushes(records), state.request);
-        apply_push_report(result, records);
+        const auto report = repo.push_branches(access, pushes, owner);
+        for (std::size_t k = 0; k < which.size() && k < report.branches.size(); ++k) {
+            apply_push_result(report.branches[k], variants[which[k]]);
+        }
+        if (!report.server_output.empty()) {
+            log::debug("push: {}", report.server_output);
+        }
     } catch (const std::exception& error) {
-        for (auto* record : records) {
-            fail(*record, fmt::format("push failed: {}", error.what()));
+        for (const auto i : which) {
+            fail(variants[i], fmt::format("push failed: {}", error.what()));
         }
     }
-    for (auto* record : records) {
-        record->phases.emplace_back("push", since(started));
+    for (const auto i : which) {
+        variants[i].phases.emplace_back("push", since(started));
     }
 }
 
-void set_local_branches(RunState& state, const std::vector<report::VariantRecord*>& records)
+void publish_locally(const Request& request, Repo& repo, std::vector<VariantResult>& variants,
+                     const std::vector<std::size_t>& which, const PublishSettings& settings)
 {
-    for (auto* record : records) {
-        if (!state.repo->set_branch(record->branch, record->commit, state.request)) {
-            fail(*record, fmt::format("local branch {} exists and was not made by this "
+    std::vector<std::size_t> pushed;
+    for (const auto i : which) {
+        auto& variant = variants[i];
+        if (!repo.set_branch(variant.branch, variant.commit, request.id)) {
+            fail(variant, fmt::format("local branch {} exists and was not made by this "
                                       "request; left alone",
-                                      record->branch));
+                                      variant.branch));
+        } else {
+            pushed.push_back(i);
         }
+    }
+    if (settings.push) {
+        auto access = request.access;
+        access.remote = *settings.push;
+        push_all(repo, access, request.id, variants, pushed);
     }
 }
 
-void open_pull_request(RunState& state, report::VariantRecord& record)
+VariantResult open_pull_request(const Request& request, PublishDoors doors, VariantResult variant,
+                                const std::map<int, host::PullRequest>& existing)
 {
     const auto started = Clock::now();
-    const auto marker = host::request_marker(state.key, record.index);
-    const auto title =
-        report::pull_request_title(state.config.title_template, state.record, record.index);
-    const auto body = report::pull_request_body(state.record, record, marker);
-    const auto existing = state.existing.find(record.index);
+    const auto marker = host::request_marker(request.key, variant.index);
+    const auto title = doors.observer.pull_request_title(request.config.title_template,
+                                                         request.result, variant.index);
+    const auto body = doors.observer.pull_request_body(request.result, variant, marker);
     host::PullRequest opened;
-    if (existing != state.existing.end()) {
+    if (const auto earlier = existing.find(variant.index); earlier != existing.end()) {
         host::PullRequestUpdate update;
         update.title = title;
         update.body = body;
         update.reopen = true;
-        opened = state.host->update_pull_request(existing->second.number, update);
-        record.pr_reused = true;
+        opened = doors.host.update_pull_request(earlier->second.number, update);
+        variant.pr_reused = true;
     } else {
-        host::NewPullRequest request;
-        request.source_branch = record.branch;
+        host::NewPullRequest pull;
+        pull.source_branch = variant.branch;
         // A fork's branch is not in this repository: target its base instead.
-        request.target_branch = state.pr.from_fork ? state.pr.base_branch : state.pr.head_branch;
-        request.title = title;
-        request.body = body;
-        opened = state.host->create_pull_request(request);
+        pull.target_branch = request.pr.from_fork ? request.pr.base_branch : request.pr.head_branch;
+        pull.title = title;
+        pull.body = body;
+        opened = doors.host.create_pull_request(pull);
     }
-    record.pr_number = opened.number;
-    record.pr_url = opened.url;
-    record.phases.emplace_back("pull_request", since(started));
+    variant.pr_number = opened.number;
+    variant.pr_url = opened.url;
+    variant.phases.emplace_back("pull_request", since(started));
+    return variant;
 }
 
 } // namespace
 
-void publish(RunState& state)
+std::vector<VariantResult> publish(const Request& request, PublishDoors doors,
+                                   std::vector<VariantResult> variants,
+                                   const std::map<int, host::PullRequest>& existing,
+                                   const PublishSettings& settings)
 {
-    const auto records = ready(state);
-    if (records.empty()) {
-        return;
+    const auto which = ready(variants);
+    if (which.empty()) {
+        return variants;
     }
-    if (state.options.dry_run) {
-        for (auto* record : records) {
-            record->state = report::VariantState::dry_run;
+    if (settings.dry_run) {
+        for (const auto i : which) {
+            variants[i].state = VariantState::dry_run;
         }
-        return;
+        return variants;
     }
     if (stop_requested()) {
-        return;
+        return variants;
     }
-    if (state.kind == host::Kind::local) {
-        set_local_branches(state, records);
-        if (state.options.push) {
-            auto access = state.access;
-            access.remote = *state.options.push;
-            std::vector<report::VariantRecord*> pushed;
-            for (auto* record : records) {
-                if (record->state == report::VariantState::succeeded) {
-                    pushed.push_back(record);
-                }
-            }
-            push_all(state, access, pushed);
-        }
-        return;
+    if (!settings.on_host) {
+        publish_locally(request, doors.repo, variants, which, settings);
+        return variants;
     }
-    push_all(state, state.access, records);
-    for (auto* record : records) {
-        if (record->state != report::VariantState::succeeded) {
+    push_all(doors.repo, request.access, request.id, variants, which);
+    for (const auto i : which) {
+        auto& variant = variants[i];
+        if (variant.state != VariantState::succeeded) {
             continue;
         }
         if (stop_requested()) {
             // The branch is pushed; the pull request is opened by the re-run.
-            record->state = report::VariantState::interrupted;
-            record->reason = "interrupted after its branch was pushed, before its pull request";
+            variant.state = VariantState::interrupted;
+            variant.reason = "interrupted after its branch was pushed, before its pull request";
             continue;
         }
         try {
-            open_pull_request(state, *record);
+            variant = open_pull_request(request, doors, variant, existing);
         } catch (const std::exception& error) {
-            fail(*record, fmt::format("branch {} pushed, but the pull request could not be "
+            fail(variant, fmt::format("branch {} pushed, but the pull request could not be "
                                       "opened: {}",
-                                      record->branch, error.what()));
+                                      variant.branch, error.what()));
         }
-        update_progress(state);
-        crash_for_test(state, "publish");
+        auto now = request.result;
+        now.variant_records = variants;
+        doors.observer.progress(now);
+        if (settings.checkpoint) {
+            settings.checkpoint("publish");
+        }
     }
+    return variants;
 }
 
 } // namespace draftsmith::run

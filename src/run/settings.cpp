@@ -22,9 +22,11 @@ net::ClientOptions http_options(const config::Config& config,
 
 llm::ProviderOptions provider_options(const config::Config& config,
                                       const config::VariantSettings& settings,
-                                      const trigger::Environment& environment)
+                                      const trigger::Environment& environment,
+                                      std::shared_ptr<net::RetryBudget> budget)
 {
     llm::ProviderOptions options;
+    options.retry = http_options(config, std::move(budget)).retry;
     options.kind = *llm::parse_provider_kind(config::to_string(settings.provider));
     options.model = settings.model;
     options.base_url = settings.base_url;

@@ -20,9 +20,11 @@ net::ClientOptions http_options(const config::Config& config,
 
 // Variant `settings` as a provider description; the key is read from the
 // environment variable the settings name (none for replay).
+// Answer retries spend `budget` (the run's one) with the HTTP retries' backoff.
 llm::ProviderOptions provider_options(const config::Config& config,
                                       const config::VariantSettings& settings,
-                                      const trigger::Environment& environment);
+                                      const trigger::Environment& environment,
+                                      std::shared_ptr<net::RetryBudget> budget = nullptr);
 
 // The built-in price table with the configuration's rows over it.
 llm::PriceTable price_table(const config::Config& config);

@@ -12,6 +12,8 @@
 #include <sys/types.h>
 
 #include <functional>
+#include <optional>
+#include <string_view>
 #include <string>
 
 namespace draftsmith::run {
@@ -30,6 +32,11 @@ WorkerEnd run_supervised(const std::function<int()>& work);
 // interrupt.cpp: SIGINT/SIGTERM received by this process are also sent to
 // `child` (0: to no one). Async-signal-safe.
 void forward_signals_to(pid_t child) noexcept;
+
+// A crash on purpose, for the end-to-end tests of the supervisor only:
+// when `wanted` (DRAFTSMITH_TEST_CRASH_AT) names `where` (context, publish, overview),
+// the process aborts; `where:exception` throws std::out_of_range instead.
+void crash_for_test(const std::string& wanted, std::string_view where);
 
 // A description of the signal for the overview ("signal 11 (Segmentation fault)").
 std::string describe_signal(int signal);

@@ -156,6 +156,11 @@ public:
     virtual TriggerPermission permission(const User& user) = 0;
 
     virtual void react(std::int64_t pr, const CommentRef& ref, Reaction reaction) = 0;
+
+    // The ref a clone fetches to get the pull request's head commit when it
+    // lacks it: GitHub "refs/pull/N/head" (forks' heads too), Azure DevOps
+    // "refs/heads/<source branch>", local the branch (already here).
+    virtual std::string head_ref(const PullRequest& pr) const = 0;
 };
 
 enum class AuthScheme {

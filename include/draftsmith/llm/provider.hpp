@@ -52,6 +52,9 @@ struct ProviderOptions {
     // A stream that ends in an error event or breaks off is sent again this
     // many times (nothing was acted on yet: answers are used only when complete).
     int stream_retries = 2;
+    // How those retries wait and what they spend: net/'s backoff and the
+    // run's one retry budget (net/retry.hpp, take_retry), as HTTP retries.
+    net::RetryPolicy retry;
     std::function<void(std::chrono::milliseconds)> sleep; // tests: record instead of wait
 
     std::filesystem::path replay_file; // replay: the recording to answer from

@@ -15,7 +15,10 @@
 #include "draftsmith/llm/llm.hpp"
 
 #include <filesystem>
+#include <fstream>
 #include <memory>
+#include <mutex>
+#include <string>
 
 namespace draftsmith::llm {
 
@@ -27,5 +30,24 @@ std::unique_ptr<Provider> make_replay_provider(const std::filesystem::path& reco
 // truncated now; Error(input) when it cannot be).
 std::unique_ptr<Provider> make_recording_provider(std::unique_ptr<Provider> inner,
                                                   const std::filesystem::path& recording);
+
+// One recording file that several recorders append to (a run's variants,
+// each through its own provider). Thread-safe; whole lines.
+class Recording {
+public:
+    // Creates or truncates `file`; Error(input) when it cannot.
+    explicit Recording(const std::filesystem::path& file);
+    // Appends one line; Error(input) naming the file when it cannot.
+    void append(const std::string& line);
+
+private:
+    std::filesystem::path m_path;
+    std::mutex m_mutex;
+    std::ofstream m_out;
+};
+
+// `inner`, with every answer also appended to the shared `recording`.
+std::unique_ptr<Provider> make_recording_provider(std::unique_ptr<Provider> inner,
+                                                  std::shared_ptr<Recording> recording);
 
 } // namespace draftsmith::llm

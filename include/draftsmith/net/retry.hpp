@@ -32,6 +32,15 @@ server_retry_after(const Headers& headers, std::chrono::system_clock::time_point
 // first retry); `unit_random` is uniform in [0, 1).
 std::chrono::milliseconds backoff_delay(int retry, const RetryPolicy& policy, double unit_random);
 
+// Uniform in [0, 1): the jitter of every backoff (one generator per thread).
+double unit_random();
+
+// One more try at something net/ cannot see fail (llm/: a stream that broke
+// off, an answer that is not JSON), under the same policy as HTTP retries:
+// takes one retry from policy.budget (nullopt when it is spent: give up)
+// and returns the backoff to wait before retry number `retry`.
+std::optional<std::chrono::milliseconds> take_retry(const RetryPolicy& policy, int retry);
+
 // The wait before retry number `retry` after a response with these headers:
 // the server's wait when it gave one, else the backoff. Empty when the server
 // asked for longer than policy.max_retry_after (do not retry).

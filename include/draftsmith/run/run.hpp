@@ -2,22 +2,27 @@
 // run/: one comment in, N draft pull requests out.
 //
 //   intake      which comment, from the event payload or the flags; read
-//               again from the host by id (trigger/intake.hpp)
-//   authorize   not a bot, not edited, a command, a commenter with write
-//               access, not a fork (unless allowed)
-//   context     the pull request's head commit (fetched when missing) and
-//               .draftsmith.yml from its target branch
+//               again from the host by id (trigger/intake.hpp); .draftsmith.yml
+//               from the target branch; not a bot, not edited, a command, a
+//               commenter with write access, not a fork (unless allowed)
+//   prepare     the pull request's head commit (fetched when missing), its
+//               files, and which variants an earlier run already made
 //   variants    N agents on a bounded pool, each onto its own overlay, then
 //               committed; equal trees are duplicates
 //   publish     one push of every variant branch, then one draft pull
 //               request per branch (found again, not duplicated, on a re-run)
-//   overview    the comment on the source pull request, its status, the CI
-//               log, --report, metrics
+//   report      the exit status from the variants' results; the Observer
+//               (report/) posts the overview and status, writes the CI
+//               log, --report and metrics
+//
+// Each phase is a function over values (run/phases.hpp); the host, the
+// repository and the observer come in through interfaces (run/ports.hpp).
 //
 // SIGINT/SIGTERM stop the variants at their next step; nothing is pushed or
 // opened after the signal, and the comment says the run was interrupted
 // (exit 130). Running the same comment again converges.
 
+#include "draftsmith/run/ports.hpp"
 #include "draftsmith/trigger/environment.hpp"
 #include "draftsmith/util/error.hpp"
 
@@ -53,11 +58,12 @@ struct Options {
     bool progress_terminal = false; // redraw progress lines (stderr is a terminal)
 };
 
-// Runs the whole request. Returns the exit status (EXIT STATUS in the
-// manual); throws draftsmith::Error for failures before any variant started
-// (bad configuration, unreadable payload, unreachable host), which the CLI
-// turns into a message and its category's exit code.
-ExitCode run(const Options& options);
+// Runs the whole request, telling `observer` (report::Reporter) what
+// happens. Returns the exit status (EXIT STATUS in the manual); throws
+// draftsmith::Error for failures before any variant started (bad
+// configuration, unreadable payload, unreachable host), which the CLI turns
+// into a message and its category's exit code.
+ExitCode run(const Options& options, Observer& observer);
 
 // SIGINT and SIGTERM set a flag (and interrupt every HTTP transfer) instead
 // of killing the process, so the run can stop cleanly.

@@ -1,0 +1,75 @@
+// run::Repo over git::Repository: one forwarding line per method, and the
+// commit's tree as the edit engine reads it (CommitTree).
+#include "draftsmith/run/commit_tree.hpp"
+#include "draftsmith/run/ports.hpp"
+
+namespace draftsmith::run {
+namespace {
+
+class GitRepo final : public Repo {
+public:
+    explicit GitRepo(git::Repository repo)
+        : m_repo(std::move(repo))
+    {
+    }
+    std::filesystem::path git_dir() const override { return m_repo.git_dir(); }
+    std::optional<std::string> find_commit(std::string_view rev) const override
+    {
+        return m_repo.find_commit(rev);
+    }
+    std::optional<std::string> checked_out_branch() const override
+    {
+        return m_repo.checked_out_branch();
+    }
+    std::string find_or_fetch_commit(std::string_view rev, const git::RemoteAccess& access,
+                                     std::string_view fetch_ref) override
+    {
+        return m_repo.find_or_fetch_commit(rev, access, fetch_ref);
+    }
+    std::shared_ptr<const edit::BaseTree> tree(std::string_view commit) const override
+    {
+        return std::make_shared<const CommitTree>(m_repo.tree(commit));
+    }
+    std::vector<std::string> list_files(std::string_view commit) const override
+    {
+        return m_repo.tree(commit).list_files();
+    }
+    std::string tree_id(std::string_view commit) const override { return m_repo.tree_id(commit); }
+    std::string commit_overlay(std::string_view base, const Overlay& overlay,
+                               const git::CommitSpec& spec) override
+    {
+        return m_repo.commit_overlay(base, overlay, spec);
+    }
+    git::DiffStat diff_stat(std::string_view from, std::string_view to) const override
+    {
+        return m_repo.diff_stat(from, to);
+    }
+    bool set_branch(std::string_view branch, std::string_view commit,
+                    const git::RequestId& owner) override
+    {
+        return m_repo.set_branch(branch, commit, owner);
+    }
+    git::PushReport push_branches(const git::RemoteAccess& access,
+                                  const std::vector<git::BranchPush>& branches,
+                                  const git::RequestId& owner) override
+    {
+        return m_repo.push_branches(access, branches, owner);
+    }
+    std::vector<git::RequestBranch>
+    find_local_request_branches(const git::RequestId& request) const override
+    {
+        return m_repo.find_local_request_branches(request);
+    }
+
+private:
+    git::Repository m_repo;
+};
+
+} // namespace
+
+std::unique_ptr<Repo> open_repo(const std::filesystem::path& path)
+{
+    return std::make_unique<GitRepo>(git::Repository::open(path));
+}
+
+} // namespace draftsmith::run
