@@ -267,6 +267,7 @@ public:
         exchange.stream_retries = m_options.stream_retries;
         exchange.sleep = m_options.sleep;
         exchange.deadline = options.deadline;
+        exchange.on_answer_began = options.on_answer_began;
         return run_exchange(exchange);
     }
 

@@ -2,6 +2,7 @@
 // commit onto its own overlay, committed as soon as it finishes. Identical
 // trees are duplicates of the lowest-numbered variant with that tree.
 #include "draftsmith/agent/agent.hpp"
+#include "draftsmith/llm/cache_warmup.hpp"
 #include "draftsmith/llm/provider.hpp"
 #include "draftsmith/llm/replay.hpp"
 #include "draftsmith/report/comments.hpp"
@@ -25,12 +26,13 @@ struct VariantPlan {
     int index = 1;
     config::VariantSettings settings;
     std::unique_ptr<llm::Provider> provider;
+    llm::ProviderOptions options; // what `provider` was made from
 };
 
 std::unique_ptr<llm::Provider> make_variant_provider(RunState& state,
-                                                     const config::VariantSettings& settings)
+                                                     const llm::ProviderOptions& options)
 {
-    auto provider = llm::make_provider(provider_options(state.config, settings), state.http);
+    auto provider = llm::make_provider(options, state.http);
     return llm::metered(std::move(provider), state.meter);
 }
 
@@ -239,7 +241,8 @@ void run_variants(RunState& state, const std::vector<int>& which)
         VariantPlan plan;
         plan.index = index;
         plan.settings = state.config.variant(index);
-        plan.provider = make_variant_provider(state, plan.settings);
+        plan.options = provider_options(state.config, plan.settings);
+        plan.provider = make_variant_provider(state, plan.options);
         auto& record = state.variant(index);
         record.provider = config::to_string(plan.settings.provider);
         record.model = plan.settings.model;
@@ -257,6 +260,20 @@ void run_variants(RunState& state, const std::vector<int>& which)
         }
     }
 
+    // Prompt-cache warm-up (llm/cache_warmup.hpp): the variants that share the
+    // first one's prompt cache start once its first answer has begun.
+    const auto warmup = std::make_shared<llm::CacheWarmup>();
+    for (std::size_t i = 1; i < plans.size(); ++i) {
+        if (state.config.cache_warmup == config::CacheWarmup::automatic &&
+            plans[i].settings.mode == plans[0].settings.mode &&
+            llm::shares_prompt_cache(plans[0].options, plans[i].options)) {
+            plans[i].provider = llm::warmup_follower(std::move(plans[i].provider), warmup);
+        }
+    }
+    if (!plans.empty()) {
+        plans[0].provider = llm::warmup_leader(std::move(plans[0].provider), warmup);
+    }
+
     const auto jobs = state.config.jobs > 0
                           ? std::min<std::size_t>(static_cast<std::size_t>(state.config.jobs),
                                                   plans.size())
@@ -268,6 +285,9 @@ void run_variants(RunState& state, const std::vector<int>& which)
         workers.emplace_back([&] {
             for (auto i = next.fetch_add(1); i < plans.size(); i = next.fetch_add(1)) {
                 run_one(state, plans[i]);
+                if (i == 0) {
+                    warmup->release(); // whatever happened to the first variant
+                }
             }
         });
     }
