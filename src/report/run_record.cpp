@@ -58,7 +58,7 @@ std::string format_tokens(std::int64_t tokens)
 
 std::string format_cost_with_cache(double usd, const llm::Usage& usage)
 {
-    const auto cost = llm::format_cost(usd);
+    auto cost = llm::format_cost(usd);
     if (usage.cache_creation_input_tokens == 0 && usage.cache_read_input_tokens == 0) {
         return cost;
     }
