@@ -22,7 +22,13 @@
 #include <string_view>
 #include <vector>
 
+namespace re2 {
+class RE2;
+}
+
 namespace draftsmith::agent::detail {
+
+using re2::RE2;
 
 class Workspace {
 public:
@@ -72,10 +78,17 @@ private:
     std::optional<std::string> why_withheld(std::string_view path) const;
     std::optional<std::string> why_content_withheld(std::string_view path,
                                                     std::string_view bytes) const;
-    // Like read_visible, without a copy: the text lives in the overlay, in
-    // the shared base, or (paths the base does not list) in `storage`.
+    // Like read_visible, without a copy: the text lives in the overlay or in
+    // `holder` (the shared base's bytes, kept or read for this call).
     std::optional<std::string_view> visible_text(std::string_view path,
-                                                 std::optional<std::string>& storage) const;
+                                                 std::shared_ptr<const std::string>& holder) const;
+    // The file's bytes as they are now (overlay, else base), unchecked.
+    std::optional<std::string_view> text_of(std::string_view path,
+                                            std::shared_ptr<const std::string>& holder) const;
+    // One file's matching lines appended to `out`; false once the match
+    // limit is reached (the note saying so appended).
+    bool search_file(const std::string& path, std::string_view bytes, const std::string& query,
+                     const RE2* pattern, std::string& out, std::size_t& matches) const;
     std::string cut(std::string text, std::string_view advice) const;
     // Error(input) naming the reason when the stop check gives one.
     void stop_if_asked() const;

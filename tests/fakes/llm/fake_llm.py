@@ -25,7 +25,8 @@ Model-level STEP kinds (besides scripted_server's):
              "finish_reason": "<raw OpenAI value>", "refusal": "<text>",
              "output_tokens": N}}
       answered in the endpoint's wire format; streamed when the request says
-      "stream": true (then "chunk_delay" seconds between events)
+      "stream": true (then "chunk_delay" seconds between events, or
+      "stream_seconds" for the whole stream after its first event)
   {"error": "overloaded"|"rate_limit"|"invalid_request"|"authentication"|
             "permission"|"not_found"|"server", "message": "...", "headers": {}}
       the provider's error status and body
@@ -309,7 +310,10 @@ class LlmHandler(Handler):
         if fault == "pings":
             self.send_pings(events[0], float(step.get("interval", 0.5)), float(step.get("seconds", 120)))
             return None
-        self.send_chunks(200, events, {"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}, float(step.get("chunk_delay", 0)))
+        chunk_delay = float(step.get("chunk_delay", 0))
+        if step.get("stream_seconds"):  # the whole stream takes this long after its first event
+            chunk_delay = float(step["stream_seconds"]) / max(1, len(events) - 1)
+        self.send_chunks(200, events, {"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}, chunk_delay)
         return None
 
     def answer_begins(self, status):
