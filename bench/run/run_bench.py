@@ -71,6 +71,8 @@ def source_files(source, count, max_bytes):
 
 def make_repo(repo, source, count, max_bytes):
     files, total = source_files(source, count, max_bytes)
+    if os.path.isdir(os.path.join(repo, ".git")):  # --keep from an earlier run: reuse it
+        return files, total
     os.makedirs(repo)
     git(repo, "init", "-q", "-b", "main")
     # Commit 1 has 60% of the files; each later one adds a share of the rest
@@ -361,12 +363,13 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--turns", type=int, default=4)
     parser.add_argument("--first-delay", type=float, default=0.3)
-    parser.add_argument("--keep", help="make the repository in this new folder and keep it")
+    parser.add_argument("--keep", help="make the repository in this folder (or reuse it) and keep it")
     parser.add_argument("--big-files", type=int, default=0,
                         help="also a generated repository of this many ~10 KB files (100000: ~1 GB)")
     parser.add_argument("--big-repo", help="where the generated repository is made, or reused when it exists")
     parser.add_argument("--only", choices=["all", "run", "billing", "big"], default="all")
     args = parser.parse_args()
+    args.draftsmith = os.path.abspath(args.draftsmith)
 
     work = tempfile.mkdtemp(prefix="draftsmith-bench-run-")
     repo = os.path.abspath(args.keep) if args.keep else os.path.join(work, "repo")

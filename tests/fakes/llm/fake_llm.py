@@ -47,7 +47,8 @@ Checks on every model request (answered like the real services):
 
 Token counts are len(canonical JSON) // 4. Anthropic cache accounting: each
 block marked cache_control ends a prefix (order tools, system, messages); the
-longest prefix already cached is read, the rest up to the last mark is
+longest prefix already cached, at a breakpoint or at one of the 20 block
+boundaries before it (the documented lookback), is read, the rest up to the last mark is
 created, as the real service reports it in usage (cache_creation_input_tokens,
 cache_read_input_tokens). OpenAI: a request whose prefix (at a message
 boundary) an earlier request sent reports it in
@@ -121,6 +122,7 @@ def digest(value):
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
+ANTHROPIC_LOOKBACK = 20  # blocks looked back from each breakpoint for a cached prefix
 OPENAI_MIN_CACHED = 1024  # OpenAI caches prompts of 1,024 tokens or more ...
 OPENAI_CACHE_BLOCK = 128  # ... and matches them in blocks of 128 tokens
 
@@ -172,27 +174,37 @@ class CacheBook:
                 content = [{"type": "text", "text": content}]
             for block in content or []:
                 segments.append(("message %d %s" % (index, message.get("role")), block))
+        # A running hash of the canonical prefix: the key at every block
+        # boundary, so a lookup can look back from each breakpoint.
+        running = hashlib.sha256()
         total = 0
-        prefix = []
-        breakpoints = []  # (key, cumulative tokens)
+        boundaries = []  # (key, cumulative tokens) after each block
+        breakpoints = []  # indexes into boundaries
         for where, block in segments:
             clean = without_cache_control(block)
-            prefix.append([where, clean])
+            running.update(json.dumps([where, clean], sort_keys=True, separators=(",", ":")).encode("utf-8"))
             total += tokens(clean)
+            boundaries.append((running.copy().hexdigest()[:16], total))
             if isinstance(block, dict) and block.get("cache_control"):
-                breakpoints.append((digest(prefix), total))
+                breakpoints.append(len(boundaries) - 1)
         read = 0
         created = 0
         with self.lock:
-            for key, cumulative in reversed(breakpoints):
-                entry = self.entries.get(key)
-                if entry and entry["ready"]:
-                    read = cumulative
-                    entry["read"] += 1
-                    break
+            # "The system automatically checks for cache hits at all previous
+            # content block boundaries (up to 20 blocks before the explicit
+            # breakpoint)": the longest ready prefix found that way is read.
+            hit = None
+            for at in breakpoints:
+                for j in range(at, max(-1, at - ANTHROPIC_LOOKBACK - 1), -1):
+                    entry = self.entries.get(boundaries[j][0])
+                    if entry and entry["ready"] and boundaries[j][1] > read:
+                        read, hit = boundaries[j][1], entry
+            if hit:
+                hit["read"] += 1
             if breakpoints:
-                created = breakpoints[-1][1] - read
-                for key, cumulative in breakpoints:
+                created = boundaries[breakpoints[-1]][1] - read
+                for at in breakpoints:
+                    key, cumulative = boundaries[at]
                     if cumulative <= read:
                         continue
                     entry = self.entries.setdefault(
