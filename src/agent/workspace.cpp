@@ -53,12 +53,24 @@ Workspace::Workspace(std::shared_ptr<const BaseFiles> base, const std::vector<st
                      std::size_t max_output_bytes)
     : m_shared(std::move(base))
     , m_base(*m_shared)
-    , m_base_files(files.begin(), files.end())
+    , m_base_list(&m_shared->paths())
     , m_secrets(secrets)
     , m_apply(apply)
     , m_max_output_bytes(max_output_bytes)
     , m_tree(m_base, m_overlay)
 {
+    // The shared base's sorted list is used when it is the same list (as in
+    // a run: no copy of 100,000 paths per variant); else a sorted copy.
+    if (!std::equal(files.begin(), files.end(), m_base_list->begin(), m_base_list->end())) {
+        m_own_files = files;
+        std::sort(m_own_files.begin(), m_own_files.end());
+        m_own_files.erase(std::unique(m_own_files.begin(), m_own_files.end()), m_own_files.end());
+        if (m_own_files == *m_base_list) {
+            m_own_files = {};
+        } else {
+            m_base_list = &m_own_files;
+        }
+    }
     // A withheld file may not be edited either: a failed edit's message
     // quotes the text it looked at.
     m_apply.refuse_path =
@@ -100,22 +112,46 @@ std::optional<std::string> Workspace::why_content_withheld(std::string_view path
 
 std::vector<std::string> Workspace::visible_files() const
 {
-    std::set<std::string, std::less<>> all = m_base_files;
-    for (const auto& [path, bytes] : m_overlay) {
-        if (bytes) {
-            all.insert(path);
-        } else {
-            all.erase(path);
-        }
-    }
     std::vector<std::string> out;
-    out.reserve(all.size());
-    for (const auto& path : all) {
+    out.reserve(m_base_list->size());
+    for_each_visible({}, [&](const std::string& path) { out.push_back(path); });
+    return out;
+}
+
+void Workspace::for_each_visible(std::string_view prefix,
+                                 const std::function<void(const std::string&)>& visit) const
+{
+    // A merge of two sorted lists, the base's and the overlay's, from the
+    // first path with the prefix: no copy, and a folder's search or listing
+    // does not walk the whole repository.
+    const auto under = [&](const std::string& path) {
+        return path.compare(0, prefix.size(), prefix) == 0;
+    };
+    const auto show = [&](const std::string& path) {
         if (!m_secrets.hides_path(path)) {
-            out.push_back(path);
+            visit(path);
+        }
+    };
+    auto base = std::lower_bound(m_base_list->begin(), m_base_list->end(), prefix);
+    auto changed = m_overlay.lower_bound(prefix);
+    for (;;) {
+        const bool in_base = base != m_base_list->end() && under(*base);
+        const bool in_overlay = changed != m_overlay.end() && under(changed->first);
+        if (!in_base && !in_overlay) {
+            return;
+        }
+        if (in_overlay && (!in_base || changed->first <= *base)) {
+            if (in_base && changed->first == *base) {
+                ++base; // changed or deleted: the overlay says which
+            }
+            if (changed->second) {
+                show(changed->first);
+            }
+            ++changed;
+        } else {
+            show(*base++);
         }
     }
-    return out;
 }
 
 bool Workspace::has_visible_file(std::string_view path) const
@@ -126,7 +162,7 @@ bool Workspace::has_visible_file(std::string_view path) const
     if (const auto it = m_overlay.find(path); it != m_overlay.end()) {
         return it->second.has_value();
     }
-    return m_base_files.contains(path);
+    return std::binary_search(m_base_list->begin(), m_base_list->end(), path);
 }
 
 std::optional<std::string> Workspace::read_visible(std::string_view path) const
@@ -222,15 +258,13 @@ std::string Workspace::list_files(const json& input) const
     const auto pattern = optional_string("list_files", input, "pattern");
     std::string listing;
     std::size_t count = 0;
-    for (const auto& path : visible_files()) {
-        if (path.compare(0, prefix.size(), prefix) != 0 ||
-            (pattern && !glob::matches(*pattern, path))) {
-            continue;
+    for_each_visible(prefix, [&](const std::string& path) {
+        if (!pattern || glob::matches(*pattern, path)) {
+            listing += path;
+            listing += '\n';
+            ++count;
         }
-        listing += path;
-        listing += '\n';
-        ++count;
-    }
+    });
     if (count == 0) {
         return "no files match";
     }

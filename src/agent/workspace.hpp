@@ -17,7 +17,6 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,6 +56,10 @@ public:
     // The files as they are now (base list plus created, minus deleted),
     // without those withheld by name.
     std::vector<std::string> visible_files() const;
+    // Calls `visit` with each visible file whose path starts with `prefix`,
+    // in order, without listing the others.
+    void for_each_visible(std::string_view prefix,
+                          const std::function<void(const std::string&)>& visit) const;
     // True when `path` is one of visible_files(), without listing them all.
     bool has_visible_file(std::string_view path) const;
     // The file's text if it may be shown: present, not withheld, not binary.
@@ -95,7 +98,8 @@ private:
 
     std::shared_ptr<const BaseFiles> m_shared;
     const edit::BaseTree& m_base; // *m_shared
-    std::set<std::string, std::less<>> m_base_files;
+    const std::vector<std::string>* m_base_list; // sorted: the shared base's, or m_own_files
+    std::vector<std::string> m_own_files;
     const SecretFilter& m_secrets;
     edit::ApplyOptions m_apply;
     std::size_t m_max_output_bytes;

@@ -70,9 +70,10 @@ std::string Workspace::search(const json& input) const
     std::size_t matches = 0;
     std::size_t files_matched = 0;
     std::size_t visited = 0;
-    for (const auto& path : visible_files()) {
-        if (path.compare(0, prefix.size(), prefix) != 0) {
-            continue;
+    bool full = false;
+    for_each_visible(prefix, [&](const std::string& path) {
+        if (full) {
+            return;
         }
         if (visited++ % k_stop_check_files == 0) {
             stop_if_asked();
@@ -81,7 +82,7 @@ std::string Workspace::search(const json& input) const
         const auto bytes = text_of(path, holder);
         // A line is part of the file: a text the file lacks is in none of its lines.
         if (!bytes || (!pattern && bytes->find(query) == std::string_view::npos)) {
-            continue;
+            return;
         }
         std::string found;
         auto counted = matches;
@@ -89,14 +90,15 @@ std::string Workspace::search(const json& input) const
         // Only a file that holds a match needs the binary and secret checks.
         if ((counted == matches && more) || text::is_binary(*bytes) ||
             why_content_withheld(path, *bytes)) {
-            continue;
+            return;
         }
         out += found;
         files_matched += counted > matches ? 1 : 0;
         matches = counted;
-        if (!more) {
-            return cut(std::move(out), "narrow the search");
-        }
+        full = !more;
+    });
+    if (full) {
+        return cut(std::move(out), "narrow the search");
     }
     if (matches == 0) {
         return "no matches";

@@ -51,6 +51,9 @@ public:
     bool exists(std::string_view path) const override;
     bool is_symlink(std::string_view path) const override;
 
+    // The listed files, sorted, each once.
+    const std::vector<std::string>& paths() const noexcept { return m_paths; }
+
     // Whether `path` is one of the listed files.
     bool lists(std::string_view path) const { return find(path) != nullptr; }
 
