@@ -71,6 +71,8 @@ def source_files(source, count, max_bytes):
 
 def make_repo(repo, source, count, max_bytes):
     files, total = source_files(source, count, max_bytes)
+    if os.path.isdir(os.path.join(repo, ".git")):  # --keep from an earlier run: reuse it
+        return files, total
     os.makedirs(repo)
     git(repo, "init", "-q", "-b", "main")
     # Commit 1 has 60% of the files; each later one adds a share of the rest
@@ -160,10 +162,20 @@ def instant_script(variants, turns, targets, first_delay, search=True):
     return {"steps": steps, "default": answer(FINISH)}
 
 
+SLOW_TTFT = 0.5     # seconds to an answer's first event ...
+SLOW_STREAM = 1.5   # ... then the rest of it streams: 2 s a turn
+
+
+def slow_answer(calls):
+    step = answer(calls, SLOW_TTFT)
+    step["stream_seconds"] = SLOW_STREAM
+    return step
+
+
 def slow_script(variants):
-    steps = [answer([call("create_file", path="notes/slow-%d.md" % j, content="slow %d\n" % j)], 2)
+    steps = [slow_answer([call("create_file", path="notes/slow-%d.md" % j, content="slow %d\n" % j)])
              for j in range(variants)]
-    return {"steps": steps, "default": answer(FINISH, 2)}
+    return {"steps": steps, "default": slow_answer(FINISH)}
 
 
 class FakeLlm:
@@ -197,7 +209,28 @@ def reset_refs(repo):
             git(repo, "update-ref", "-d", ref)
 
 
-def run_once(args, llm, repo, work, variants, script, label):
+def billed(requests):
+    """Billed input tokens of the model requests: input + 1.25 x cache writes + 0.1 x cache reads."""
+    sums = {"input": 0, "written": 0, "read": 0}
+    for request in requests:
+        usage = request.get("usage") or {}
+        sums["input"] += usage.get("input_tokens", 0)
+        sums["written"] += usage.get("cache_creation_input_tokens", 0)
+        sums["read"] += usage.get("cache_read_input_tokens", 0)
+    sums["billed"] = sums["input"] + 1.25 * sums["written"] + 0.1 * sums["read"]
+    return sums
+
+
+def warmup_cost(requests):
+    """Seconds between the first model request and the last first request of another variant."""
+    arrivals = sorted(r["arrived"] for r in requests if "arrived" in r)
+    began = [r["answer_began"] for r in requests if "answer_began" in r]
+    if len(arrivals) < 2 or not began:
+        return 0.0
+    return max(0.0, min(began) - arrivals[0])
+
+
+def run_once(args, llm, repo, work, variants, script, label, warmup="auto", extra=()):
     reset_refs(repo)
     llm.post("/__script", script)
     report = os.path.join(work, "report.json")
@@ -205,9 +238,9 @@ def run_once(args, llm, repo, work, variants, script, label):
         os.remove(report)
     argv = [args.draftsmith, "run", "--local", "--repo", repo,
             "--comment", "/edit /%d bench %s: add notes and mark the headers" % (variants, label),
-            "--provider", "anthropic", "--base-url", llm.base, "--max-variants", "5",
-            "--report", report]
-    env = dict(GIT_ENV, ANTHROPIC_API_KEY="bench-key", USER="bench")
+            "--provider", "anthropic", "--base-url", llm.base, "--max-variants", "10",
+            "--report", report, *extra]
+    env = dict(GIT_ENV, ANTHROPIC_API_KEY="bench-key", USER="bench", DRAFTSMITH_CACHE_WARMUP=warmup)
     with open(os.path.join(work, "draftsmith.log"), "w") as log:
         started = time.perf_counter()
         process = subprocess.Popen(argv, cwd=work, env=env, stdout=log, stderr=log)
@@ -218,14 +251,18 @@ def run_once(args, llm, repo, work, variants, script, label):
     if os.path.exists(report):
         with open(report) as f:
             states = [v["state"] for v in json.load(f)["variants"]]
+    requests = llm.requests()
     return {"wall": wall, "user": usage.ru_utime, "sys": usage.ru_stime,
             "cpu": usage.ru_utime + usage.ru_stime, "rss_mib": usage.ru_maxrss / 1024,
-            "exit": process.returncode, "states": states, "requests": len(llm.requests())}
+            "exit": process.returncode, "states": states, "requests": len(requests),
+            "billed": billed(requests), "warmup": warmup_cost(requests)}
 
 
-def measure(args, llm, repo, work, variants, script, label):
-    runs = [run_once(args, llm, repo, work, variants, script, label) for _ in range(args.runs)]
-    row = {key: statistics.median(r[key] for r in runs) for key in ("wall", "user", "sys", "cpu")}
+def measure(args, llm, repo, work, variants, script, label, warmup="auto", runs=None, extra=()):
+    runs = [run_once(args, llm, repo, work, variants, script, label, warmup, extra)
+            for _ in range(runs or args.runs)]
+    row = {key: statistics.median(r[key] for r in runs) for key in ("wall", "user", "sys", "cpu", "warmup")}
+    row["billed"] = sorted((r["billed"] for r in runs), key=lambda b: b["billed"])[len(runs) // 2]
     row["rss_mib"] = max(r["rss_mib"] for r in runs)
     row["exits"] = sorted({r["exit"] for r in runs})
     row["requests"] = sorted({r["requests"] for r in runs})
@@ -244,6 +281,78 @@ def show(rows):
             "/".join(map(str, r["exits"]))))
 
 
+def big_script(variants, first_delay, files):
+    """The instant scenario on the generated repository (make_big_repo.py)."""
+    import make_big_repo as big
+    steps = []
+    for j in range(variants * 2):
+        index = (j * 7919) % files
+        path = big.path_of(index)
+        folder = path.rsplit("/", 1)[0] + "/"
+        if j < variants:
+            calls = [call("list_files", path_prefix=folder),
+                     call("search", query=big.unique_line(index)),
+                     call("create_file", path="notes/big-%d.md" % j, content="# Notes %d\n" % j)]
+            steps.append(answer(calls, first_delay))
+        else:
+            line = big.unique_line(index)
+            steps.append(answer([call("search", query=line[:30], path_prefix=folder),
+                                 call("read_file", path=path, start_line=1, end_line=150),
+                                 call("str_replace", path=path, old_str=line, new_str=line + " /* big */")]))
+    return {"steps": steps, "default": answer(FINISH)}
+
+
+def one_search_script(query):
+    return {"steps": [answer([call("search", query=query)])], "default": answer(FINISH)}
+
+
+def no_search_script():
+    return {"steps": [answer([call("list_files", path_prefix="nowhere/")])], "default": answer(FINISH)}
+
+
+def time_git_grep(repo, query, runs):
+    """Median wall and CPU of `git grep -F -n` over the commit's files (HEAD, no working tree)."""
+    walls, cpus = [], []
+    for _ in range(runs):
+        started = time.perf_counter()
+        process = subprocess.Popen(["git", "-C", repo, "grep", "-F", "-n", "-e", query, "HEAD"],
+                                   env=GIT_ENV, stdout=subprocess.DEVNULL)
+        _, _, usage = os.wait4(process.pid, 0)
+        walls.append(time.perf_counter() - started)
+        cpus.append(usage.ru_utime + usage.ru_stime)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def search_against_git_grep(args, llm, repo, work, query, label):
+    """draftsmith's whole-repository search (N=1 with one search, minus N=1 without) against git grep."""
+    with_search = measure(args, llm, repo, work, 1, one_search_script(query), "search " + label)
+    without = measure(args, llm, repo, work, 1, no_search_script(), "no search " + label)
+    grep_wall, grep_cpu = time_git_grep(repo, query, args.runs)
+    return {"label": label, "search_wall": with_search["wall"] - without["wall"],
+            "search_cpu": with_search["cpu"] - without["cpu"], "grep_wall": grep_wall,
+            "grep_cpu": grep_cpu, "rss": with_search["rss_mib"]}
+
+
+def show_billing(rows):
+    print("| N | cache_warmup | LLM requests | input | cache written | cache read | billed input | x N=1 | wall |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+    base = next(r for r in rows if r["variants"] == 1)["billed"]["billed"]
+    for r in rows:
+        b = r["billed"]
+        print("| %d | %s | %s | %d | %d | %d | **%.0f** | %.2fx | %.2f s |" % (
+            r["variants"], r["warmup_mode"], "/".join(map(str, r["requests"])), b["input"], b["written"],
+            b["read"], b["billed"], b["billed"] / base, r["wall"]))
+
+
+def show_search(rows):
+    print("| repository | draftsmith search (wall) | (CPU) | git grep -F HEAD (wall) | (CPU) | search / git grep (wall) |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for r in rows:
+        print("| %s | %.2f s | %.2f s | %.2f s | %.2f s | %.2fx |" % (
+            r["label"], r["search_wall"], r["search_cpu"], r["grep_wall"], r["grep_cpu"],
+            r["search_wall"] / max(r["grep_wall"], 1e-3)))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--draftsmith", required=True)
@@ -254,12 +363,18 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--turns", type=int, default=4)
     parser.add_argument("--first-delay", type=float, default=0.3)
-    parser.add_argument("--keep", help="make the repository in this new folder and keep it")
+    parser.add_argument("--keep", help="make the repository in this folder (or reuse it) and keep it")
+    parser.add_argument("--big-files", type=int, default=0,
+                        help="also a generated repository of this many ~10 KB files (100000: ~1 GB)")
+    parser.add_argument("--big-repo", help="where the generated repository is made, or reused when it exists")
+    parser.add_argument("--only", choices=["all", "run", "billing", "big"], default="all")
     args = parser.parse_args()
+    args.draftsmith = os.path.abspath(args.draftsmith)
 
     work = tempfile.mkdtemp(prefix="draftsmith-bench-run-")
     repo = os.path.abspath(args.keep) if args.keep else os.path.join(work, "repo")
     llm = None
+    ok = True
     try:
         started = time.perf_counter()
         files, total = make_repo(repo, args.source, args.files, int(args.max_mb * 1024 * 1024))
@@ -267,36 +382,19 @@ def main():
                    for folder, _, names in os.walk(os.path.join(repo, ".git", "objects")) for name in names)
         print("Repository: %d files, %.1f MB, %d commits, %.1f MB packed (made in %.0f s)" % (
             len(files), total / 1e6, COMMITS, pack / 1e6, time.perf_counter() - started), file=sys.stderr)
-        targets = edit_targets(repo, files, 5 * args.turns)
+        targets = edit_targets(repo, files, 10 * args.turns)
         llm = FakeLlm(args.fake_llm, os.path.join(work, "fake_llm.log"))
         version = subprocess.run([args.draftsmith, "--version"], capture_output=True, text=True).stdout.strip()
         print("%s; %d files, %.1f MB in %d commits (%.1f MB packed); %d runs each, medians" % (
             version, len(files), total / 1e6, COMMITS, pack / 1e6, args.runs))
         print()
-        rows = []
-        for variants in (1, 5):
-            rows.append(measure(args, llm, repo, work, variants,
-                                instant_script(variants, args.turns, targets, args.first_delay), "instant"))
-        rows.append(measure(args, llm, repo, work, 5,
-                            instant_script(5, args.turns, targets, args.first_delay, search=False),
-                            "instant, no search"))
-        for variants in (1, 5):
-            rows.append(measure(args, llm, repo, work, variants, slow_script(variants), "slow (2 s a turn)"))
-        show(rows)
-        instant5 = rows[1]
-        slow1, slow5 = rows[3], rows[4]
-        ratio = slow5["wall"] / slow1["wall"]
-        cpu_ok = instant5["cpu"] < 1.0
-        ratio_ok = ratio <= 1.2
-        complete = all(r["exits"] == [0] for r in rows)
-        print()
-        print("- instant, N=5: draftsmith's own CPU time %.3f s (target < 1 s): %s" % (
-            instant5["cpu"], "met" if cpu_ok else "**MISSED**"))
-        print("- slow, N=5 / N=1 wall time: %.2f s / %.2f s = %.2fx (target <= 1.2x): %s" % (
-            slow5["wall"], slow1["wall"], ratio, "met" if ratio_ok else "**MISSED**"))
-        if not complete:
-            print("- some run did not exit 0 (see the exit column); logs in %s" % work)
-        return 0 if cpu_ok and ratio_ok and complete else 1
+        if args.only in ("all", "run"):
+            ok = run_section(args, llm, repo, work, targets) and ok
+        if args.only in ("all", "billing"):
+            ok = billing_section(args, llm, repo, work, targets) and ok
+        if args.only in ("all", "big") and args.big_files:
+            ok = big_section(args, llm, repo, work) and ok
+        return 0 if ok else 1
     finally:
         if llm:
             llm.stop()
@@ -304,6 +402,112 @@ def main():
             print("work folder kept: %s" % work, file=sys.stderr)
         else:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def run_section(args, llm, repo, work, targets):
+    rows = []
+    for variants in (1, 5):
+        rows.append(measure(args, llm, repo, work, variants,
+                            instant_script(variants, args.turns, targets, args.first_delay), "instant"))
+    rows.append(measure(args, llm, repo, work, 5,
+                        instant_script(5, args.turns, targets, args.first_delay, search=False),
+                        "instant, no search"))
+    for variants in (1, 5):
+        rows.append(measure(args, llm, repo, work, variants, slow_script(variants), "slow (2 s a turn)"))
+    rows.append(measure(args, llm, repo, work, 5, slow_script(5), "slow, cache_warmup off", "off"))
+    show(rows)
+    instant5 = rows[1]
+    slow1, slow5, slow5_off = rows[3], rows[4], rows[5]
+    ratio = slow5["wall"] / slow1["wall"]
+    cost = slow5["wall"] - slow5_off["wall"]
+    cpu_ok = instant5["cpu"] < 1.0
+    ratio_ok = ratio <= 1.2
+    warmup_ok = cost <= SLOW_TTFT * 1.1
+    complete = all(r["exits"] == [0] for r in rows)
+    print()
+    print("- instant, N=5: draftsmith's own CPU time %.3f s (target < 1 s): %s" % (
+        instant5["cpu"], "met" if cpu_ok else "**MISSED**"))
+    print("- slow, N=5 / N=1 wall time: %.2f s / %.2f s = %.2fx (target <= 1.2x): %s" % (
+        slow5["wall"], slow1["wall"], ratio, "met" if ratio_ok else "**MISSED**"))
+    print("- the warm-up's wall-time cost, slow N=5 auto - off: %.2f s - %.2f s = %.2f s; first answer began "
+          "%.2f s after the first request; time to first token %.2f s (target <= 1 time to first token): %s" % (
+              slow5["wall"], slow5_off["wall"], cost, slow5["warmup"], SLOW_TTFT,
+              "met" if warmup_ok else "**MISSED**"))
+    if not complete:
+        print("- some run did not exit 0 (see the exit column); logs in %s" % work)
+    print()
+    return cpu_ok and ratio_ok and warmup_ok and complete
+
+
+def oneshot_script(variants, targets, first_delay):
+    """One answer a variant: SEARCH/REPLACE blocks on a header of its own."""
+    steps = []
+    for j in range(variants):
+        path, line = targets[j]
+        text = "%s\n<<<<<<< SEARCH\n%s\n=======\n%s /* oneshot %d */\n>>>>>>> REPLACE\n" % (path, line, line, j)
+        steps.append({"delay": first_delay, "reply": {"text": text, "stop_reason": "end_turn"}})
+    return {"steps": steps, "default": {"reply": {"text": "Nothing more.", "stop_reason": "end_turn"}}}
+
+
+def billing_rows(args, llm, repo, work, script_of, extra):
+    rows = []
+    for variants, mode in ((1, "auto"), (5, "auto"), (10, "auto"), (5, "off"), (10, "off")):
+        row = measure(args, llm, repo, work, variants, script_of(variants), "billing", mode, runs=1, extra=extra)
+        row["warmup_mode"] = mode
+        rows.append(row)
+    show_billing(rows)
+    print()
+    return rows[1]["billed"]["billed"] / rows[0]["billed"]["billed"]
+
+
+def billing_section(args, llm, repo, work, targets):
+    print("Context-heavy request (mode oneshot: the shared context holds the file list and up to "
+          "200 KB of the files concerned; one answer a variant):")
+    print()
+    heavy = billing_rows(args, llm, repo, work, lambda n: oneshot_script(n, targets, args.first_delay),
+                         ("--mode", "oneshot"))
+    print("Agentic request (mode tools: %d turns a variant, each adding file contents and search "
+          "results to its own conversation):" % (args.turns + 1))
+    print()
+    agentic = billing_rows(args, llm, repo, work,
+                           lambda n: instant_script(n, args.turns, targets, args.first_delay), ())
+    ok = heavy <= 1.6
+    print("- billed input (input + 1.25 x cache writes + 0.1 x cache reads), /edit /5 against /edit /1, "
+          "context-heavy request: %.2fx (target <= 1.6x): %s; agentic request: %.2fx" % (
+              heavy, "met" if ok else "**MISSED**", agentic))
+    print()
+    return ok
+
+
+def big_section(args, llm, repo, work):
+    big_repo = os.path.abspath(args.big_repo or os.path.join(work, "big"))
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import make_big_repo as big
+    if not os.path.isdir(big_repo):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "make_big_repo.py"),
+                        big_repo, "--files", str(args.big_files)], check=True, stdout=subprocess.DEVNULL)
+        print("Generated %s in %.0f s" % (big_repo, time.perf_counter() - started), file=sys.stderr)
+    size = sum(os.path.getsize(os.path.join(folder, name))
+               for folder, _, names in os.walk(os.path.join(big_repo, ".git")) for name in names)
+    print("Generated repository: %d files of ~10 KB (make_big_repo.py), %.0f MB packed" % (args.big_files, size / 1e6))
+    print()
+    row = measure(args, llm, big_repo, work, 5, big_script(5, args.first_delay, args.big_files), "instant, generated")
+    show([row])
+    cpu_ok = row["cpu"] <= 3.0
+    rss_ok = row["rss_mib"] * 1.048576 <= 300
+    print()
+    searches = [search_against_git_grep(args, llm, big_repo, work, big.unique_line(args.big_files // 2),
+                                        "generated, %d files" % args.big_files),
+                search_against_git_grep(args, llm, repo, work, "#define __GLIBC_USE", "mid-size (above)")]
+    show_search(searches)
+    search_ok = searches[0]["search_wall"] <= searches[0]["grep_wall"]
+    print()
+    print("- generated repository, N=5 instant: CPU %.2f s (target <= 3 s): %s; peak RSS %.0f MB (target <= 300 MB): %s"
+          % (row["cpu"], "met" if cpu_ok else "**MISSED**", row["rss_mib"] * 1.048576, "met" if rss_ok else "**MISSED**"))
+    print("- search against git grep on the generated repository: %.2fx of its wall time (target <= 1x): %s" % (
+        searches[0]["search_wall"] / max(searches[0]["grep_wall"], 1e-3), "met" if search_ok else "**MISSED**"))
+    return cpu_ok and rss_ok and search_ok and row["exits"] == [0]
 
 
 if __name__ == "__main__":

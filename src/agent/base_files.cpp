@@ -15,11 +15,12 @@ std::vector<std::string> sorted_unique(std::vector<std::string> paths)
 } // namespace
 
 BaseFiles::BaseFiles(const edit::BaseTree& base, std::vector<std::string> files,
-                     const SecretFilter& secrets)
+                     const SecretFilter& secrets, std::size_t keep_budget)
     : m_base(base)
     , m_secrets(secrets)
     , m_paths(sorted_unique(std::move(files)))
     , m_entries(m_paths.size())
+    , m_budget(keep_budget)
 {
 }
 
@@ -32,17 +33,54 @@ BaseFiles::Entry* BaseFiles::find(std::string_view path) const
     return &m_entries[static_cast<std::size_t>(at - m_paths.begin())];
 }
 
-const std::optional<std::string>& BaseFiles::kept_bytes(std::string_view path, Entry& entry) const
+bool BaseFiles::reserve(std::size_t size) const
 {
-    // A read that throws leaves the flag unset: the next caller tries again.
-    std::call_once(entry.read_once, [&] { entry.bytes = m_base.read(path); });
-    return entry.bytes;
+    auto kept = m_kept.load();
+    do {
+        if (kept + size > m_budget) {
+            m_full = true;
+            return false;
+        }
+    } while (!m_kept.compare_exchange_weak(kept, kept + size));
+    return true;
+}
+
+std::shared_ptr<const std::string> BaseFiles::load(std::string_view path, Entry& entry) const
+{
+    // The first reader decides whether the bytes are kept; threads asking at
+    // the same time wait for that one read. A read that throws leaves the
+    // flag unset: the next caller tries again.
+    std::shared_ptr<const std::string> fresh;
+    std::call_once(entry.read_once, [&] {
+        auto bytes = m_base.read(path);
+        if (!bytes) {
+            entry.absent = true;
+            return;
+        }
+        fresh = std::make_shared<const std::string>(std::move(*bytes));
+        if (reserve(fresh->size())) {
+            entry.kept = fresh;
+        }
+    });
+    if (fresh || entry.absent) {
+        return fresh;
+    }
+    if (entry.kept) {
+        return entry.kept;
+    }
+    // Past the budget: read again, keep nothing.
+    auto bytes = m_base.read(path);
+    return bytes ? std::make_shared<const std::string>(std::move(*bytes)) : nullptr;
 }
 
 std::optional<std::string> BaseFiles::read(std::string_view path) const
 {
     auto* entry = find(path);
-    return entry != nullptr ? kept_bytes(path, *entry) : m_base.read(path);
+    if (entry == nullptr) {
+        return m_base.read(path);
+    }
+    const auto bytes = load(path, *entry);
+    return bytes ? std::optional<std::string>(*bytes) : std::nullopt;
 }
 
 bool BaseFiles::exists(std::string_view path) const
@@ -55,22 +93,25 @@ bool BaseFiles::is_symlink(std::string_view path) const
     return m_base.is_symlink(path);
 }
 
-const std::string* BaseFiles::bytes(std::string_view path) const
+std::shared_ptr<const std::string> BaseFiles::bytes(std::string_view path) const
 {
     auto* entry = find(path);
-    if (entry == nullptr) {
-        return nullptr;
-    }
-    const auto& kept = kept_bytes(path, *entry);
-    return kept ? &*kept : nullptr;
+    return entry == nullptr ? nullptr : load(path, *entry);
 }
 
-const std::optional<std::string>& BaseFiles::verdict(std::string_view path, Entry& entry) const
+const std::optional<std::string>& BaseFiles::verdict(std::string_view path, Entry& entry,
+                                                     std::optional<std::string_view> known) const
 {
-    const auto& kept = kept_bytes(path, entry);
     std::call_once(entry.scan_once, [&] {
-        if (kept) {
-            entry.why_hidden = m_secrets.why_content_hidden(*kept);
+        std::shared_ptr<const std::string> loaded;
+        if (!known) {
+            loaded = load(path, entry);
+            if (loaded) {
+                known = *loaded;
+            }
+        }
+        if (known) {
+            entry.why_hidden = m_secrets.why_content_hidden(*known);
         }
     });
     return entry.why_hidden;
@@ -79,18 +120,27 @@ const std::optional<std::string>& BaseFiles::verdict(std::string_view path, Entr
 std::optional<std::string> BaseFiles::why_content_hidden(std::string_view path) const
 {
     auto* entry = find(path);
-    return entry != nullptr ? verdict(path, *entry) : std::nullopt;
+    return entry != nullptr ? verdict(path, *entry, std::nullopt) : std::nullopt;
+}
+
+std::optional<std::string> BaseFiles::why_content_hidden(std::string_view path,
+                                                         std::string_view bytes) const
+{
+    auto* entry = find(path);
+    return entry != nullptr ? verdict(path, *entry, bytes) : std::nullopt;
 }
 
 void BaseFiles::prepare() const
 {
     // Taking files from one cursor keeps the threads apart; a file another
-    // thread has taken but not finished is waited for at the end.
-    for (auto i = m_next_to_prepare++; i < m_paths.size(); i = m_next_to_prepare++) {
-        verdict(m_paths[i], m_entries[i]);
+    // thread has taken but not finished is waited for at the end. Once a
+    // file did not fit the budget, reading ahead only costs time.
+    for (auto i = m_next_to_prepare++; i < m_paths.size() && !m_full;
+         i = m_next_to_prepare++) {
+        verdict(m_paths[i], m_entries[i], std::nullopt);
     }
-    for (std::size_t i = 0; i < m_paths.size(); ++i) {
-        verdict(m_paths[i], m_entries[i]);
+    for (std::size_t i = 0; i < m_paths.size() && !m_full; ++i) {
+        verdict(m_paths[i], m_entries[i], std::nullopt);
     }
 }
 

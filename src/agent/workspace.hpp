@@ -17,12 +17,17 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
+namespace re2 {
+class RE2;
+}
+
 namespace draftsmith::agent::detail {
+
+using re2::RE2;
 
 class Workspace {
 public:
@@ -51,6 +56,10 @@ public:
     // The files as they are now (base list plus created, minus deleted),
     // without those withheld by name.
     std::vector<std::string> visible_files() const;
+    // Calls `visit` with each visible file whose path starts with `prefix`,
+    // in order, without listing the others.
+    void for_each_visible(std::string_view prefix,
+                          const std::function<void(const std::string&)>& visit) const;
     // True when `path` is one of visible_files(), without listing them all.
     bool has_visible_file(std::string_view path) const;
     // The file's text if it may be shown: present, not withheld, not binary.
@@ -72,17 +81,25 @@ private:
     std::optional<std::string> why_withheld(std::string_view path) const;
     std::optional<std::string> why_content_withheld(std::string_view path,
                                                     std::string_view bytes) const;
-    // Like read_visible, without a copy: the text lives in the overlay, in
-    // the shared base, or (paths the base does not list) in `storage`.
+    // Like read_visible, without a copy: the text lives in the overlay or in
+    // `holder` (the shared base's bytes, kept or read for this call).
     std::optional<std::string_view> visible_text(std::string_view path,
-                                                 std::optional<std::string>& storage) const;
+                                                 std::shared_ptr<const std::string>& holder) const;
+    // The file's bytes as they are now (overlay, else base), unchecked.
+    std::optional<std::string_view> text_of(std::string_view path,
+                                            std::shared_ptr<const std::string>& holder) const;
+    // One file's matching lines appended to `out`; false once the match
+    // limit is reached (the note saying so appended).
+    bool search_file(const std::string& path, std::string_view bytes, const std::string& query,
+                     const RE2* pattern, std::string& out, std::size_t& matches) const;
     std::string cut(std::string text, std::string_view advice) const;
     // Error(input) naming the reason when the stop check gives one.
     void stop_if_asked() const;
 
     std::shared_ptr<const BaseFiles> m_shared;
     const edit::BaseTree& m_base; // *m_shared
-    std::set<std::string, std::less<>> m_base_files;
+    const std::vector<std::string>* m_base_list; // sorted: the shared base's, or m_own_files
+    std::vector<std::string> m_own_files;
     const SecretFilter& m_secrets;
     edit::ApplyOptions m_apply;
     std::size_t m_max_output_bytes;

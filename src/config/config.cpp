@@ -48,6 +48,10 @@ const char* to_string(ForkPolicy policy) noexcept {
     return policy == ForkPolicy::allow ? "allow" : "refuse";
 }
 
+const char* to_string(CacheWarmup mode) noexcept {
+    return mode == CacheWarmup::off ? "off" : "auto";
+}
+
 const char* to_string(HostKind host) noexcept {
     switch (host) {
     case HostKind::automatic:

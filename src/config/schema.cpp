@@ -310,6 +310,13 @@ const std::vector<Field>& fields() {
             k_max_variants_limit));
         t.push_back(integer_field(
             "jobs", [](auto& c) -> auto& { return c.jobs; }, 0, 64));
+        t.push_back({"cache_warmup",
+                     [](Config& c, const YAML::Node& n, const Where& w) {
+                         c.cache_warmup = read_choice(n, w, {"auto", "off"}) == "off"
+                                              ? CacheWarmup::off
+                                              : CacheWarmup::automatic;
+                     },
+                     [](const Config& c) { return Json(to_string(c.cache_warmup)); }});
         t.push_back({"variants", read_variants, variants_json, true});
         t.push_back(integer_field(
             "limits.turns", [](auto& c) -> auto& { return c.limits.turns; }, 1, 1000));

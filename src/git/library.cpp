@@ -37,11 +37,26 @@ void apply_trust_store() {
     }
 }
 
+// libgit2 reads packs through mmap windows and keeps up to 8 GiB of them
+// mapped (64-bit default); every page read stays in the resident set, so a
+// search of a 1 GB repository would end up holding its whole pack. A small
+// bound keeps the run's memory flat whatever the repository's size (the
+// least recently used windows are unmapped first).
+constexpr std::size_t k_pack_window_size = std::size_t{16} << 20;
+constexpr std::size_t k_pack_mapped_limit = std::size_t{96} << 20;
+
+void bound_pack_windows() {
+    check(git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, k_pack_window_size), "set the pack window size");
+    check(git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, k_pack_mapped_limit),
+          "bound the mapped pack windows");
+}
+
 } // namespace
 
 Library::Library() {
     if (git_libgit2_init() == 1) {
         apply_trust_store();
+        bound_pack_windows();
     }
 }
 

@@ -270,6 +270,7 @@ public:
         exchange.retry = m_options.retry;
         exchange.sleep = m_options.sleep;
         exchange.deadline = options.deadline;
+        exchange.on_answer_began = options.on_answer_began;
         return run_exchange(exchange);
     }
 

@@ -138,6 +138,14 @@ bool retry_after(const Exchange& exchange, int attempt, const std::string& why)
 Response run_exchange(Exchange& exchange)
 {
     exchange.request.deadline = exchange.deadline;
+    // The answer began: the first event of a stream, or a whole answer.
+    bool began = false;
+    const auto begin = [&] {
+        if (!began && exchange.on_answer_began) {
+            began = true;
+            exchange.on_answer_began();
+        }
+    };
     for (int attempt = 0;; ++attempt) {
         std::unique_ptr<StreamAccumulator> accumulator;
         SseParser parser;
@@ -146,7 +154,10 @@ Response run_exchange(Exchange& exchange)
             accumulator = exchange.new_stream();
             exchange.request.on_body_chunk = [&](std::string_view chunk) {
                 got_data = true;
-                parser.feed(chunk, [&](const SseEvent& event) { accumulator->on_event(event); });
+                parser.feed(chunk, [&](const SseEvent& event) {
+                    begin();
+                    accumulator->on_event(event);
+                });
             };
         } else {
             exchange.request.on_body_chunk = nullptr;
@@ -170,6 +181,7 @@ Response run_exchange(Exchange& exchange)
                     fmt::format("{}: the answer is not valid JSON (HTTP {}): '{}'",
                                 exchange.provider, response.status, start));
             }
+            begin();
             return exchange.parse_whole(body);
         } catch (const RetryableAnswerError& e) {
             if (!retry_after(exchange, attempt,

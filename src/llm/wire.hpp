@@ -70,6 +70,7 @@ struct Exchange {
     net::RetryPolicy retry;
     std::function<void(std::chrono::milliseconds)> sleep;
     std::optional<std::chrono::steady_clock::time_point> deadline; // Options::deadline
+    std::function<void()> on_answer_began;                         // Options::on_answer_began
 };
 
 // Sends and parses, retrying RetryableAnswerErrors and streams that broke

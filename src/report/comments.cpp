@@ -95,7 +95,8 @@ std::string table_row(const VariantRecord& variant)
     }
     return fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} |\n", variant.index, status,
                        pull_request_cell(variant), files, lines,
-                       format_tokens(variant.usage.total()), llm::format_cost(variant.cost_usd),
+                       format_tokens(variant.usage.total()),
+                       format_cost_with_cache(variant.cost_usd, variant.usage),
                        format_duration(variant.duration));
 }
 
@@ -139,7 +140,7 @@ std::string heading(const RunRecord& run)
 std::string totals(const RunRecord& run)
 {
     auto out = fmt::format("**Total:** {} tokens \xC2\xB7 {} \xC2\xB7 {}", format_tokens(run.usage.total()),
-                           llm::format_cost(run.cost_usd), format_duration(run.duration));
+                           format_cost_with_cache(run.cost_usd, run.usage), format_duration(run.duration));
     if (!run.run_url.empty()) {
         out += fmt::format(" \xC2\xB7 [pipeline run]({})", run.run_url);
     }

@@ -1,5 +1,7 @@
 #include "draftsmith/report/run_record.hpp"
 
+#include "draftsmith/llm/cost.hpp"
+
 #include <fmt/format.h>
 
 namespace draftsmith::report {
@@ -29,6 +31,17 @@ std::string format_tokens(std::int64_t tokens)
         return fmt::format("{:.1f}k", static_cast<double>(tokens) / 1e3);
     }
     return fmt::format("{:.2f}M", static_cast<double>(tokens) / 1e6);
+}
+
+std::string format_cost_with_cache(double usd, const llm::Usage& usage)
+{
+    auto cost = llm::format_cost(usd);
+    if (usage.cache_creation_input_tokens == 0 && usage.cache_read_input_tokens == 0) {
+        return cost;
+    }
+    return fmt::format("{} (cache: {} written, {} read)", cost,
+                       format_tokens(usage.cache_creation_input_tokens),
+                       format_tokens(usage.cache_read_input_tokens));
 }
 
 } // namespace draftsmith::report

@@ -4,6 +4,7 @@
 // nothing else is shared between workers but the observer, which never
 // waits for a host call. Identical trees are duplicates of the
 // lowest-numbered variant with that tree.
+#include "draftsmith/llm/cache_warmup.hpp"
 #include "draftsmith/llm/provider.hpp"
 #include "draftsmith/llm/replay.hpp"
 #include "draftsmith/run/variants.hpp"
@@ -86,11 +87,9 @@ Committed commit_variant(const Job& job, const VariantResult& variant, const Ove
 } // namespace
 
 std::unique_ptr<llm::Provider> make_variant_provider(const Job& job,
-                                                     const config::VariantSettings& settings,
+                                                     const llm::ProviderOptions& options,
                                                      const std::shared_ptr<llm::Recording>& recording)
 {
-    const auto options =
-        provider_options(job.request.config, settings, job.environment, job.context.retry_budget);
     auto provider = llm::make_provider(options, job.context.http);
     if (recording) {
         // Each variant through its own provider, all into the run's one file.
@@ -161,6 +160,7 @@ std::vector<VariantResult> run_variants(const Job& job, std::vector<VariantResul
     }
     struct Slot {
         config::VariantSettings settings;
+        llm::ProviderOptions options; // what `provider` was made from
         std::unique_ptr<llm::Provider> provider;
         VariantResult result;
     };
@@ -168,7 +168,9 @@ std::vector<VariantResult> run_variants(const Job& job, std::vector<VariantResul
     for (const int index : which) {
         Slot slot;
         slot.settings = job.request.config.variant(index);
-        slot.provider = make_variant_provider(job, slot.settings, recording);
+        slot.options = provider_options(job.request.config, slot.settings, job.environment,
+                                        job.context.retry_budget);
+        slot.provider = make_variant_provider(job, slot.options, recording);
         slot.result = variants.at(static_cast<std::size_t>(index - 1));
         slot.result.provider = config::to_string(slot.settings.provider);
         slot.result.model = slot.settings.model;
@@ -177,10 +179,26 @@ std::vector<VariantResult> run_variants(const Job& job, std::vector<VariantResul
     const auto jobs = job.request.config.jobs > 0
                           ? static_cast<std::size_t>(job.request.config.jobs)
                           : slots.size();
+    // Prompt-cache warm-up (llm/cache_warmup.hpp): the variants that share the
+    // first one's prompt cache start once its first answer has begun.
+    const auto warmup = std::make_shared<llm::CacheWarmup>();
+    for (std::size_t i = 1; i < slots.size(); ++i) {
+        if (job.request.config.cache_warmup == config::CacheWarmup::automatic &&
+            slots[i].settings.mode == slots[0].settings.mode &&
+            llm::shares_prompt_cache(slots[0].options, slots[i].options)) {
+            slots[i].provider = llm::warmup_follower(std::move(slots[i].provider), warmup);
+        }
+    }
+    if (!slots.empty()) {
+        slots[0].provider = llm::warmup_leader(std::move(slots[0].provider), warmup);
+    }
     job.observer.begin_updates();
     fan_out(slots.size(), jobs, [&](std::size_t i) {
         auto& slot = slots[i];
         slot.result = make_variant(job, *slot.provider, slot.settings, std::move(slot.result));
+        if (i == 0) {
+            warmup->release(); // whatever happened to the first variant
+        }
     });
     job.observer.end_updates();
     for (auto& slot : slots) {

@@ -27,6 +27,8 @@ enum class Provider { anthropic, openai, azure_openai, replay };
 enum class Mode { tools, oneshot };
 enum class ForkPolicy { refuse, allow };
 enum class HostKind { automatic, github, azure_devops, local };
+// cache_warmup: start variant 1 alone until its answer begins (auto) or not.
+enum class CacheWarmup { automatic, off };
 
 using Seconds = std::chrono::seconds;
 
@@ -38,6 +40,8 @@ std::optional<Mode> parse_mode(std::string_view name);
 const char* to_string(ForkPolicy policy) noexcept;
 // "auto", "github", "azure-devops", "local".
 const char* to_string(HostKind host) noexcept;
+// "auto", "off".
+const char* to_string(CacheWarmup mode) noexcept;
 
 // What a provider uses when the configuration names no model, base URL or key
 // variable: "claude-sonnet-4-5" / "https://api.anthropic.com" /
@@ -142,6 +146,9 @@ struct Config {
     HostKind host = HostKind::automatic; // automatic: GITHUB_ACTIONS, TF_BUILD, else local
     int max_variants = 5;                // upper bound of /N, 1..10
     int jobs = 0;                        // variants at once; 0 = all of them
+    // auto: when variants share a provider that caches prompts, the others
+    // start once variant 1's first answer has begun (llm/cache_warmup.hpp).
+    CacheWarmup cache_warmup = CacheWarmup::automatic;
     std::vector<VariantOverride> variants;
     Limits limits;
     Budget budget;

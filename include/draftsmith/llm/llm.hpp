@@ -42,6 +42,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <variant>
@@ -116,6 +117,12 @@ struct Options {
     // the deadline, no retry starts after it, and complete() throws
     // ProviderError(budget) "<provider>: the time allowed for this call is spent".
     std::optional<std::chrono::steady_clock::time_point> deadline;
+    // Called once the service's answer has begun (the first event of a
+    // stream; without streaming, when the whole answer arrived), never on
+    // an error status: from then on the prompt cache entries this call
+    // writes can be read by other calls (llm/cache_warmup.hpp). May run on
+    // the HTTP client's thread; must not throw.
+    std::function<void()> on_answer_began;
 };
 
 enum class StopReason {

@@ -30,4 +30,9 @@ std::string format_duration(std::chrono::milliseconds duration);
 // "950", "12.3k", "4.56M": token counts for people.
 std::string format_tokens(std::int64_t tokens);
 
+// A cost with the prompt cache's part of the input: "$0.0123 (cache: 12.3k
+// written, 45.6k read)", or only the cost when the calls neither wrote nor
+// read the cache.
+std::string format_cost_with_cache(double usd, const llm::Usage& usage);
+
 } // namespace draftsmith::report

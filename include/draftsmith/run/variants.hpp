@@ -2,6 +2,7 @@
 // The variant phase: one agent per variant on a bounded pool of worker
 // threads (run/phases.hpp for the other phases).
 
+#include "draftsmith/llm/provider.hpp"
 #include "draftsmith/llm/replay.hpp"
 #include "draftsmith/run/phases.hpp"
 #include "draftsmith/run/run.hpp"
@@ -25,10 +26,11 @@ struct Job {
     const trigger::Environment& environment;     // where providers find their keys
 };
 
-// Variant `settings`' own provider over the run's model client and meter;
-// with `recording`, its answers are also written there.
+// A variant's own provider, made from `options` (run/settings.hpp's
+// provider_options), over the run's model client and meter; with
+// `recording`, its answers are also written there.
 std::unique_ptr<llm::Provider> make_variant_provider(const Job& job,
-                                                     const config::VariantSettings& settings,
+                                                     const llm::ProviderOptions& options,
                                                      const std::shared_ptr<llm::Recording>& recording);
 
 // Runs one variant's agent through `provider`, commits what it made and

@@ -14,7 +14,9 @@ Endpoints:
   POST /openai/deployments/{d}/chat/completions?api-version=...   Azure
   POST /__script, GET /__requests                     see scripted_server.py
   GET  /__cache       Anthropic prompt-cache entries: one per cache_control
-                      prefix seen, {"key", "tokens", "created", "read"}
+                      prefix seen, {"key", "tokens", "created", "read",
+                      "ready"}: "created" counts the requests that wrote it
+                      (more than one when they came before it was ready)
 
 Model-level STEP kinds (besides scripted_server's):
   {"reply": {"text": "...", "tool_calls": [{"name": .., "input": {..}}],
@@ -23,7 +25,8 @@ Model-level STEP kinds (besides scripted_server's):
              "finish_reason": "<raw OpenAI value>", "refusal": "<text>",
              "output_tokens": N}}
       answered in the endpoint's wire format; streamed when the request says
-      "stream": true (then "chunk_delay" seconds between events)
+      "stream": true (then "chunk_delay" seconds between events, or
+      "stream_seconds" for the whole stream after its first event)
   {"error": "overloaded"|"rate_limit"|"invalid_request"|"authentication"|
             "permission"|"not_found"|"server", "message": "...", "headers": {}}
       the provider's error status and body
@@ -44,8 +47,21 @@ Checks on every model request (answered like the real services):
 
 Token counts are len(canonical JSON) // 4. Anthropic cache accounting: each
 block marked cache_control ends a prefix (order tools, system, messages); the
-longest prefix already cached is read, the rest up to the last mark is
-created, as the real service reports it in usage.
+longest prefix already cached, at a breakpoint or at one of the 20 block
+boundaries before it (the documented lookback), is read, the rest up to the last mark is
+created, as the real service reports it in usage (cache_creation_input_tokens,
+cache_read_input_tokens). OpenAI: a request whose prefix (at a message
+boundary) an earlier request sent reports it in
+usage.prompt_tokens_details.cached_tokens, only from 1,024 tokens on and in
+blocks of 128 (OpenAI's documented automatic caching).
+
+Both caches follow Anthropic's documented rule that "a cache entry only
+becomes available after the first response begins": the cache is looked up
+when a request arrives (before the step's "delay", which stands for the time
+to first token), and what it writes becomes readable when its answer starts
+(the first byte of a stream or of a whole answer). Requests that arrive
+before that write the same entry again. Each recorded request gets
+"arrived" and "answer_began" (time.monotonic() seconds) and "usage".
 """
 
 import hashlib
@@ -106,15 +122,43 @@ def digest(value):
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
+ANTHROPIC_LOOKBACK = 20  # blocks looked back from each breakpoint for a cached prefix
+OPENAI_MIN_CACHED = 1024  # OpenAI caches prompts of 1,024 tokens or more ...
+OPENAI_CACHE_BLOCK = 128  # ... and matches them in blocks of 128 tokens
+
+
+class Ticket:
+    """One request's cache lookup: its usage and the entries it writes."""
+
+    def __init__(self, dialect):
+        self.dialect = dialect
+        self.usage = None
+        self.writes = []  # entry dicts made ready when the answer begins
+
+
 class CacheBook:
-    """Anthropic's prompt cache as the fake keeps it."""
+    """The providers' prompt caches as the fake keeps them."""
 
     def __init__(self):
         self.lock = threading.Lock()
-        self.entries = {}  # key -> {"key", "tokens", "created", "read"}
-        self.openai_prefixes = set()
+        self.entries = {}  # Anthropic: key -> {"key", "tokens", "created", "read", "ready"}
+        self.openai_prefixes = {}  # key -> {"tokens", "ready"}
 
-    def anthropic_usage(self, body):
+    def lookup(self, dialect, body):
+        ticket = Ticket(dialect)
+        if dialect == "anthropic":
+            ticket.usage = self.anthropic_usage(body, ticket)
+        else:
+            ticket.usage = self.openai_usage(body, ticket)
+        return ticket
+
+    def began(self, ticket):
+        """The answer to `ticket`'s request has begun: what it wrote is readable."""
+        with self.lock:
+            for entry in ticket.writes:
+                entry["ready"] = True
+
+    def anthropic_usage(self, body, ticket):
         segments = []
         for tool in body.get("tools") or []:
             segments.append(("tools", tool))
@@ -130,50 +174,74 @@ class CacheBook:
                 content = [{"type": "text", "text": content}]
             for block in content or []:
                 segments.append(("message %d %s" % (index, message.get("role")), block))
+        # A running hash of the canonical prefix: the key at every block
+        # boundary, so a lookup can look back from each breakpoint.
+        running = hashlib.sha256()
         total = 0
-        prefix = []
-        breakpoints = []  # (key, cumulative tokens)
+        boundaries = []  # (key, cumulative tokens) after each block
+        breakpoints = []  # indexes into boundaries
         for where, block in segments:
             clean = without_cache_control(block)
-            prefix.append([where, clean])
+            running.update(json.dumps([where, clean], sort_keys=True, separators=(",", ":")).encode("utf-8"))
             total += tokens(clean)
+            boundaries.append((running.copy().hexdigest()[:16], total))
             if isinstance(block, dict) and block.get("cache_control"):
-                breakpoints.append((digest(prefix), total))
+                breakpoints.append(len(boundaries) - 1)
         read = 0
         created = 0
         with self.lock:
-            for key, cumulative in reversed(breakpoints):
-                if key in self.entries:
-                    read = cumulative
-                    self.entries[key]["read"] += 1
-                    break
+            # "The system automatically checks for cache hits at all previous
+            # content block boundaries (up to 20 blocks before the explicit
+            # breakpoint)": the longest ready prefix found that way is read.
+            hit = None
+            for at in breakpoints:
+                for j in range(at, max(-1, at - ANTHROPIC_LOOKBACK - 1), -1):
+                    entry = self.entries.get(boundaries[j][0])
+                    if entry and entry["ready"] and boundaries[j][1] > read:
+                        read, hit = boundaries[j][1], entry
+            if hit:
+                hit["read"] += 1
             if breakpoints:
-                created = breakpoints[-1][1] - read
-                for key, cumulative in breakpoints:
-                    if key not in self.entries and cumulative > read:
-                        self.entries[key] = {"key": key, "tokens": cumulative, "created": 1, "read": 0}
+                created = boundaries[breakpoints[-1]][1] - read
+                for at in breakpoints:
+                    key, cumulative = boundaries[at]
+                    if cumulative <= read:
+                        continue
+                    entry = self.entries.setdefault(
+                        key, {"key": key, "tokens": cumulative, "created": 0, "read": 0, "ready": False})
+                    if not entry["ready"]:
+                        entry["created"] += 1
+                        ticket.writes.append(entry)
         return {
             "input_tokens": total - read - created,
             "cache_creation_input_tokens": created,
             "cache_read_input_tokens": read,
         }
 
-    def openai_usage(self, body):
+    def openai_usage(self, body, ticket):
         tools = body.get("tools") or []
         messages = body.get("messages") or []
         total = tokens({"tools": tools, "messages": messages})
-        cached = 0
+        matched = 0
         with self.lock:
             keys = []
             for k in range(1, len(messages) + 1):
                 part = {"tools": tools, "messages": messages[:k]}
-                keys.append((digest(part), tokens(part)))
-            for key, count in reversed(keys[:-1] if len(keys) > 1 else []):
-                if key in self.openai_prefixes:
-                    cached = count
+                keys.append((digest(part), min(tokens(part), total)))
+            for key, count in reversed(keys):
+                entry = self.openai_prefixes.get(key)
+                if entry and entry["ready"]:
+                    matched = count
                     break
-            for key, _ in keys:
-                self.openai_prefixes.add(key)
+            for key, count in keys:
+                if count <= matched:
+                    continue
+                entry = self.openai_prefixes.setdefault(key, {"tokens": count, "ready": False})
+                if not entry["ready"]:
+                    ticket.writes.append(entry)
+        cached = 0
+        if matched >= OPENAI_MIN_CACHED:
+            cached = OPENAI_MIN_CACHED + (matched - OPENAI_MIN_CACHED) // OPENAI_CACHE_BLOCK * OPENAI_CACHE_BLOCK
         return total, cached
 
 
@@ -212,8 +280,8 @@ class LlmHandler(Handler):
         model_step = any(k in step for k in kinds) or step.get("fault") in ("error_event", "cut_stream", "invalid_json", "pings")
         if dialect is None or not model_step:
             return Handler.run_step(self, step, record)
-        if step.get("delay"):
-            time.sleep(float(step["delay"]))
+        record["arrived"] = time.monotonic()
+        self.ticket = None
         try:
             body = json.loads(record["body"] or "{}")
         except ValueError:
@@ -221,6 +289,12 @@ class LlmHandler(Handler):
         problem = self.check_request(dialect, record, body)
         if problem:
             return self.provider_error(dialect, problem[0], problem[1])
+        # The cache is looked up as the request arrives; the delay is the
+        # time to first token, after which the answer begins.
+        self.ticket = self.server.cache.lookup(dialect, body) if "error" not in step else None
+        self.record = record
+        if step.get("delay"):
+            time.sleep(float(step["delay"]))
         stream = bool(body.get("stream"))
         fault = step.get("fault")
         if "error" in step:
@@ -248,8 +322,26 @@ class LlmHandler(Handler):
         if fault == "pings":
             self.send_pings(events[0], float(step.get("interval", 0.5)), float(step.get("seconds", 120)))
             return None
-        self.send_chunks(200, events, {"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}, float(step.get("chunk_delay", 0)))
+        chunk_delay = float(step.get("chunk_delay", 0))
+        if step.get("stream_seconds"):  # the whole stream takes this long after its first event
+            chunk_delay = float(step["stream_seconds"]) / max(1, len(events) - 1)
+        self.send_chunks(200, events, {"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}, chunk_delay)
         return None
+
+    def answer_begins(self, status):
+        ticket = getattr(self, "ticket", None)
+        if ticket is not None and status == 200:
+            self.ticket = None
+            self.record["answer_began"] = time.monotonic()
+            self.server.cache.began(ticket)
+
+    def send_plain(self, status, body, content_type="application/json", headers=None):
+        self.answer_begins(status)
+        Handler.send_plain(self, status, body, content_type, headers)
+
+    def send_chunks(self, status, chunks, headers=None, chunk_delay=0.0, content_type="text/event-stream"):
+        self.answer_begins(status)
+        Handler.send_chunks(self, status, chunks, headers, chunk_delay, content_type)
 
     def check_request(self, dialect, record, body):
         script = self.server.script_options()
@@ -298,6 +390,7 @@ class LlmHandler(Handler):
 
     def send_cut_stream(self, events):
         """A 200 stream whose connection closes in the middle of an event."""
+        self.answer_begins(200)
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Transfer-Encoding", "chunked")
@@ -313,6 +406,7 @@ class LlmHandler(Handler):
 
     def send_pings(self, first, interval, seconds):
         """A 200 stream that starts an answer and then only keeps the connection alive."""
+        self.answer_begins(200)
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Transfer-Encoding", "chunked")
@@ -344,8 +438,15 @@ class LlmHandler(Handler):
     def anthropic_stop(self, reply):
         return reply.get("stop_reason") or ("tool_use" if reply.get("tool_calls") else "end_turn")
 
+    def looked_up(self, dialect, body):
+        """The usage of the cache lookup made when the request arrived."""
+        ticket = getattr(self, "ticket", None)
+        if ticket is None:  # not looked up (an error step): look up now, write nothing
+            ticket = CacheBook().lookup(dialect, body)
+        return ticket.usage
+
     def anthropic_usage(self, body, reply, record):
-        usage = self.server.cache.anthropic_usage(body)
+        usage = dict(self.looked_up("anthropic", body))
         usage["cache_creation"] = {"ephemeral_5m_input_tokens": usage["cache_creation_input_tokens"], "ephemeral_1h_input_tokens": 0}
         usage["output_tokens"] = int(reply.get("output_tokens", 0)) or max(1, tokens(reply) // 2)
         usage["service_tier"] = "standard"
@@ -418,7 +519,7 @@ class LlmHandler(Handler):
         return FINISH_REASONS.get(stop, "stop")
 
     def openai_usage(self, body, reply, record):
-        total, cached = self.server.cache.openai_usage(body)
+        total, cached = self.looked_up("openai", body)
         completion = int(reply.get("output_tokens", 0)) or max(1, tokens(reply) // 2)
         usage = {"prompt_tokens": total, "completion_tokens": completion, "total_tokens": total + completion,
                  "prompt_tokens_details": {"cached_tokens": cached, "audio_tokens": 0},

@@ -122,8 +122,9 @@ llm::Conversation conversation(const std::string& request = "make the buttons re
     llm::Conversation c;
     c.system = "You are draftsmith. Edit the repository with the tools.";
     c.messages.push_back(llm::Message::user_text(
+        // Long enough for OpenAI's automatic caching (1,024 tokens or more).
         "Repository context: src/app.css (40 lines), src/index.html (120 lines). " +
-            std::string(200, 'x'),
+            std::string(5000, 'x'),
         true));
     c.messages.push_back(llm::Message::user_text(request));
     return c;

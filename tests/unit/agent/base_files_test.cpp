@@ -86,7 +86,7 @@ TEST_CASE("agent::BaseFiles, threads share one read")
     for (int t = 0; t < 4; ++t) {
         threads.emplace_back([&] {
             for (const auto& path : paths) {
-                const auto* bytes = base.bytes(path);
+                const auto bytes = base.bytes(path);
                 if (bytes == nullptr || *bytes != files.at(path) || base.why_content_hidden(path)) {
                     ++wrong;
                 }
