@@ -45,4 +45,11 @@ struct Query {
 
 Located locate(const FileText& file, const Query& query, const ApplyOptions& options);
 
+// The last stage of locate() (fuzzy_match.cpp): aligns `old` with windows of
+// `file` (both as normalised keys) and sets located.match when one window is
+// good enough and clearly the best, else located.nearest_refusal says why.
+void fuzzy_stage(const std::vector<std::string_view>& file,
+                 const std::vector<std::string_view>& old, const Query& query,
+                 const ApplyOptions& options, Located& located);
+
 } // namespace draftsmith::edit::detail

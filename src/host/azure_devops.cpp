@@ -12,9 +12,8 @@
 // Throttling: 429 and 503 with Retry-After are retried by net/ within its
 // policy; X-RateLimit-* headers only inform (logged at debug level by net/).
 //
-// Who may trigger: the allow-list, else membership (direct or through other
-// groups) in one of the configured groups, read with the identities API
-// (Identities - Read Identities, queryMembership=Expanded).
+// Who may trigger: azure_devops_membership.cpp.
+#include "azure_devops_membership.hpp"
 #include "host_impl.hpp"
 #include "rest.hpp"
 
@@ -34,6 +33,7 @@ namespace {
 
 using detail::child;
 using detail::int64;
+using detail::azure_list_items;
 using detail::str;
 using nlohmann::json;
 
@@ -56,28 +56,6 @@ User user_from(const json& identity)
     return user;
 }
 
-// The array of a list answer: {"count": n, "value": [...]} or a bare array.
-const json& list_items(const json& answer)
-{
-    static const json k_empty = json::array();
-    if (answer.is_array()) {
-        return answer;
-    }
-    const auto& value = child(answer, "value");
-    return value.is_array() ? value : k_empty;
-}
-
-std::string descriptor_text(const json& descriptor)
-{
-    if (descriptor.is_string()) {
-        return descriptor.get<std::string>();
-    }
-    if (descriptor.is_object()) {
-        return str(descriptor, "identityType") + ";" + str(descriptor, "identifier");
-    }
-    return {};
-}
-
 class AzureDevOpsHost final : public Host {
 public:
     AzureDevOpsHost(const Options& options, std::shared_ptr<net::HttpClient> client)
@@ -88,8 +66,9 @@ public:
                                       "/" + detail::percent_encode(options.project)
                                           + "/_apis/git/repositories/"
                                           + detail::percent_encode(options.repository)))
-        , m_identity_url(options.identity_url.empty() ? azure_identity_url(options.api_url)
-                                                      : options.identity_url)
+        , m_membership(m_options, m_rest,
+                       options.identity_url.empty() ? azure_identity_url(options.api_url)
+                                                    : options.identity_url)
     {
     }
 
@@ -126,7 +105,7 @@ public:
             fmt::format("list threads of !{}", pr), net::Method::get,
             fmt::format("{}/pullRequests/{}/threads?{}", m_repo_url, pr, k_api_version));
         std::vector<Comment> comments;
-        for (const auto& thread : list_items(answer)) {
+        for (const auto& thread : azure_list_items(answer)) {
             if (detail::boolean(thread, "isDeleted")) {
                 continue;
             }
@@ -164,7 +143,7 @@ public:
             }
             const auto response = m_rest.send(what, net::Method::get, url);
             const auto answer = detail::parse_json(m_rest.service(), what, response.body);
-            const auto& items = list_items(answer);
+            const auto& items = azure_list_items(answer);
             for (const auto& item : items) {
                 auto pr = pull_request_from(item);
                 if (pr.head_branch == source_branch && !pr.from_fork) {
@@ -312,46 +291,7 @@ public:
 
     TriggerPermission permission(const User& user) override
     {
-        if (auto allowed = allowed_by_list(m_options, user)) {
-            return *allowed;
-        }
-        if (user.id.empty()) {
-            return {false, fmt::format("{} has no identity id to check", user.display_name)};
-        }
-        const auto groups = trigger_groups();
-        const auto what = fmt::format("group memberships of {}", user.display_name);
-        const auto response = m_rest.send(
-            what, net::Method::get,
-            fmt::format("{}/_apis/identities?identityIds={}&queryMembership=Expanded&{}",
-                        detail::join_url(m_identity_url, ""), detail::percent_encode(user.id),
-                        k_api_version),
-            nullptr, {401, 403});
-        if (!response.ok()) {
-            return {false, cannot_read_memberships(response.status)};
-        }
-        const auto answer = detail::parse_json(m_rest.service(), what, response.body);
-        std::set<std::string> member_of;
-        for (const auto& identity : list_items(answer)) {
-            const auto& groups_of = child(identity, "memberOf");
-            if (groups_of.is_array()) {
-                for (const auto& descriptor : groups_of) {
-                    member_of.insert(text::to_lower_ascii(descriptor_text(descriptor)));
-                }
-            }
-        }
-        for (const auto& group : groups) {
-            const auto descriptors = group_descriptors(group);
-            if (!descriptors) {
-                return {false, cannot_read_memberships(403)};
-            }
-            for (const auto& descriptor : *descriptors) {
-                if (member_of.count(text::to_lower_ascii(descriptor)) != 0) {
-                    return {true, fmt::format("member of {}", group)};
-                }
-            }
-        }
-        return {false, fmt::format("{} is not a member of {}", user.display_name,
-                                   fmt::join(groups, " or "))};
+        return m_membership.permission(user);
     }
 
     std::string head_ref(const PullRequest& pr) const override
@@ -403,54 +343,6 @@ private:
             return "failed";
         }
         return "error";
-    }
-
-    std::vector<std::string> trigger_groups() const
-    {
-        if (!m_options.trigger_groups.empty()) {
-            return m_options.trigger_groups;
-        }
-        return {fmt::format("[{}]\\Contributors", m_options.project),
-                fmt::format("[{}]\\Project Administrators", m_options.project)};
-    }
-
-    static std::string cannot_read_memberships(long status)
-    {
-        return fmt::format("the token may not read group memberships (HTTP {}); put the user on "
-                           "the allow-list or let the pipeline's identity read identities",
-                           status);
-    }
-
-    // The group's descriptors; nullopt when the token may not look them up.
-    std::optional<std::vector<std::string>> group_descriptors(const std::string& group)
-    {
-        std::lock_guard lock(m_mutex);
-        if (auto it = m_group_cache.find(group); it != m_group_cache.end()) {
-            return it->second;
-        }
-        const auto what = fmt::format("find group {}", group);
-        const auto response = m_rest.send(
-            what, net::Method::get,
-            fmt::format("{}/_apis/identities?searchFilter=General&filterValue={}"
-                        "&queryMembership=None&{}",
-                        detail::join_url(m_identity_url, ""), detail::percent_encode(group),
-                        k_api_version),
-            nullptr, {401, 403});
-        if (!response.ok()) {
-            return std::nullopt;
-        }
-        const auto answer = detail::parse_json(m_rest.service(), what, response.body);
-        std::vector<std::string> descriptors;
-        for (const auto& identity : list_items(answer)) {
-            if (auto text = descriptor_text(child(identity, "descriptor")); !text.empty()) {
-                descriptors.push_back(std::move(text));
-            }
-        }
-        if (descriptors.empty()) {
-            log::warning("Azure DevOps: no group named '{}': nobody is allowed through it", group);
-        }
-        m_group_cache.emplace(group, descriptors);
-        return descriptors;
     }
 
     std::string web_url(const json& pr) const
@@ -511,9 +403,7 @@ private:
     Options m_options;
     detail::RestClient m_rest;
     std::string m_repo_url;
-    std::string m_identity_url;
-    std::mutex m_mutex;
-    std::map<std::string, std::vector<std::string>> m_group_cache;
+    AzureDevOpsMembership m_membership;
 };
 
 } // namespace

@@ -8,11 +8,11 @@
 // CURLSH (with locks); the connection cache itself is not shared, because
 // libcurl does not support one connection cache used by concurrent threads.
 //
-// Redaction: error texts and the verbose trace (only produced when the log is
-// at trace level) pass through redacted(); header lines that carry
-// credentials are masked by name as well, whether or not the value was
-// registered as a Secret. Request bodies are sent with every registered
-// secret masked.
+// Redaction: error texts pass through redacted(), and so does the verbose
+// trace (curl_transfer.cpp, with what libcurl calls back during a transfer).
+// Request bodies are sent with every registered secret masked.
+
+#include "curl_transfer.hpp"
 
 #include "draftsmith/net/http.hpp"
 #include "draftsmith/net/retry.hpp"
@@ -35,6 +35,13 @@
 
 namespace draftsmith::net {
 namespace {
+
+using detail::Attempt;
+using detail::is_retryable;
+using detail::on_body;
+using detail::on_header;
+using detail::on_progress;
+using detail::trace_callback;
 
 // ---------------------------------------------------------------- globals
 
@@ -127,162 +134,6 @@ private:
     std::array<std::mutex, CURL_LOCK_DATA_LAST + 1> m_mutexes;
     std::unique_ptr<CURLSH, ShareDeleter> m_share;
 };
-
-// ---------------------------------------------------------------- redaction
-
-bool is_credential_header(std::string_view name)
-{
-    static constexpr std::array<std::string_view, 8> k_names = {
-        "authorization", "proxy-authorization", "x-api-key",     "api-key",
-        "cookie",        "set-cookie",          "private-token", "x-goog-api-key"};
-    for (auto known : k_names) {
-        if (text::iequals_ascii(name, known)) {
-            return true;
-        }
-    }
-    return false;
-}
-
-// One line of curl's verbose output with credential header values masked and
-// registered secrets redacted.
-std::string redacted_trace_line(std::string_view line)
-{
-    const auto colon = line.find(':');
-    if (colon != std::string_view::npos &&
-        is_credential_header(text::trim(line.substr(0, colon)))) {
-        return fmt::format("{}: ***", line.substr(0, colon));
-    }
-    return redacted(line);
-}
-
-int trace_callback(CURL*, curl_infotype type, char* data, size_t size, void*)
-{
-    const char* prefix = nullptr;
-    switch (type) {
-    case CURLINFO_TEXT: prefix = "*"; break;
-    case CURLINFO_HEADER_IN: prefix = "<"; break;
-    case CURLINFO_HEADER_OUT: prefix = ">"; break;
-    default: return 0; // bodies are not traced: they can hold prompts and code
-    }
-    try {
-        for (auto line : text::split_lines(std::string_view(data, size))) {
-            if (!line.empty()) {
-                log::trace("curl: {} {}", prefix, redacted_trace_line(line));
-            }
-        }
-    } catch (...) {
-        // Tracing must never break a transfer.
-    }
-    return 0;
-}
-
-// ---------------------------------------------------------------- one attempt
-
-struct Attempt {
-    const Request* request = nullptr;
-    CURL* easy = nullptr;
-    long status = 0;
-    Headers headers;
-    std::string body;
-    bool delivered_chunk = false;
-    std::exception_ptr callback_error;
-    std::array<char, CURL_ERROR_SIZE> error_text{};
-    // Idle detection: libcurl's low-speed check averages over a window of
-    // seconds, so a stall right after some bytes is noticed late; this one
-    // measures the time since the last byte moved either way.
-    std::chrono::milliseconds idle_timeout{0};
-    std::chrono::steady_clock::time_point last_activity = std::chrono::steady_clock::now();
-    curl_off_t last_down = 0;
-    curl_off_t last_up = 0;
-    bool idle_expired = false;
-    bool interrupted = false;
-    bool cut_at_deadline = false; // the request's deadline set the total timeout
-};
-
-int on_progress(void* user, curl_off_t, curl_off_t down, curl_off_t, curl_off_t up)
-{
-    auto& attempt = *static_cast<Attempt*>(user);
-    if (g_interrupted.load()) {
-        attempt.interrupted = true;
-        return 1;
-    }
-    const auto now = std::chrono::steady_clock::now();
-    if (down != attempt.last_down || up != attempt.last_up) {
-        attempt.last_down = down;
-        attempt.last_up = up;
-        attempt.last_activity = now;
-        return 0;
-    }
-    if (now - attempt.last_activity >= attempt.idle_timeout) {
-        attempt.idle_expired = true;
-        return 1; // aborts with CURLE_ABORTED_BY_CALLBACK
-    }
-    return 0;
-}
-
-size_t on_header(char* data, size_t size, size_t count, void* user)
-{
-    auto& attempt = *static_cast<Attempt*>(user);
-    const auto bytes = size * count;
-    std::string_view line(data, bytes);
-    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) {
-        line.remove_suffix(1);
-    }
-    if (line.substr(0, 5) == "HTTP/") {
-        // A new response (after 100 Continue, or a redirect): start over.
-        attempt.headers.clear();
-        const auto space = line.find(' ');
-        if (space != std::string_view::npos) {
-            attempt.status =
-                std::strtol(std::string(line.substr(space + 1, 3)).c_str(), nullptr, 10);
-        }
-        return bytes;
-    }
-    const auto colon = line.find(':');
-    if (colon != std::string_view::npos && colon > 0) {
-        attempt.headers.emplace_back(std::string(text::trim(line.substr(0, colon))),
-                                     std::string(text::trim(line.substr(colon + 1))));
-    }
-    return bytes;
-}
-
-size_t on_body(char* data, size_t size, size_t count, void* user)
-{
-    auto& attempt = *static_cast<Attempt*>(user);
-    const auto bytes = size * count;
-    const bool success = attempt.status >= 200 && attempt.status < 300;
-    if (attempt.request->on_body_chunk && success) {
-        attempt.delivered_chunk = true;
-        try {
-            attempt.request->on_body_chunk(std::string_view(data, bytes));
-        } catch (...) {
-            attempt.callback_error = std::current_exception();
-            return 0; // aborts the transfer with CURLE_WRITE_ERROR
-        }
-        return bytes;
-    }
-    attempt.body.append(data, bytes);
-    return bytes;
-}
-
-bool is_retryable(CURLcode code)
-{
-    switch (code) {
-    case CURLE_ABORTED_BY_CALLBACK: // the idle check (interruptions are handled before)
-    case CURLE_COULDNT_RESOLVE_PROXY:
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_OPERATION_TIMEDOUT:
-    case CURLE_SEND_ERROR:
-    case CURLE_RECV_ERROR:
-    case CURLE_GOT_NOTHING:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-    case CURLE_SSL_CONNECT_ERROR: return true;
-    default: return false;
-    }
-}
 
 long whole_seconds_at_least_one(std::chrono::milliseconds duration)
 {
