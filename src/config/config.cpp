@@ -48,6 +48,10 @@ const char* to_string(ForkPolicy policy) noexcept {
     return policy == ForkPolicy::allow ? "allow" : "refuse";
 }
 
+const char* to_string(IncompletePolicy policy) noexcept {
+    return policy == IncompletePolicy::drop ? "drop" : "keep";
+}
+
 const char* to_string(HostKind host) noexcept {
     switch (host) {
     case HostKind::automatic:
