@@ -36,6 +36,7 @@ constexpr std::string_view k_oneshot_cut =
 struct Stop {
     Status status;
     std::string reason;
+    Limit limit = Limit::none;
 };
 
 class Session {
@@ -54,11 +55,12 @@ public:
     {
         if (m_settings.should_stop && m_settings.should_stop()) {
             return Stop{Status::interrupted,
-                        fmt::format("stopped on request after {} model turns", m_outcome.turns)};
+                        fmt::format("stopped on request after {} model turns", m_outcome.turns),
+                        Limit::stop};
         }
         const auto now = Clock::now();
         if (m_settings.deadline && now >= *m_settings.deadline) {
-            return Stop{Status::limit_reached, "the run's time budget is spent"};
+            return Stop{Status::limit_reached, "the run's time budget is spent", Limit::budget};
         }
         if (now - m_started >= m_settings.limits.time) {
             return out_of_time();
@@ -70,10 +72,11 @@ public:
     Stop out_of_time() const
     {
         if (m_settings.deadline && *m_settings.deadline < m_started + m_settings.limits.time) {
-            return Stop{Status::limit_reached, "the run's time budget is spent"};
+            return Stop{Status::limit_reached, "the run's time budget is spent", Limit::budget};
         }
         return Stop{Status::limit_reached,
-                    fmt::format("time limit of {} s reached", m_settings.limits.time.count())};
+                    fmt::format("time limit of {} s reached", m_settings.limits.time.count()),
+                    Limit::time};
     }
 
     // Why the next call may not be made, or nullopt.
@@ -85,17 +88,19 @@ public:
         }
         if (m_outcome.turns >= limits.turns) {
             return Stop{Status::limit_reached,
-                        fmt::format("turn limit of {} reached", limits.turns)};
+                        fmt::format("turn limit of {} reached", limits.turns), Limit::turns};
         }
         if (m_outcome.usage.total() >= limits.tokens) {
             return Stop{Status::limit_reached,
                         fmt::format("token limit of {} reached ({} tokens used)", limits.tokens,
-                                    m_outcome.usage.total())};
+                                    m_outcome.usage.total()),
+                        Limit::tokens};
         }
         if (m_outcome.cost_usd >= limits.cost_usd) {
             return Stop{Status::limit_reached,
                         fmt::format("cost limit of ${:.2f} reached (${:.2f} spent)",
-                                    limits.cost_usd, m_outcome.cost_usd)};
+                                    limits.cost_usd, m_outcome.cost_usd),
+                        Limit::cost};
         }
         return std::nullopt;
     }
@@ -129,9 +134,17 @@ public:
             if (Clock::now() + k_deadline_slack >= *options.deadline) {
                 return out_of_time(); // cut at (a few ms before) the deadline
             }
-            const auto status =
-                error.kind() == llm::FailureKind::budget ? Status::limit_reached : Status::failed;
-            return Stop{status, error.what()};
+            if (error.kind() == llm::FailureKind::budget) {
+                return Stop{Status::limit_reached, error.what(), Limit::budget};
+            }
+            return Stop{Status::failed, error.what()};
+        } catch (const Error& error) {
+            // A transfer cut by a stop request (net::interrupt_all) is how a
+            // signal ends a call in flight: the variant keeps what it has.
+            if (auto stop = check_clock(); stop && error.category() == ErrorCategory::interrupted) {
+                return *stop;
+            }
+            throw;
         }
     }
 
@@ -150,6 +163,7 @@ void end(Outcome& outcome, Stop stop)
 {
     outcome.status = stop.status;
     outcome.reason = std::move(stop.reason);
+    outcome.limit = stop.limit;
 }
 
 // Adds a block to the conversation's last user message, or a new one, so
@@ -329,6 +343,20 @@ void run_oneshot(Session& session, detail::Workspace& workspace, const Task& tas
 }
 
 } // namespace
+
+const char* to_string(Limit limit) noexcept
+{
+    switch (limit) {
+    case Limit::none: return "";
+    case Limit::turns: return "turn limit";
+    case Limit::tokens: return "token limit";
+    case Limit::cost: return "cost limit";
+    case Limit::time: return "time limit";
+    case Limit::budget: return "run budget";
+    case Limit::stop: return "cancelled";
+    }
+    return "";
+}
 
 const char* to_string(Status status) noexcept
 {

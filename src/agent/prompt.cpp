@@ -210,6 +210,35 @@ std::string context_message(const Task& task, config::Mode mode, const Workspace
     return out;
 }
 
+namespace {
+
+// A diff longer than this is cut: the files themselves show the edits.
+constexpr std::size_t k_max_earlier_diff_bytes = 32'768;
+
+// Issue 17: a re-run continues an incomplete variant; the model is told what
+// it did before and why it stopped, and that the files already hold it.
+std::string earlier_work_text(const EarlierWork& earlier)
+{
+    auto diff = earlier.diff;
+    if (diff.size() > k_max_earlier_diff_bytes) {
+        // opening() makes the message valid UTF-8 again where the cut split a character.
+        diff = diff.substr(0, k_max_earlier_diff_bytes) + "\n... (diff cut; read the files)\n";
+    }
+    if (!diff.empty() && diff.back() != '\n') {
+        diff += '\n';
+    }
+    const auto summary = text::trim(earlier.summary);
+    return fmt::format(
+        "\nAn earlier run of this request started this variant and stopped before it finished "
+        "({}). Its edits are already in the files you see; continue from them rather than "
+        "starting over, and do not make them again.\nWhat you said then: {}\nWhat you changed "
+        "then:\n```diff\n{}```\n",
+        earlier.why.empty() ? std::string("stopped") : earlier.why,
+        summary.empty() ? std::string("(nothing)") : std::string(summary), diff);
+}
+
+} // namespace
+
 std::string variant_message(const Task& task, config::Mode mode)
 {
     std::string out;
@@ -222,6 +251,9 @@ std::string variant_message(const Task& task, config::Mode mode)
     const auto hint = text::trim(task.hint);
     out += fmt::format("Approach: {}.\n",
                        hint.empty() ? approach_hint(task.variant) : std::string(hint));
+    if (task.earlier) {
+        out += earlier_work_text(*task.earlier);
+    }
     out += mode == config::Mode::oneshot
                ? "Answer now with the summary and the SEARCH/REPLACE blocks."
                : "Explore what you need, make the change with the tools, then call finish with a "

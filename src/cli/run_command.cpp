@@ -132,7 +132,8 @@ void add_output_options(CLI::App* command, RunFlags& flags)
                       "Everything up to the push: nothing is pushed, opened or commented");
     command->add_flag("--force", flags.options.force,
                       "Make the variants again even when an earlier run of the same comment "
-                      "made them, and update their pull requests");
+                      "made them, and update their pull requests; incomplete variants start "
+                      "over instead of continuing");
 }
 
 } // namespace
@@ -141,7 +142,13 @@ void add_run_command(CLI::App& app, Action& chosen, const trigger::Environment& 
 {
     auto* command = app.add_subcommand(
         "run", "Read the triggering comment and open one draft pull request per variant");
-    command->footer(k_help_footer);
+    // issue 17: incomplete variants and what they do to the exit status.
+    command->footer("A variant that a limit or SIGINT/SIGTERM ends after it made edits keeps "
+                    "them as a draft pull request marked incomplete (config incomplete: keep, "
+                    "or drop); running the same comment again continues it. Exit status: 0 "
+                    "done, 1 some variants failed or are incomplete (also when all are "
+                    "incomplete), 2 bad input, 3 every variant failed, 4 refused, 130 "
+                    "interrupted. " + k_help_footer);
     auto flags = std::make_shared<RunFlags>();
     flags->options.environment = environment;
     add_where_options(command, *flags);

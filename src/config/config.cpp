@@ -52,6 +52,10 @@ const char* to_string(CacheWarmup mode) noexcept {
     return mode == CacheWarmup::off ? "off" : "auto";
 }
 
+const char* to_string(IncompletePolicy policy) noexcept {
+    return policy == IncompletePolicy::drop ? "drop" : "keep";
+}
+
 const char* to_string(HostKind host) noexcept {
     switch (host) {
     case HostKind::automatic:

@@ -369,6 +369,13 @@ const std::vector<Field>& fields() {
                                        : ForkPolicy::refuse;
                      },
                      [](const Config& c) { return Json(to_string(c.forks)); }});
+        t.push_back({"incomplete", // issue 17
+                     [](Config& c, const YAML::Node& n, const Where& w) {
+                         c.incomplete = read_choice(n, w, {"keep", "drop"}) == "drop"
+                                            ? IncompletePolicy::drop
+                                            : IncompletePolicy::keep;
+                     },
+                     [](const Config& c) { return Json(to_string(c.incomplete)); }});
         t.push_back(duration_field(
             "timeouts.connect", [](auto& c) -> auto& { return c.timeouts.connect; }, 600));
         t.push_back(duration_field(

@@ -16,6 +16,7 @@ namespace {
 constexpr std::string_view k_request_key = "Draftsmith-Request";
 constexpr std::string_view k_variant_key = "Draftsmith-Variant";
 constexpr std::string_view k_co_author_key = "Co-authored-by";
+constexpr std::string_view k_incomplete_key = "Draftsmith-Incomplete";
 
 // One line, no angle brackets (libgit2 refuses them in signatures and they
 // would break "Name <email>").
@@ -136,6 +137,10 @@ std::string compose_message(const CommitSpec& spec) {
         trailers.push_back(
             fmt::format("{}: {}/{}", k_variant_key, spec.variant->index, spec.variant->count));
     }
+    if (spec.incomplete) {
+        const auto why = single_line(*spec.incomplete, false);
+        trailers.push_back(fmt::format("{}: {}", k_incomplete_key, why.empty() ? "yes" : why));
+    }
     if (!trailers.empty()) {
         message += "\n\n";
         for (const auto& line : trailers) {
@@ -164,6 +169,8 @@ DraftsmithTrailers parse_trailers(std::string_view message) {
             result.request = RequestId::parse(value);
         } else if (text::iequals_ascii(key, k_variant_key)) {
             result.variant = parse_variant(value);
+        } else if (text::iequals_ascii(key, k_incomplete_key)) {
+            result.incomplete = std::string(text::trim(value));
         } else if (text::iequals_ascii(key, k_co_author_key)) {
             result.co_authors.emplace_back(text::trim(value));
         }

@@ -1,5 +1,6 @@
 #include "draftsmith/report/comments.hpp"
 
+#include "incomplete.hpp"
 #include "markdown.hpp"
 
 #include "draftsmith/llm/cost.hpp"
@@ -39,13 +40,26 @@ std::string_view state_label(VariantState state)
         return "\xE2\x8F\xB9\xEF\xB8\x8F interrupted"; // ⏹️
     case VariantState::dry_run:
         return "\xF0\x9F\xA7\xAA dry run"; // 🧪
+    case VariantState::incomplete:
+        return "\xE2\x9A\xA0 incomplete"; // ⚠ (issue 17)
     }
     return "?";
 }
 
 bool has_changes(const VariantRecord& variant)
 {
-    return variant.state == VariantState::succeeded || variant.state == VariantState::dry_run;
+    return variant.state == VariantState::succeeded || variant.state == VariantState::dry_run ||
+           variant.state == VariantState::incomplete;
+}
+
+// "⚠ incomplete (time limit)": the state and, for an incomplete variant, why.
+std::string status_text(const VariantRecord& variant)
+{
+    auto status = std::string(state_label(variant.state));
+    if (variant.state == VariantState::incomplete && !variant.incomplete.empty()) {
+        status += fmt::format(" ({})", table_cell(variant.incomplete));
+    }
+    return status;
 }
 
 // Who asked, where: "@octo in [this comment](url)".
@@ -89,7 +103,7 @@ std::string table_row(const VariantRecord& variant)
     const auto files = changes ? fmt::format("{}", variant.files) : std::string(k_dash);
     const auto lines = changes ? fmt::format("+{} {}{}", variant.insertions, k_minus, variant.deletions)
                                : std::string(k_dash);
-    auto status = std::string(state_label(variant.state));
+    auto status = status_text(variant);
     if (variant.state == VariantState::running && !variant.phase.empty()) {
         status += fmt::format(" ({})", table_cell(variant.phase));
     }
@@ -112,6 +126,11 @@ std::string explanation(const VariantRecord& variant)
         return fmt::format("- **Variant {}** made no changes{}\n", variant.index, because);
     case VariantState::interrupted:
         return fmt::format("- **Variant {}** was interrupted{}\n", variant.index, because);
+    case VariantState::incomplete:
+        return fmt::format("- **Variant {}** is incomplete{} Its edits so far are {}; run the "
+                           "same comment again to continue it (`--force` starts over).\n",
+                           variant.index, reason.empty() ? "." : because + ".",
+                           variant.pr_url.empty() ? "on its branch" : "in its draft pull request");
     case VariantState::duplicate:
         if (variant.duplicate_of > 0) {
             return fmt::format("- **Variant {}** made the same change as variant {}{}\n",
@@ -126,15 +145,18 @@ std::string explanation(const VariantRecord& variant)
 std::string heading(const RunRecord& run)
 {
     std::size_t ready = 0;
+    std::size_t incomplete = 0;
     for (const auto& variant : run.variant_records) {
         ready += variant.state == VariantState::succeeded ? 1 : 0;
+        incomplete += variant.state == VariantState::incomplete ? 1 : 0;
     }
     if (run.dry_run) {
         return fmt::format("### \xF0\x9F\xA7\xAA draftsmith dry run: {} variant{}, nothing pushed\n",
                            run.variants, run.variants == 1 ? "" : "s");
     }
-    return fmt::format("### \xE2\x9C\x8F\xEF\xB8\x8F draftsmith: {} of {} variant{} ready as draft pull requests\n",
-                       ready, run.variants, run.variants == 1 ? "" : "s");
+    const auto also = incomplete > 0 ? fmt::format(", {} incomplete", incomplete) : std::string();
+    return fmt::format("### \xE2\x9C\x8F\xEF\xB8\x8F draftsmith: {} of {} variant{} ready as draft pull requests{}\n",
+                       ready, run.variants, run.variants == 1 ? "" : "s", also);
 }
 
 std::string totals(const RunRecord& run)
@@ -196,7 +218,11 @@ struct BodyParts {
 std::string compose_body(const RunRecord& run, const VariantRecord& variant, const BodyParts& parts,
                          std::string_view marker)
 {
-    std::string out = block_quote(parts.intent);
+    std::string out;
+    if (variant.state == VariantState::incomplete) {
+        out += detail::incomplete_notice(variant);
+    }
+    out += block_quote(parts.intent);
     out += '\n';
     out += requested_by(run);
     out += "\n\n### Summary\n\n";
@@ -286,7 +312,7 @@ std::string progress_comment(const RunRecord& run, std::string_view marker)
                            run.variants == 1 ? "" : "s",
                            neutralise_markers(cut_utf8(one_line(run.intent), 300)));
     for (const auto& variant : run.variant_records) {
-        out += fmt::format("- Variant {}: {}", variant.index, state_label(variant.state));
+        out += fmt::format("- Variant {}: {}", variant.index, status_text(variant));
         if (variant.state == VariantState::running && !variant.phase.empty()) {
             out += fmt::format(" ({})", one_line(variant.phase));
         }
@@ -296,7 +322,8 @@ std::string progress_comment(const RunRecord& run, std::string_view marker)
             out += fmt::format(" of variant {}", variant.duplicate_of);
         }
         const bool says_why = variant.state == VariantState::failed || variant.state == VariantState::no_changes
-                              || variant.state == VariantState::interrupted;
+                              || variant.state == VariantState::interrupted
+                              || variant.state == VariantState::incomplete;
         if (says_why && !variant.reason.empty()) {
             out += fmt::format(": {}", neutralise_markers(cut_utf8(one_line(variant.reason), 200)));
         }
@@ -336,6 +363,7 @@ std::string overview_comment(const RunRecord& run, std::string_view marker)
             out += notes;
             out += '\n';
         }
+        out += detail::kept_and_lost(run);
     }
     out += totals(run);
     out += '\n';
@@ -373,7 +401,16 @@ std::string pull_request_body(const RunRecord& run, const VariantRecord& variant
 
 std::string pull_request_title(std::string_view title_template, const RunRecord& run, int variant)
 {
-    return one_line(text::fill_placeholders(title_template,
+    std::string prefix;
+    if (variant >= 1 && static_cast<std::size_t>(variant) <= run.variant_records.size()) {
+        const auto& record = run.variant_records[static_cast<std::size_t>(variant) - 1];
+        if (record.state == VariantState::incomplete) {
+            prefix = fmt::format("[incomplete: {}] ",
+                                 record.incomplete.empty() ? std::string("stopped early")
+                                                           : one_line(record.incomplete));
+        }
+    }
+    return prefix + one_line(text::fill_placeholders(title_template,
                                             {{"i", std::to_string(variant)},
                                              {"n", std::to_string(run.variants)},
                                              {"slug", run.slug},

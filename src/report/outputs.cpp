@@ -18,7 +18,7 @@ using nlohmann::ordered_json;
 
 constexpr std::array k_states = {VariantState::queued,      VariantState::running,   VariantState::succeeded,
                                  VariantState::failed,      VariantState::duplicate, VariantState::no_changes,
-                                 VariantState::interrupted, VariantState::dry_run};
+                                 VariantState::interrupted, VariantState::dry_run,   VariantState::incomplete};
 
 double seconds(std::chrono::milliseconds duration)
 {
@@ -77,6 +77,8 @@ ordered_json variant_json(const VariantRecord& variant)
                         {"diffstat", redacted(variant.diffstat)},
                         {"summary", redacted(variant.summary)},
                         {"reason", or_null(variant.reason)},
+                        {"incomplete", or_null(variant.incomplete)},
+                        {"continued", variant.continued},
                         {"tokens", tokens_json(variant.usage)},
                         {"cost_usd", variant.cost_usd},
                         {"turns", variant.turns},

@@ -30,7 +30,8 @@ std::string progress_line(const VariantRecord& variant)
         line += fmt::format(", branch {}", variant.branch);
     }
     const bool says_why = variant.state == VariantState::failed || variant.state == VariantState::no_changes
-                          || variant.state == VariantState::interrupted || variant.state == VariantState::duplicate;
+                          || variant.state == VariantState::interrupted || variant.state == VariantState::duplicate
+                          || variant.state == VariantState::incomplete;
     if (says_why && !variant.reason.empty()) {
         line += fmt::format(": {}", variant.reason);
     }

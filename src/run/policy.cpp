@@ -6,6 +6,8 @@
 #include "draftsmith/util/log.hpp"
 #include "draftsmith/util/secret.hpp"
 
+#include "incomplete.hpp"
+
 #include <fmt/format.h>
 
 namespace draftsmith::run {
@@ -106,15 +108,26 @@ Plan plan_local(std::vector<VariantResult> queued, const std::vector<git::Reques
 }
 
 VariantResult settle(VariantResult variant, const agent::Outcome& outcome,
-                     const std::function<Committed(const VariantResult&, const Overlay&)>& commit)
+                     const std::function<Committed(const VariantResult&, const Overlay&)>& commit,
+                     const IncompleteRules& incomplete)
 {
     const bool finished = outcome.status == agent::Status::finished;
-    const auto leaking = finished ? path_with_secret(outcome.overlay) : std::nullopt;
+    // issue 17: a limit or a signal cut it short with edits to keep (checked for secrets too)
+    const bool kept_incomplete = incomplete.keep && cut_short(outcome) &&
+                                 (!outcome.overlay.empty() || incomplete.continues);
+    const auto leaking =
+        finished || kept_incomplete ? path_with_secret(outcome.overlay) : std::nullopt;
     variant.summary = redacted(outcome.summary);
     variant.usage = outcome.usage;
     variant.cost_usd = outcome.cost_usd;
     variant.turns = outcome.turns;
-    if (finished && !outcome.overlay.empty() && !leaking) {
+    // issue 17: a continued variant has edits even when this run added none
+    const bool edited = !outcome.overlay.empty() || incomplete.continues;
+    if (kept_incomplete && !leaking) {
+        variant.state = VariantState::incomplete; // before the commit: its trailer says so
+        variant.incomplete = incomplete.why;
+    }
+    if (((finished && edited) || kept_incomplete) && !leaking) {
         const auto made = commit(variant, outcome.overlay);
         variant.commit = made.commit;
         variant.files = made.stat.files;
@@ -128,6 +141,8 @@ VariantResult settle(VariantResult variant, const agent::Outcome& outcome,
         variant.reason = fmt::format("refused: {} would hold the value of a secret this run was "
                                      "given (an API key or token); nothing committed or pushed",
                                      *leaking);
+    } else if (settle_incomplete(incomplete.keep, incomplete.why, outcome, variant)) {
+        // issue 17: kept as incomplete, or says it had nothing to keep
     } else if (outcome.status == agent::Status::interrupted) {
         variant.state = VariantState::interrupted;
         variant.reason = "interrupted (SIGINT/SIGTERM) before it finished";

@@ -6,6 +6,8 @@
 #include "draftsmith/run/run.hpp"
 #include "draftsmith/util/log.hpp"
 
+#include "incomplete.hpp"
+
 #include <fmt/format.h>
 
 namespace draftsmith::run {
@@ -24,8 +26,9 @@ std::vector<std::size_t> ready(const std::vector<VariantResult>& variants)
     std::vector<std::size_t> out;
     for (std::size_t i = 0; i < variants.size(); ++i) {
         const auto& variant = variants[i];
-        if (variant.state == VariantState::succeeded && !variant.commit.empty() &&
-            !variant.pr_reused) {
+        const bool made = variant.state == VariantState::succeeded ||
+                          variant.state == VariantState::incomplete; // issue 17
+        if (made && !variant.commit.empty() && !variant.pr_reused) {
             out.push_back(i);
         }
     }
@@ -101,7 +104,8 @@ void publish_locally(const Request& request, Repo& repo, std::vector<VariantResu
     if (settings.push) {
         auto access = request.access;
         access.remote = *settings.push;
-        push_all(repo, access, request.id, variants, pushed);
+        push_all(repo, push_access(access), request.id, variants, pushed); // issue 17: bounded
+        note_unkept(variants, pushed);                                      // issue 17
     }
 }
 
@@ -110,8 +114,13 @@ VariantResult open_pull_request(const Request& request, PublishDoors doors, Vari
 {
     const auto started = Clock::now();
     const auto marker = host::request_marker(request.key, variant.index);
-    const auto title = doors.observer.pull_request_title(request.config.title_template,
-                                                         request.result, variant.index);
+    // The run as it is now for this variant: an incomplete one's title says so (issue 17).
+    auto run = request.result;
+    if (variant.index >= 1 && static_cast<std::size_t>(variant.index) <= run.variant_records.size()) {
+        run.variant_records[static_cast<std::size_t>(variant.index - 1)] = variant;
+    }
+    const auto title =
+        doors.observer.pull_request_title(request.config.title_template, run, variant.index);
     const auto body = doors.observer.pull_request_body(request.result, variant, marker);
     host::PullRequest opened;
     if (const auto earlier = existing.find(variant.index); earlier != existing.end()) {
@@ -153,23 +162,23 @@ std::vector<VariantResult> publish(const Request& request, PublishDoors doors,
         }
         return variants;
     }
-    if (stop_requested()) {
+    if (stop_requested() && !publish_on_cancel(request.config)) { // issue 17: keep pushes on a cancel
         return variants;
     }
     if (!settings.on_host) {
         publish_locally(request, doors.repo, variants, which, settings);
         return variants;
     }
-    push_all(doors.repo, request.access, request.id, variants, which);
+    push_all(doors.repo, push_access(request.access), request.id, variants, which); // issue 17
+    note_unkept(variants, which); // issue 17: on a cancel, which variants were not kept
     for (const auto i : which) {
         auto& variant = variants[i];
-        if (variant.state != VariantState::succeeded) {
+        if (variant.state != VariantState::succeeded && variant.state != VariantState::incomplete) {
             continue;
         }
-        if (stop_requested()) {
+        if (!may_open_pull_request(request.config)) { // issue 17: while the cancel bound allows
             // The branch is pushed; the pull request is opened by the re-run.
-            variant.state = VariantState::interrupted;
-            variant.reason = "interrupted after its branch was pushed, before its pull request";
+            leave_for_rerun(variant);
             continue;
         }
         try {

@@ -60,6 +60,16 @@ public:
     {
         return m_repo.find_local_request_branches(request);
     }
+    std::vector<git::RequestBranch>
+    find_request_branches(const git::RemoteAccess& access, const git::RequestId& request) override
+    {
+        return m_repo.find_request_branches(access, request);
+    }
+    std::string message(std::string_view commit) const override { return m_repo.message(commit); }
+    std::string diff_text(std::string_view from, std::string_view to) const override
+    {
+        return m_repo.diff_text(from, to);
+    }
 
 private:
     git::Repository m_repo;

@@ -1,5 +1,7 @@
 #include "draftsmith/run/result.hpp"
 
+#include <algorithm>
+
 namespace draftsmith::run {
 
 const char* to_string(VariantState state) noexcept
@@ -13,6 +15,7 @@ const char* to_string(VariantState state) noexcept
     case VariantState::no_changes: return "no-changes";
     case VariantState::interrupted: return "interrupted";
     case VariantState::dry_run: return "dry-run";
+    case VariantState::incomplete: return "incomplete";
     }
     return "unknown";
 }
@@ -27,6 +30,12 @@ ExitCode exit_code_of(const std::vector<VariantResult>& variants, bool interrupt
 {
     if (interrupted) {
         return ExitCode::interrupted;
+    }
+    // Issue 17: an incomplete variant is there to review, but not done.
+    if (std::any_of(variants.begin(), variants.end(), [](const VariantResult& variant) {
+            return variant.state == VariantState::incomplete;
+        })) {
+        return ExitCode::some_failed;
     }
     int good = 0;
     int bad = 0;

@@ -181,6 +181,23 @@ Plan plan(const Setting& setting, const Request& request, const Doors& doors)
                         find_existing(*doors.host, request.key, branches), setting.options.force);
 }
 
+// Issue 17: the variants an earlier run left incomplete go on from their
+// commits (not with --force or `incomplete: drop`).
+Plan with_continuations(const Setting& setting, const Request& request, const Doors& doors,
+                        const Context& context, Plan planned)
+{
+    if (setting.options.force || request.config.incomplete == config::IncompletePolicy::drop) {
+        return planned;
+    }
+    auto& repo = *doors.repo;
+    const auto find = [&]() {
+        return setting.kind == host::Kind::local
+                   ? repo.find_local_request_branches(request.id)
+                   : repo.find_request_branches(request.access, request.id);
+    };
+    return continue_incomplete(std::move(planned), find, repo, context.base_commit);
+}
+
 // A phase between CI log group lines, its time in `result`.
 template <typename Phase>
 auto in_group(const Setting& setting, RunResult& result, const char* name, const char* group,
@@ -209,14 +226,16 @@ ExitCode work(const Setting& setting, const Admitted& admitted)
         crash_for_test(setting.environment.test_crash_at, "context");
         const auto prepared = in_group(setting, result, "context", "draftsmith: context", [&] {
             auto context = prepare(setting, request, *admitted.doors.repo, *admitted.doors.host);
-            return std::pair{std::move(context), plan(setting, request, admitted.doors)};
+            auto planned = with_continuations(setting, request, admitted.doors, context,
+                                              plan(setting, request, admitted.doors));
+            return std::pair{std::move(context), std::move(planned)};
         });
         const Context& context = prepared.first;
         const Plan& planned = prepared.second;
         meter = context.meter;
         result.variant_records = planned.variants;
         const Job job{request, context, *admitted.doors.repo, setting.observer, setting.options.record,
-                        setting.environment};
+                        setting.environment, &planned.continuations};
         result.variant_records = in_group(setting, result, "variants", "draftsmith: variants", [&] {
             return planned.which.empty() ? planned.variants
                                          : run_variants(job, planned.variants, planned.which);

@@ -11,6 +11,7 @@
 #include "draftsmith/util/log.hpp"
 #include "draftsmith/util/secret.hpp"
 
+#include "incomplete.hpp"
 #include "settings.hpp"
 
 #include <fmt/format.h>
@@ -67,7 +68,19 @@ agent::Task variant_task(const Request& request, const config::VariantSettings& 
     return task;
 }
 
-Committed commit_variant(const Job& job, const VariantResult& variant, const Overlay& overlay)
+const Continuation* continuation_of(const Job& job, int index)
+{
+    if (job.continuations == nullptr) {
+        return nullptr;
+    }
+    const auto found = job.continuations->find(index);
+    return found == job.continuations->end() ? nullptr : found->second.get();
+}
+
+// `parent`: the pull request's head, or the earlier incomplete commit a
+// continued variant goes on from (issue 17).
+Committed commit_variant(const Job& job, const VariantResult& variant, const Overlay& overlay,
+                         const std::string& parent)
 {
     const auto started = Clock::now();
     const auto& request = job.request;
@@ -77,8 +90,11 @@ Committed commit_variant(const Job& job, const VariantResult& variant, const Ove
     spec.requester = git::Requester{request.result.requester, std::nullopt};
     spec.request = request.id;
     spec.variant = git::VariantNumber{variant.index, request.command.variants};
+    if (variant.state == VariantState::incomplete) {
+        spec.incomplete = variant.incomplete; // issue 17: Draftsmith-Incomplete
+    }
     Committed made;
-    made.commit = job.repo.commit_overlay(job.context.base_commit, overlay, spec);
+    made.commit = job.repo.commit_overlay(parent, overlay, spec);
     made.stat = job.repo.diff_stat(job.context.base_commit, made.commit);
     made.took = since(started);
     return made;
@@ -105,20 +121,31 @@ VariantResult make_variant(const Job& job, llm::Provider& provider,
     variant.state = VariantState::running;
     variant.phase = "model";
     job.observer.variant_changed(variant);
-    const auto commit = [&job](const VariantResult& made, const Overlay& overlay) {
-        return commit_variant(job, made, overlay);
+    // issue 17: a continued variant starts from its earlier commit, told what it did
+    const auto* continuation = continuation_of(job, variant.index);
+    const auto& parent = continuation ? continuation->commit : job.context.base_commit;
+    const auto commit = [&job, &parent](const VariantResult& made, const Overlay& overlay) {
+        return commit_variant(job, made, overlay, parent);
     };
     try {
         agent::Outcome outcome;
         outcome.status = agent::Status::interrupted;
         if (!stop_requested()) {
             const auto model_started = Clock::now();
-            outcome = agent::run_variant(provider, *job.context.base_tree, job.context.files,
-                                         variant_task(job.request, settings),
-                                         agent_settings(job.request, job.context, settings));
+            auto task = variant_task(job.request, settings);
+            if (continuation) {
+                task.earlier = continuation->earlier;
+            }
+            outcome = agent::run_variant(
+                provider, continuation ? *continuation->tree : *job.context.base_tree,
+                continuation ? continuation->files : job.context.files, task,
+                agent_settings(job.request, job.context, settings));
             variant.phases.emplace_back("model", since(model_started));
         }
-        variant = settle(std::move(variant), outcome, commit);
+        const IncompleteRules rules{
+            job.request.config.incomplete == config::IncompletePolicy::keep,
+            continuation != nullptr, incomplete_why(outcome)};
+        variant = settle(std::move(variant), outcome, commit, rules);
     } catch (const std::exception& error) {
         variant.state = VariantState::failed;
         variant.reason = error.what();

@@ -48,6 +48,15 @@ namespace draftsmith::agent {
 // Variant 6 gets hint 1 again, and so on; variants below 1 get hint 1.
 std::string approach_hint(int variant);
 
+// A re-run continuing a variant an earlier run left incomplete (issue 17):
+// what that run's model said and changed, so this one goes on from there
+// instead of starting over.
+struct EarlierWork {
+    std::string why;     // "time limit", "turn limit", ... (why it stopped)
+    std::string summary; // its own summary (or last words), maybe empty
+    std::string diff;    // unified diff from the pull request's head to its branch
+};
+
 struct Task {
     std::string intent;   // what the reviewer asked for (the comment's intent)
     std::string hint;     // this variant's approach (approach_hint or config override)
@@ -55,6 +64,9 @@ struct Task {
     int variants = 1;     // N
     std::string pr_title; // context for the model; may be empty
     std::string pr_body;  // idem (cut to a few KB by the agent)
+    // Set when continuing an incomplete variant; run_variant's `base` is then
+    // that variant's branch, so the model sees its own edits in the files.
+    std::optional<EarlierWork> earlier;
 };
 
 struct Settings {
@@ -85,11 +97,27 @@ enum class Status {
 // "finished", "limit-reached", "refused", "failed", "interrupted".
 const char* to_string(Status status) noexcept;
 
+// Which limit ended a variant (Status limit_reached or interrupted).
+enum class Limit {
+    none,   // it was not a limit
+    turns,  // Settings::limits.turns
+    tokens, // limits.tokens
+    cost,   // limits.cost_usd
+    time,   // limits.time
+    budget, // the run's budget: time, tokens or cost over all variants
+    stop,   // should_stop(): SIGINT/SIGTERM
+};
+
+// "turn limit", "token limit", "cost limit", "time limit", "run budget",
+// "cancelled"; "" for none. The words the overview and the commit trailer use.
+const char* to_string(Limit limit) noexcept;
+
 struct Outcome {
     Status status = Status::failed;
     Overlay overlay;      // the variant's changes over the base (may be empty)
     std::string summary;  // finish(summary), else the model's last text, trimmed
     std::string reason;   // every status but finished: one sentence ("turn limit of 40 reached")
+    Limit limit = Limit::none; // limit_reached / interrupted: which limit
     llm::Usage usage;     // summed over calls
     double cost_usd = 0;  // summed Response::cost_usd
     int turns = 0;        // calls made

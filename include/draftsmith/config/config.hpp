@@ -26,6 +26,8 @@ namespace draftsmith::config {
 enum class Provider { anthropic, openai, azure_openai, replay };
 enum class Mode { tools, oneshot };
 enum class ForkPolicy { refuse, allow };
+// What becomes of a variant's edits when a limit or a signal ends it (issue 17).
+enum class IncompletePolicy { keep, drop };
 enum class HostKind { automatic, github, azure_devops, local };
 // cache_warmup: start variant 1 alone until its answer begins (auto) or not.
 enum class CacheWarmup { automatic, off };
@@ -38,6 +40,7 @@ std::optional<Provider> parse_provider(std::string_view name);
 const char* to_string(Mode mode) noexcept;
 std::optional<Mode> parse_mode(std::string_view name);
 const char* to_string(ForkPolicy policy) noexcept;
+const char* to_string(IncompletePolicy policy) noexcept; // "keep", "drop"
 // "auto", "github", "azure-devops", "local".
 const char* to_string(HostKind host) noexcept;
 // "auto", "off".
@@ -167,6 +170,10 @@ struct Config {
     std::vector<std::string> allowed_users;  // besides users with write access
     std::vector<std::string> allowed_groups; // Azure DevOps groups, e.g. "[Proj]\\Editors"
     ForkPolicy forks = ForkPolicy::refuse;
+
+    // keep: a variant a limit or a signal ended keeps its edits as a draft
+    // pull request marked incomplete; drop: they are discarded.
+    IncompletePolicy incomplete = IncompletePolicy::keep;
 
     Timeouts timeouts;
     Retries retries;

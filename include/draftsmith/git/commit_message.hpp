@@ -10,7 +10,11 @@
 //     Draftsmith-Variant: 2/3
 //
 // (host / repository / pull request / comment id; the repository may itself
-// contain '/'). A re-run reads them back with parse_trailers() to find its own
+// contain '/'). A variant a limit or a signal ended before it finished carries
+// a third, saying why (issue 17), and a re-run continues it:
+//
+//     Draftsmith-Incomplete: time limit
+// A re-run reads them back with parse_trailers() to find its own
 // branches, and push refuses to overwrite a branch whose tip lacks them.
 
 #include <optional>
@@ -63,6 +67,8 @@ struct CommitSpec {
     std::optional<Requester> requester;
     std::optional<RequestId> request;
     std::optional<VariantNumber> variant;
+    // Draftsmith-Incomplete's value ("time limit"): the variant stopped early.
+    std::optional<std::string> incomplete;
 };
 
 // The author and committer a CommitSpec resolves to, and the co-author
@@ -86,6 +92,7 @@ std::string compose_message(const CommitSpec& spec);
 struct DraftsmithTrailers {
     std::optional<RequestId> request;
     std::optional<VariantNumber> variant;
+    std::optional<std::string> incomplete; // Draftsmith-Incomplete's value
     std::vector<std::string> co_authors; // "Name <email>"
 };
 DraftsmithTrailers parse_trailers(std::string_view message);

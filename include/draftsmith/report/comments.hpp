@@ -30,12 +30,14 @@ std::string overview_comment(const RunRecord& run, std::string_view marker);
 
 // The draft PR's body: the request (quoted) with a link back to the comment, the model's summary,
 // the diffstat in a code block, tokens/cost/turns, variant i of N and its hint, and `marker`
-// (host::request_marker). At most k_max_body_chars bytes, keeping the marker: the diffstat,
+// (host::request_marker); an incomplete variant's body opens with a warning saying why it
+// stopped and what it cost (issue 17). At most k_max_body_chars bytes, keeping the marker: the diffstat,
 // then the request, then the summary are shortened as needed.
 std::string pull_request_body(const RunRecord& run, const VariantRecord& variant, std::string_view marker);
 
 // The PR title from a template: {i} {n} {slug} {pr} {intent} (intent on one line, cut to 60
-// chars). Unknown placeholders stay as written.
+// chars). Unknown placeholders stay as written. An incomplete variant's title starts with
+// "[incomplete: <why>] " (issue 17).
 std::string pull_request_title(std::string_view title_template, const RunRecord& run, int variant);
 
 // A polite refusal: who, why, what to do (ask someone with write access; the allow-list key).

@@ -57,11 +57,22 @@ struct Context {
     std::shared_ptr<net::RetryBudget> retry_budget; // the run's one, for answer retries too
 };
 
+// Issue 17: an earlier run's incomplete commit of one variant, which this
+// run continues (the variant starts from it, and the model is told what it did).
+struct Continuation {
+    std::string commit; // the branch's tip: the new commit's parent
+    std::shared_ptr<const edit::BaseTree> tree;
+    std::vector<std::string> files; // tree's file list
+    agent::EarlierWork earlier;     // what the model is told it did
+};
+using Continuations = std::map<int, std::shared_ptr<const Continuation>>;
+
 // Which variants still need a model.
 struct Plan {
     std::vector<VariantResult> variants;         // all N; kept ones succeeded and pr_reused
     std::vector<int> which;                      // 1-based, the ones to make
     std::map<int, host::PullRequest> existing;   // an earlier run's pull requests, by variant
+    Continuations continuations;                 // issue 17: by variant
 };
 
 // The pull requests an earlier run of this request opened, by variant:
@@ -78,6 +89,22 @@ Plan plan_on_host(std::vector<VariantResult> queued, std::map<int, host::PullReq
 Plan plan_local(std::vector<VariantResult> queued, const std::vector<git::RequestBranch>& found,
                 bool force);
 
+// Issue 17, after the plan: the variants whose branch (among the request's
+// branches `find` returns) has a tip with a Draftsmith-Incomplete trailer are
+// made again from that commit and added to `which`; an earlier run's pull
+// request of theirs is updated by publish. The caller skips this for --force
+// and `incomplete: drop`. Never throws: a remote it cannot read means
+// starting over, with a warning.
+Plan continue_incomplete(Plan plan, const std::function<std::vector<git::RequestBranch>()>& find,
+                         const Repo& repo, std::string_view base_commit);
+
+// Issue 17: how settle() treats a variant a limit or a signal cut short.
+struct IncompleteRules {
+    bool keep = false;      // config `incomplete: keep`
+    bool continues = false; // it goes on from an earlier incomplete commit (has edits)
+    std::string why;        // "time limit", "cancelled (SIGINT)": the trailer's value
+};
+
 // What the agent's outcome makes of a variant before publishing: the state
 // and reason, the summary and usage. `commit` writes the overlay and
 // returns the commit and its diffstat (given the variant with its summary; called only for a finished outcome
@@ -87,8 +114,12 @@ struct Committed {
     git::DiffStat stat;
     std::chrono::milliseconds took{0};
 };
+// With `incomplete.keep`, a variant a limit or a signal ended with edits
+// (its own, or an earlier run's it continues) is committed too, as
+// VariantState::incomplete with `incomplete.why` (issue 17).
 VariantResult settle(VariantResult variant, const agent::Outcome& outcome,
-                     const std::function<Committed(const VariantResult&, const Overlay&)>& commit);
+                     const std::function<Committed(const VariantResult&, const Overlay&)>& commit,
+                     const IncompleteRules& incomplete = {});
 
 // Succeeded variants whose tree equals a lower variant's become duplicates
 // of it; kept ones (pr_reused) are left out (their commits may not be here).
@@ -112,6 +143,10 @@ struct PublishSettings {
     std::function<void(std::string_view)> checkpoint; // after each pull request (crash tests)
 };
 
+// Issue 17: incomplete variants are published like succeeded ones; after a
+// stop (with `incomplete: keep`) the one push is bounded by the cancel
+// deadline and pull requests are opened while the bound allows
+// (src/run/incomplete.hpp).
 // Pushes the succeeded variants' branches in one push, then opens (or, for
 // an earlier run's, updates and reopens) one draft pull request each; a
 // failure fails that variant only. --local sets local branches instead.

@@ -47,6 +47,12 @@ public:
                                           const git::RequestId& owner) = 0;
     virtual std::vector<git::RequestBranch>
     find_local_request_branches(const git::RequestId& request) const = 0;
+    // Issue 17: the remote's branches of `request`, a commit's message and
+    // the unified diff between two commits (continuing an incomplete variant).
+    virtual std::vector<git::RequestBranch>
+    find_request_branches(const git::RemoteAccess& access, const git::RequestId& request) = 0;
+    virtual std::string message(std::string_view commit) const = 0;
+    virtual std::string diff_text(std::string_view from, std::string_view to) const = 0;
 };
 
 // The Repo of a real repository (git::Repository::open). Throws GitError

@@ -8,6 +8,9 @@
 //   queued -> running -> succeeded | failed | no_changes | interrupted
 //   succeeded -> duplicate (same tree as a lower variant) | dry_run
 //             | failed (its push or pull request failed) | interrupted
+//   running -> incomplete (issue 17: a limit or a signal ended it after it
+//              made edits; they are committed and, when pushed, opened as a
+//              draft marked incomplete)
 //
 // `reason` says why for every state but queued/running/succeeded; a variant
 // that ended on a limit (turns, tokens, cost, time) is failed with the limit
@@ -25,10 +28,10 @@
 
 namespace draftsmith::run {
 
-enum class VariantState { queued, running, succeeded, failed, duplicate, no_changes, interrupted, dry_run };
+enum class VariantState { queued, running, succeeded, failed, duplicate, no_changes, interrupted, dry_run, incomplete };
 
 // "queued", "running", "succeeded", "failed", "duplicate", "no-changes",
-// "interrupted", "dry-run".
+// "interrupted", "dry-run", "incomplete".
 const char* to_string(VariantState state) noexcept;
 
 // True for the states that count as done for the exit status (succeeded,
@@ -53,7 +56,14 @@ struct VariantResult {
     std::size_t files = 0, insertions = 0, deletions = 0;
     std::string diffstat; // git diff --stat text
     std::string summary;  // the model's own summary
-    std::string reason;   // failed/no_changes/duplicate/interrupted: why, one sentence
+    std::string reason;   // failed/no_changes/duplicate/interrupted/incomplete: why, one sentence
+    // incomplete: what stopped it, in a few words ("time limit", "cancelled
+    // (SIGINT)"); also set on a failed/interrupted variant a limit ended.
+    std::string incomplete;
+    bool continued = false; // a re-run went on from an earlier incomplete commit
+    // On cancellation: false when its edits could not be pushed within the
+    // bound (the overview lists kept and lost variants). Meaningless otherwise.
+    bool kept = true;
     llm::Usage usage;
     double cost_usd = 0;
     int turns = 0;
@@ -84,9 +94,10 @@ struct RunResult {
     double cost_usd = 0;
 };
 
-// The exit status the variants' states give: 130 when `interrupted`, 0 when
-// all are good (1 after a `crashed` worker: never report success then), 3
-// when none is, else 1.
+// The exit status the variants' states give: 130 when `interrupted`, 1 when
+// any is incomplete (issue 17: never 0, and not 3 -- something is there to
+// review), 0 when all are good (1 after a `crashed` worker: never report
+// success then), 3 when none is, else 1.
 ExitCode exit_code_of(const std::vector<VariantResult>& variants, bool interrupted,
                       bool crashed);
 

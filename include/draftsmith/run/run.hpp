@@ -18,9 +18,12 @@
 // Each phase is a function over values (run/phases.hpp); the host, the
 // repository and the observer come in through interfaces (run/ports.hpp).
 //
-// SIGINT/SIGTERM stop the variants at their next step; nothing is pushed or
-// opened after the signal, and the comment says the run was interrupted
-// (exit 130). Running the same comment again converges.
+// SIGINT/SIGTERM stop the model calls at once; with `incomplete: keep` (issue
+// 17) what the variants made so far is committed, pushed in one bounded push
+// and opened as drafts marked incomplete (src/run/incomplete.hpp), else
+// nothing is pushed or opened after the signal; the comment says the run was
+// interrupted (exit 130). Running the same comment again converges, and
+// continues incomplete variants from their branches.
 
 #include "draftsmith/run/ports.hpp"
 #include "draftsmith/trigger/environment.hpp"

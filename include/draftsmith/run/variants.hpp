@@ -24,6 +24,7 @@ struct Job {
     Observer& observer;
     std::optional<std::filesystem::path> record; // --record FILE: every variant's answers
     const trigger::Environment& environment;     // where providers find their keys
+    const Continuations* continuations = nullptr; // issue 17: variants continued, by index
 };
 
 // A variant's own provider, made from `options` (run/settings.hpp's

@@ -10,6 +10,10 @@ than it scripted fails visibly (418 is never retried).
 Control endpoints:
   POST /__script     body {"steps": [STEP...], "default": STEP}: replaces the
                      script and forgets recorded requests
+  POST /__wait       body {"requests": N, "timeout": S (default 30)}: answers
+                     once N requests have been recorded since the last
+                     /__script ({"requests": count}), or 408 after S seconds;
+                     tests block on it to know a request is in flight
   GET  /__requests   JSON list of the requests seen: method, path, query,
                      headers (names lower-cased), body (text), step (index or
                      "default"), peer_port (the client's port: one per
@@ -57,6 +61,7 @@ class Script:
         self.next = 0
         self.requests = []
         self.lock = threading.Lock()
+        self.changed = threading.Condition(self.lock)  # notified on every request
 
     def take(self, record):
         """Records the request and returns (index, step)."""
@@ -70,6 +75,7 @@ class Script:
                 step = self.default
             record["step"] = index
             self.requests.append(record)
+            self.changed.notify_all()
             return index, step
 
 
@@ -137,6 +143,15 @@ class Handler(BaseHTTPRequestHandler):
         if method == "GET" and path == "/__requests":
             with server.script.lock:
                 self.send_json(200, server.script.requests)
+            return True
+        if method == "POST" and path == "/__wait":
+            wanted = json.loads(body or b"{}")
+            script = server.script
+            with script.changed:
+                reached = script.changed.wait_for(lambda: len(script.requests) >= int(wanted.get("requests", 1)),
+                                                  float(wanted.get("timeout", 30)))
+                count = len(script.requests)
+            self.send_json(200 if reached else 408, {"requests": count})
             return True
         return False
 

@@ -155,7 +155,7 @@ TEST_CASE("report::prometheus_text, the exposition format")
         }
         start = end + 1;
     }
-    CHECK(samples == 1 + 1 + 8 + 4 + 1 + 2 + 1);
+    CHECK(samples == 1 + 1 + 9 + 4 + 1 + 2 + 1);
 
     CHECK(text.find("draftsmith_run_info{host=\"github\",repository=\"octo/app \\\"main\\\"\\\\x\","
                     "request_id=\"pr12-c345\",dry_run=\"false\"} 1\n")

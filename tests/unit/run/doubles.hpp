@@ -113,6 +113,11 @@ public:
     std::vector<git::RequestBranch> found_local;
     std::vector<std::string> pushed;                          // branches, in push order
     bool push_throws = false;
+    std::vector<git::RequestBranch> found_remote;             // issue 17: the remote's branches
+    std::map<std::string, std::string> messages;              // commit -> message ("variant")
+    bool find_throws = false;
+    std::vector<std::string> parents;                         // commit_overlay's bases, in order
+    std::vector<git::CommitSpec> specs;                       // and its specs
 
     std::filesystem::path git_dir() const override { return "/tmp/site/.git"; }
     std::optional<std::string> find_commit(std::string_view rev) const override
@@ -134,10 +139,12 @@ public:
     {
         return trees.at(std::string(commit));
     }
-    std::string commit_overlay(std::string_view, const Overlay& overlay,
-                               const git::CommitSpec&) override
+    std::string commit_overlay(std::string_view base, const Overlay& overlay,
+                               const git::CommitSpec& spec) override
     {
         std::lock_guard lock(m_mutex);
+        parents.emplace_back(base);
+        specs.push_back(spec);
         const auto id = fmt::format("c{}", trees.size() + 1);
         std::string tree;
         for (const auto& [path, bytes] : overlay) {
@@ -182,6 +189,23 @@ public:
     find_local_request_branches(const git::RequestId&) const override
     {
         return found_local;
+    }
+    std::vector<git::RequestBranch> find_request_branches(const git::RemoteAccess&,
+                                                          const git::RequestId&) override
+    {
+        if (find_throws) {
+            throw Error(ErrorCategory::network, "could not reach the remote");
+        }
+        return found_remote;
+    }
+    std::string message(std::string_view commit) const override
+    {
+        const auto known = messages.find(std::string(commit));
+        return known == messages.end() ? std::string("variant") : known->second;
+    }
+    std::string diff_text(std::string_view from, std::string_view to) const override
+    {
+        return fmt::format("diff {}..{}\n", from, to);
     }
 
 private:
