@@ -10,7 +10,8 @@
 #include <cstdio>
 #include <exception>
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv)
+{
     using Clock = std::chrono::steady_clock;
     if (argc != 8) {
         std::fprintf(stderr, "usage: variant_bench REPO REMOTE BASE BRANCH PATH1 PATH2 PATH3\n");

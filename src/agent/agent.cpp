@@ -47,7 +47,8 @@ public:
         , m_settings(settings)
         , m_outcome(outcome)
         , m_started(Clock::now())
-    {}
+    {
+    }
 
     // Why the variant must stop now whatever it is doing (a stop request,
     // the run's time budget, the variant's time limit), or nullopt.
@@ -347,13 +348,20 @@ void run_oneshot(Session& session, detail::Workspace& workspace, const Task& tas
 const char* to_string(Limit limit) noexcept
 {
     switch (limit) {
-    case Limit::none: return "";
-    case Limit::turns: return "turn limit";
-    case Limit::tokens: return "token limit";
-    case Limit::cost: return "cost limit";
-    case Limit::time: return "time limit";
-    case Limit::budget: return "run budget";
-    case Limit::stop: return "cancelled";
+    case Limit::none:
+        return "";
+    case Limit::turns:
+        return "turn limit";
+    case Limit::tokens:
+        return "token limit";
+    case Limit::cost:
+        return "cost limit";
+    case Limit::time:
+        return "time limit";
+    case Limit::budget:
+        return "run budget";
+    case Limit::stop:
+        return "cancelled";
     }
     return "";
 }

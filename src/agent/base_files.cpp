@@ -135,8 +135,7 @@ void BaseFiles::prepare() const
     // Taking files from one cursor keeps the threads apart; a file another
     // thread has taken but not finished is waited for at the end. Once a
     // file did not fit the budget, reading ahead only costs time.
-    for (auto i = m_next_to_prepare++; i < m_paths.size() && !m_full;
-         i = m_next_to_prepare++) {
+    for (auto i = m_next_to_prepare++; i < m_paths.size() && !m_full; i = m_next_to_prepare++) {
         verdict(m_paths[i], m_entries[i], std::nullopt);
     }
     for (std::size_t i = 0; i < m_paths.size() && !m_full; ++i) {

@@ -126,8 +126,7 @@ bool any_line(std::string_view text, Visit visit)
 // Calls `visit(begin, end)` with each line of `lower` that holds one of the
 // needles, in order, until it returns true. One pass over the text per needle.
 template <typename Visit>
-bool any_line_holding(std::string_view lower, const std::vector<std::string>& needles,
-                      Visit visit)
+bool any_line_holding(std::string_view lower, const std::vector<std::string>& needles, Visit visit)
 {
     std::vector<std::size_t> next;
     next.reserve(needles.size());

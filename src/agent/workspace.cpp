@@ -185,12 +185,11 @@ Workspace::visible_text(std::string_view path, std::shared_ptr<const std::string
     return bytes;
 }
 
-std::optional<std::string_view>
-Workspace::text_of(std::string_view path, std::shared_ptr<const std::string>& holder) const
+std::optional<std::string_view> Workspace::text_of(std::string_view path,
+                                                   std::shared_ptr<const std::string>& holder) const
 {
     if (const auto changed = m_overlay.find(path); changed != m_overlay.end()) {
-        return changed->second ? std::optional<std::string_view>(*changed->second)
-                               : std::nullopt;
+        return changed->second ? std::optional<std::string_view>(*changed->second) : std::nullopt;
     }
     holder = m_shared->bytes(path);
     if (!holder && !m_shared->lists(path)) {
@@ -353,4 +352,3 @@ std::string Workspace::finish(const json& input)
 }
 
 } // namespace draftsmith::agent::detail
-

@@ -97,7 +97,7 @@ private:
     void stop_if_asked() const;
 
     std::shared_ptr<const BaseFiles> m_shared;
-    const edit::BaseTree& m_base; // *m_shared
+    const edit::BaseTree& m_base;                // *m_shared
     const std::vector<std::string>* m_base_list; // sorted: the shared base's, or m_own_files
     std::vector<std::string> m_own_files;
     const SecretFilter& m_secrets;

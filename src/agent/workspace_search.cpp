@@ -2,8 +2,6 @@
 // files stream through it (agent::BaseFiles keeps only what fits its
 // budget), so a search of a large repository holds one file at a time; a
 // file is checked for secrets only when it holds a match.
-#include "workspace.hpp"
-
 #include "draftsmith/util/text.hpp"
 
 #include <fmt/format.h>
@@ -12,6 +10,7 @@
 #include <re2/re2.h>
 
 #include "tool_input.hpp"
+#include "workspace.hpp"
 
 namespace draftsmith::agent::detail {
 namespace {

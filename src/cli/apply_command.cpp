@@ -49,7 +49,8 @@ struct ApplyOptions {
     std::string ca_file;   // --ca-file FILE
 };
 
-edit::EditSet read_edits(const ApplyOptions& options) {
+edit::EditSet read_edits(const ApplyOptions& options)
+{
     const auto label = options.input == "-" ? std::string("standard input") : options.input;
     const auto text = file::read_all(options.input);
     if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
@@ -69,7 +70,8 @@ edit::EditSet read_edits(const ApplyOptions& options) {
     }
 }
 
-nlohmann::json to_json(const edit::ApplyResult& result, const ApplyOptions& options, bool written) {
+nlohmann::json to_json(const edit::ApplyResult& result, const ApplyOptions& options, bool written)
+{
     nlohmann::json files = nlohmann::json::array();
     for (const auto& file : result.files) {
         nlohmann::json entry = {
@@ -92,7 +94,8 @@ nlohmann::json to_json(const edit::ApplyResult& result, const ApplyOptions& opti
             {"files", std::move(files)}};
 }
 
-void print_summary(const edit::ApplyResult& result, bool check) {
+void print_summary(const edit::ApplyResult& result, bool check)
+{
     for (const auto& file : result.files) {
         if (!file.ok) {
             continue;
@@ -116,7 +119,8 @@ struct CommitOutcome {
 // the branch; the working tree and the index are never touched.
 std::optional<CommitOutcome> commit_edits(const ApplyOptions& options, const edit::EditSet& edits,
                                           const edit::ApplyOptions& apply_options,
-                                          edit::ApplyResult& result) {
+                                          edit::ApplyResult& result)
+{
     auto repo = git::Repository::open(options.repo);
     if (repo.checked_out_branch() == options.commit_to) {
         throw Error(ErrorCategory::usage,
@@ -172,7 +176,8 @@ std::optional<CommitOutcome> commit_edits(const ApplyOptions& options, const edi
     return outcome;
 }
 
-ExitCode run_apply(const ApplyOptions& options) {
+ExitCode run_apply(const ApplyOptions& options)
+{
     if (!std::filesystem::is_directory(options.repo)) {
         throw Error(ErrorCategory::usage, fmt::format("--repo {}: is not a folder", options.repo));
     }
@@ -239,7 +244,8 @@ ExitCode run_apply(const ApplyOptions& options) {
 
 } // namespace
 
-void add_apply_command(CLI::App& app, Action& chosen, const trigger::Environment& environment) {
+void add_apply_command(CLI::App& app, Action& chosen, const trigger::Environment& environment)
+{
     auto options = std::make_shared<ApplyOptions>();
     options->git_authorization = run::git_authorization(environment);
     options->home = environment.home;

@@ -1,6 +1,5 @@
 #include "draftsmith/cli/cli.hpp"
 
-#include "commands.hpp"
 #include "draftsmith/git/library.hpp"
 #include "draftsmith/trigger/environment.hpp"
 #include "draftsmith/util/log.hpp"
@@ -13,6 +12,8 @@
 #include <cstdlib>
 #include <exception>
 #include <optional>
+
+#include "commands.hpp"
 
 namespace draftsmith::cli {
 namespace {
@@ -84,8 +85,8 @@ int run(int argc, char** argv)
         if (color == log::Color::automatic && environment.no_color) {
             color = log::Color::never; // NO_COLOR (no-color.org) turns "auto" off
         }
-        log::configure(*log::parse_level(options.log_level),
-                       *log::parse_format(options.log_format), color);
+        log::configure(*log::parse_level(options.log_level), *log::parse_format(options.log_format),
+                       color);
         return static_cast<int>(chosen());
     } catch (const Error& e) {
         print_error(e.what());

@@ -17,13 +17,14 @@ namespace {
 
 struct CheckOptions {
     std::string file;
-    std::vector<std::string> settings; // KEY=VALUE, as flags
+    std::vector<std::string> settings;              // KEY=VALUE, as flags
     std::map<std::string, std::string> environment; // the DRAFTSMITH_* variables
 };
 
 constexpr const char* k_default_file = ".draftsmith.yml";
 
-ExitCode run_check(const CheckOptions& options) {
+ExitCode run_check(const CheckOptions& options)
+{
     config::Sources sources;
     if (options.file.empty()) {
         // No file is not an error: the defaults apply.
@@ -53,7 +54,8 @@ ExitCode run_check(const CheckOptions& options) {
 
 } // namespace
 
-void add_config_command(CLI::App& app, Action& chosen, const trigger::Environment& environment) {
+void add_config_command(CLI::App& app, Action& chosen, const trigger::Environment& environment)
+{
     auto* command = app.add_subcommand("config", "Inspect the configuration");
     command->footer(k_help_footer);
     command->require_subcommand(1);

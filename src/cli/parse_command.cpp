@@ -16,7 +16,8 @@ struct ParseOptions {
     int max_variants = trigger::k_default_max_variants;
 };
 
-ExitCode run_parse(const ParseOptions& options) {
+ExitCode run_parse(const ParseOptions& options)
+{
     const auto text =
         options.text == "-" ? file::read_all("-", limits::k_max_comment_bytes) : options.text;
     const auto result = trigger::parse_comment(text, options.max_variants);
@@ -29,7 +30,8 @@ ExitCode run_parse(const ParseOptions& options) {
 
 } // namespace
 
-void add_parse_command(CLI::App& app, Action& chosen) {
+void add_parse_command(CLI::App& app, Action& chosen)
+{
     auto* command = app.add_subcommand(
         "parse", "Parse a comment as an /edit command and print the result as JSON");
     command->footer(k_help_footer);

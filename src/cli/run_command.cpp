@@ -39,9 +39,9 @@ ExitCode run_run(RunFlags& flags)
     auto options = flags.options;
     options.config_flags = flags.keys;
     if (flags.local && !flags.host.empty() && flags.host != "local") {
-        throw Error(ErrorCategory::usage,
-                    fmt::format("--local and --host {} contradict each other; give one",
-                                flags.host));
+        throw Error(
+            ErrorCategory::usage,
+            fmt::format("--local and --host {} contradict each other; give one", flags.host));
     }
     if (flags.local) {
         options.config_flags["host"] = "local";
@@ -63,8 +63,7 @@ ExitCode run_run(RunFlags& flags)
     }
     options.progress_terminal = isatty(STDERR_FILENO) != 0;
     run::install_signal_handlers();
-    report::Reporter reporter(options.environment, std::cout, std::cerr,
-                              options.progress_terminal);
+    report::Reporter reporter(options.environment, std::cout, std::cerr, options.progress_terminal);
     return run::run(options, reporter);
 }
 
@@ -73,9 +72,10 @@ void add_where_options(CLI::App* command, RunFlags& flags)
     command->add_flag("--local", flags.local,
                       "No hosting service: variants become local branches and the overview is "
                       "printed and written to draftsmith-overview.md");
-    command->add_option("--host", flags.host,
-                        "github, azure-devops or local (default: from the environment, "
-                        "GITHUB_ACTIONS or TF_BUILD)")
+    command
+        ->add_option("--host", flags.host,
+                     "github, azure-devops or local (default: from the environment, "
+                     "GITHUB_ACTIONS or TF_BUILD)")
         ->check(CLI::IsMember({"github", "azure-devops", "local"}));
     command->add_option("--event", flags.event,
                         "The service's event payload (default on GitHub: GITHUB_EVENT_PATH; on "
@@ -88,8 +88,7 @@ void add_where_options(CLI::App* command, RunFlags& flags)
                         "The triggering comment's id, read from the host");
     command->add_option("--thread-id", flags.options.thread_id,
                         "Azure DevOps: the thread of --comment-id");
-    command->add_option("--user", flags.options.user,
-                        "Who asked (--local; default $USER)");
+    command->add_option("--user", flags.options.user, "Who asked (--local; default $USER)");
     command->add_option("--repo", flags.options.repo,
                         "The repository to work in (default: the current folder)");
     command->add_option("--base", flags.options.base,
@@ -114,8 +113,7 @@ void add_model_options(CLI::App* command, RunFlags& flags)
     add_key_option(command, flags, "--mode", "mode", "tools or oneshot");
     add_key_option(command, flags, "--max-variants", "max_variants",
                    "The largest N a comment may ask for (1-10, default 5)");
-    add_key_option(command, flags, "--jobs", "jobs",
-                   "Variants at once (default: all of them)");
+    add_key_option(command, flags, "--jobs", "jobs", "Variants at once (default: all of them)");
     command->add_option("--record", flags.record,
                         "Also write every model answer to this file, in the replay format");
 }
@@ -148,7 +146,8 @@ void add_run_command(CLI::App& app, Action& chosen, const trigger::Environment& 
                     "or drop); running the same comment again continues it. Exit status: 0 "
                     "done, 1 some variants failed or are incomplete (also when all are "
                     "incomplete), 2 bad input, 3 every variant failed, 4 refused, 130 "
-                    "interrupted. " + k_help_footer);
+                    "interrupted. " +
+                    k_help_footer);
     auto flags = std::make_shared<RunFlags>();
     flags->options.environment = environment;
     add_where_options(command, *flags);

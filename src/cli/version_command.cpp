@@ -1,7 +1,8 @@
-#include "commands.hpp"
 #include "draftsmith/version.hpp"
 
 #include <fmt/format.h>
+
+#include "commands.hpp"
 
 namespace draftsmith::cli {
 

@@ -6,7 +6,8 @@
 
 namespace draftsmith::config {
 
-const char* to_string(Provider provider) noexcept {
+const char* to_string(Provider provider) noexcept
+{
     switch (provider) {
     case Provider::anthropic:
         return "anthropic";
@@ -20,7 +21,8 @@ const char* to_string(Provider provider) noexcept {
     return "anthropic";
 }
 
-std::optional<Provider> parse_provider(std::string_view name) {
+std::optional<Provider> parse_provider(std::string_view name)
+{
     for (const auto provider :
          {Provider::anthropic, Provider::openai, Provider::azure_openai, Provider::replay}) {
         if (name == to_string(provider)) {
@@ -30,11 +32,13 @@ std::optional<Provider> parse_provider(std::string_view name) {
     return std::nullopt;
 }
 
-const char* to_string(Mode mode) noexcept {
+const char* to_string(Mode mode) noexcept
+{
     return mode == Mode::oneshot ? "oneshot" : "tools";
 }
 
-std::optional<Mode> parse_mode(std::string_view name) {
+std::optional<Mode> parse_mode(std::string_view name)
+{
     if (name == "tools") {
         return Mode::tools;
     }
@@ -44,19 +48,23 @@ std::optional<Mode> parse_mode(std::string_view name) {
     return std::nullopt;
 }
 
-const char* to_string(ForkPolicy policy) noexcept {
+const char* to_string(ForkPolicy policy) noexcept
+{
     return policy == ForkPolicy::allow ? "allow" : "refuse";
 }
 
-const char* to_string(CacheWarmup mode) noexcept {
+const char* to_string(CacheWarmup mode) noexcept
+{
     return mode == CacheWarmup::off ? "off" : "auto";
 }
 
-const char* to_string(IncompletePolicy policy) noexcept {
+const char* to_string(IncompletePolicy policy) noexcept
+{
     return policy == IncompletePolicy::drop ? "drop" : "keep";
 }
 
-const char* to_string(HostKind host) noexcept {
+const char* to_string(HostKind host) noexcept
+{
     switch (host) {
     case HostKind::automatic:
         return "auto";
@@ -70,7 +78,8 @@ const char* to_string(HostKind host) noexcept {
     return "auto";
 }
 
-std::string default_model(Provider provider) {
+std::string default_model(Provider provider)
+{
     switch (provider) {
     case Provider::anthropic:
         return "claude-sonnet-4-5";
@@ -84,7 +93,8 @@ std::string default_model(Provider provider) {
     return "";
 }
 
-std::string default_base_url(Provider provider) {
+std::string default_base_url(Provider provider)
+{
     switch (provider) {
     case Provider::anthropic:
         return "https://api.anthropic.com";
@@ -97,7 +107,8 @@ std::string default_base_url(Provider provider) {
     return "";
 }
 
-std::string default_api_key_env(Provider provider) {
+std::string default_api_key_env(Provider provider)
+{
     switch (provider) {
     case Provider::anthropic:
         return "ANTHROPIC_API_KEY";
@@ -111,7 +122,8 @@ std::string default_api_key_env(Provider provider) {
     return "";
 }
 
-VariantSettings Config::variant(int index) const {
+VariantSettings Config::variant(int index) const
+{
     static const VariantOverride none;
     const auto& entry = index >= 1 && static_cast<std::size_t>(index) <= variants.size()
                             ? variants[static_cast<std::size_t>(index - 1)]
@@ -132,7 +144,8 @@ VariantSettings Config::variant(int index) const {
     return settings;
 }
 
-bool Config::is_protected(std::string_view path) const {
+bool Config::is_protected(std::string_view path) const
+{
     return !allow_protected && glob::matches_any(protected_paths, path);
 }
 

@@ -11,16 +11,15 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
-#include <poll.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <functional>
 #include <limits>
+#include <poll.h>
 #include <set>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "yaml_values.hpp"
 
@@ -44,7 +43,8 @@ struct Field {
 };
 
 template <typename Access>
-Field string_field(std::string key, Access access) {
+Field string_field(std::string key, Access access)
+{
     return {
         std::move(key),
         [access](Config& c, const YAML::Node& n, const Where& w) { access(c) = read_string(n, w); },
@@ -52,7 +52,8 @@ Field string_field(std::string key, Access access) {
 }
 
 template <typename Access>
-Field integer_field(std::string key, Access access, std::int64_t min, std::int64_t max) {
+Field integer_field(std::string key, Access access, std::int64_t min, std::int64_t max)
+{
     return {std::move(key),
             [access, min, max](Config& c, const YAML::Node& n, const Where& w) {
                 auto& target = access(c);
@@ -63,7 +64,8 @@ Field integer_field(std::string key, Access access, std::int64_t min, std::int64
 }
 
 template <typename Access>
-Field number_field(std::string key, Access access, double min, double max) {
+Field number_field(std::string key, Access access, double min, double max)
+{
     return {std::move(key),
             [access, min, max](Config& c, const YAML::Node& n, const Where& w) {
                 access(c) = read_number(n, w, min, max);
@@ -72,7 +74,8 @@ Field number_field(std::string key, Access access, double min, double max) {
 }
 
 template <typename Access>
-Field duration_field(std::string key, Access access, std::int64_t max_seconds) {
+Field duration_field(std::string key, Access access, std::int64_t max_seconds)
+{
     return {std::move(key),
             [access, max_seconds](Config& c, const YAML::Node& n, const Where& w) {
                 access(c) = read_duration(n, w, max_seconds);
@@ -81,24 +84,28 @@ Field duration_field(std::string key, Access access, std::int64_t max_seconds) {
 }
 
 template <typename Access>
-Field list_field(std::string key, Access access) {
+Field list_field(std::string key, Access access)
+{
     return {
         std::move(key),
         [access](Config& c, const YAML::Node& n, const Where& w) { access(c) = read_list(n, w); },
         [access](const Config& c) { return Json(access(c)); }};
 }
 
-Json optional_json(const std::optional<double>& value) {
+Json optional_json(const std::optional<double>& value)
+{
     return value ? Json(*value) : Json(nullptr);
 }
 
 template <typename T, typename Convert>
-Json optional_json(const std::optional<T>& value, Convert convert) {
+Json optional_json(const std::optional<T>& value, Convert convert)
+{
     return value ? Json(convert(*value)) : Json(nullptr);
 }
 
 // One `variants` entry's keys.
-const std::vector<std::string>& variant_keys() {
+const std::vector<std::string>& variant_keys()
+{
     static const std::vector<std::string> keys{"provider",    "model", "base_url", "api_key_env",
                                                "temperature", "mode",  "hint"};
     return keys;
@@ -108,7 +115,8 @@ constexpr int k_max_variants_limit = 10;
 
 // Walks a YAML mapping, rejecting duplicate and non-scalar keys.
 template <typename Visit>
-void for_each_entry(const YAML::Node& map, const Where& where, Visit visit) {
+void for_each_entry(const YAML::Node& map, const Where& where, Visit visit)
+{
     std::map<std::string, int> seen;
     for (const auto& entry : map) {
         const auto& key_node = entry.first;
@@ -126,7 +134,8 @@ void for_each_entry(const YAML::Node& map, const Where& where, Visit visit) {
 }
 
 [[noreturn]] void fail_unknown_key(const Where& where, const std::string& key,
-                                   const std::vector<std::string>& known) {
+                                   const std::vector<std::string>& known)
+{
     const auto near = text::closest_match(key, known);
     if (near) {
         fail(where, fmt::format("unknown key '{}' (did you mean '{}'?)", key, *near));
@@ -134,7 +143,8 @@ void for_each_entry(const YAML::Node& map, const Where& where, Visit visit) {
     fail(where, fmt::format("unknown key '{}'; known keys here: {}", key, fmt::join(known, ", ")));
 }
 
-VariantOverride read_variant(const YAML::Node& node, const Where& where) {
+VariantOverride read_variant(const YAML::Node& node, const Where& where)
+{
     if (!node.IsMap()) {
         fail_type(node, where,
                   "a mapping of provider, model, base_url, api_key_env, "
@@ -167,7 +177,8 @@ VariantOverride read_variant(const YAML::Node& node, const Where& where) {
     return variant;
 }
 
-void read_variants(Config& config, const YAML::Node& node, const Where& where) {
+void read_variants(Config& config, const YAML::Node& node, const Where& where)
+{
     if (!node.IsSequence()) {
         fail_type(node, where, "a list of mappings, one per variant");
     }
@@ -182,7 +193,8 @@ void read_variants(Config& config, const YAML::Node& node, const Where& where) {
     }
 }
 
-Json variants_json(const Config& config) {
+Json variants_json(const Config& config)
+{
     auto out = Json::array();
     for (const auto& v : config.variants) {
         Json entry;
@@ -198,7 +210,8 @@ Json variants_json(const Config& config) {
     return out;
 }
 
-void read_prices(Config& config, const YAML::Node& node, const Where& where) {
+void read_prices(Config& config, const YAML::Node& node, const Where& where)
+{
     if (!node.IsMap()) {
         fail_type(node, where, "a mapping of model names to prices");
     }
@@ -244,7 +257,8 @@ void read_prices(Config& config, const YAML::Node& node, const Where& where) {
         });
 }
 
-Json prices_json(const Config& config) {
+Json prices_json(const Config& config)
+{
     auto out = Json::object();
     for (const auto& [model, price] : config.prices) {
         Json entry;
@@ -261,7 +275,8 @@ constexpr std::int64_t k_day = 86'400;
 
 // The keys in the manual's order. Accessors are generic lambdas so that one
 // serves both the reader (Config&) and the writer (const Config&).
-const std::vector<Field>& fields() {
+const std::vector<Field>& fields()
+{
     static const std::vector<Field> table = [] {
         std::vector<Field> t;
         t.push_back({"provider",
@@ -411,7 +426,8 @@ const std::vector<Field>& fields() {
     return table;
 }
 
-const Field* find_field(std::string_view key) {
+const Field* find_field(std::string_view key)
+{
     const auto& table = fields();
     const auto it =
         std::find_if(table.begin(), table.end(), [&](const Field& f) { return f.key == key; });
@@ -419,7 +435,8 @@ const Field* find_field(std::string_view key) {
 }
 
 // The names allowed directly under `section` ("" = top level).
-std::vector<std::string> names_under(std::string_view section) {
+std::vector<std::string> names_under(std::string_view section)
+{
     std::vector<std::string> names;
     for (const auto& field : fields()) {
         std::string_view key = field.key;
@@ -437,12 +454,14 @@ std::vector<std::string> names_under(std::string_view section) {
     return names;
 }
 
-bool is_section(std::string_view name) {
+bool is_section(std::string_view name)
+{
     return find_field(name) == nullptr && !names_under(name).empty();
 }
 
 void apply_mapping(Config& config, const YAML::Node& map, const Where& where,
-                   const std::string& section, std::set<std::string>& set_keys) {
+                   const std::string& section, std::set<std::string>& set_keys)
+{
     for_each_entry(
         map, where,
         [&](const std::string& name, const YAML::Node& key_node, const YAML::Node& value) {
@@ -464,20 +483,22 @@ void apply_mapping(Config& config, const YAML::Node& map, const Where& where,
 }
 
 // The text's line and column (from 0, as YAML::Mark counts) of byte `offset`.
-YAML::Mark mark_of(std::string_view text, std::size_t offset) {
+YAML::Mark mark_of(std::string_view text, std::size_t offset)
+{
     YAML::Mark mark;
     mark.pos = static_cast<int>(offset);
     const auto before = text.substr(0, offset);
     mark.line = static_cast<int>(std::count(before.begin(), before.end(), '\n'));
     const auto line_start = before.rfind('\n');
-    mark.column = static_cast<int>(line_start == std::string_view::npos ? offset
-                                                                        : offset - line_start - 1);
+    mark.column =
+        static_cast<int>(line_start == std::string_view::npos ? offset : offset - line_start - 1);
     return mark;
 }
 
 // Refuses what yaml-cpp would accept and later steps would trip on: too
 // large a file, bytes that are not UTF-8 (nothing downstream could print them).
-void check_file_text(std::string_view yaml, const std::string& source) {
+void check_file_text(std::string_view yaml, const std::string& source)
+{
     if (yaml.size() > limits::k_max_config_bytes) {
         fail(Where{source, std::nullopt, "", true},
              fmt::format("larger than {}, the most a configuration file may hold (see LIMITS in "
@@ -517,7 +538,8 @@ constexpr int k_parse_deadline_ms = 3000;
 // True when yaml-cpp finishes on `yaml` (parsed or refused) in a child
 // process within the deadline; false when it had to be stopped. Where no
 // child can be made, assumes it finishes.
-bool yaml_parse_finishes(const std::string& yaml) {
+bool yaml_parse_finishes(const std::string& yaml)
+{
     int done[2] = {-1, -1};
     if (pipe(done) != 0) {
         return true;
@@ -555,7 +577,8 @@ bool yaml_parse_finishes(const std::string& yaml) {
 
 // The file's one YAML document; a second one ('---') is refused rather
 // than silently ignored.
-YAML::Node load_document(std::string_view yaml, const std::string& source) {
+YAML::Node load_document(std::string_view yaml, const std::string& source)
+{
     check_file_text(yaml, source);
     if (!yaml_parse_finishes(std::string(yaml))) {
         fail(Where{source, std::nullopt, "", true},
@@ -578,7 +601,8 @@ YAML::Node load_document(std::string_view yaml, const std::string& source) {
 }
 
 void apply_file(Config& config, std::string_view yaml, const std::string& source,
-                std::set<std::string>& set_keys) {
+                std::set<std::string>& set_keys)
+{
     const auto root = load_document(yaml, source);
     if (root.IsNull()) {
         return; // an empty file, or comments only
@@ -592,13 +616,15 @@ void apply_file(Config& config, std::string_view yaml, const std::string& source
     apply_mapping(config, root, where, "", set_keys);
 }
 
-void require_utf8(std::string_view value, const Where& where) {
+void require_utf8(std::string_view value, const Where& where)
+{
     if (text::invalid_utf8_at(value)) {
         fail(where, fmt::format("{}: the value is not valid UTF-8", where.key));
     }
 }
 
-std::string flag_name(std::string_view key) {
+std::string flag_name(std::string_view key)
+{
     std::string name = "--";
     for (const char c : key) {
         name += (c == '_' || c == '.') ? '-' : c;
@@ -608,7 +634,8 @@ std::string flag_name(std::string_view key) {
 
 } // namespace
 
-std::string environment_name(std::string_view key) {
+std::string environment_name(std::string_view key)
+{
     const auto* field = find_field(key);
     if (field == nullptr || field->file_only) {
         return "";
@@ -620,7 +647,8 @@ std::string environment_name(std::string_view key) {
     return name;
 }
 
-std::vector<std::string> known_keys() {
+std::vector<std::string> known_keys()
+{
     std::vector<std::string> keys;
     for (const auto& field : fields()) {
         keys.push_back(field.key);
@@ -628,7 +656,8 @@ std::vector<std::string> known_keys() {
     return keys;
 }
 
-Config load_config(const Sources& sources) {
+Config load_config(const Sources& sources)
+{
     Config config;
     std::set<std::string> set_keys;
     if (sources.file_text) {
@@ -668,14 +697,16 @@ Config load_config(const Sources& sources) {
     return config;
 }
 
-Config parse_config(std::string_view yaml, std::string_view source_name) {
+Config parse_config(std::string_view yaml, std::string_view source_name)
+{
     Sources sources;
     sources.file_text = std::string(yaml);
     sources.file_name = std::string(source_name);
     return load_config(sources);
 }
 
-nlohmann::ordered_json to_json(const Config& config) {
+nlohmann::ordered_json to_json(const Config& config)
+{
     Json out = Json::object();
     for (const auto& field : fields()) {
         const auto dot = field.key.find('.');

@@ -23,7 +23,8 @@
 
 namespace draftsmith::config::detail {
 
-[[noreturn]] void fail(const Where& where, const std::string& message) {
+[[noreturn]] void fail(const Where& where, const std::string& message)
+{
     if (where.mark && !where.mark->is_null()) {
         throw Error(ErrorCategory::config,
                     fmt::format("{}:{}:{}: {}", where.source, where.mark->line + 1,
@@ -32,7 +33,8 @@ namespace draftsmith::config::detail {
     throw Error(ErrorCategory::config, fmt::format("{}: {}", where.source, message));
 }
 
-Where at(Where where, const YAML::Node& node, std::string key) {
+Where at(Where where, const YAML::Node& node, std::string key)
+{
     if (where.typed) {
         where.mark = node.Mark();
     }
@@ -40,7 +42,8 @@ Where at(Where where, const YAML::Node& node, std::string key) {
     return where;
 }
 
-std::string describe(const YAML::Node& node) {
+std::string describe(const YAML::Node& node)
+{
     if (node.IsSequence()) {
         return "a list";
     }
@@ -53,28 +56,33 @@ std::string describe(const YAML::Node& node) {
     return fmt::format("'{}'", node.Scalar());
 }
 
-[[noreturn]] void fail_type(const YAML::Node& node, const Where& where, std::string_view expected) {
+[[noreturn]] void fail_type(const YAML::Node& node, const Where& where, std::string_view expected)
+{
     fail(where, fmt::format("{}: expected {}, got {}", where.key, expected, describe(node)));
 }
 
-bool is_quoted(const YAML::Node& node, const Where& where) {
+bool is_quoted(const YAML::Node& node, const Where& where)
+{
     return where.typed && node.Tag() == "!";
 }
 
 const std::string& read_scalar(const YAML::Node& node, const Where& where,
-                               std::string_view expected) {
+                               std::string_view expected)
+{
     if (!node.IsScalar()) {
         fail_type(node, where, expected);
     }
     return node.Scalar();
 }
 
-std::string read_string(const YAML::Node& node, const Where& where) {
+std::string read_string(const YAML::Node& node, const Where& where)
+{
     return read_scalar(node, where, "a string");
 }
 
 template <typename Number>
-std::string range_text(Number min, Number max) {
+std::string range_text(Number min, Number max)
+{
     if (max == std::numeric_limits<Number>::max()) {
         return fmt::format("at least {}", min);
     }
@@ -82,7 +90,8 @@ std::string range_text(Number min, Number max) {
 }
 
 std::int64_t read_integer(const YAML::Node& node, const Where& where, std::int64_t min,
-                          std::int64_t max) {
+                          std::int64_t max)
+{
     const auto expected = fmt::format("an integer {}", range_text(min, max));
     const auto& text = read_scalar(node, where, expected);
     std::int64_t value = 0;
@@ -99,7 +108,8 @@ std::int64_t read_integer(const YAML::Node& node, const Where& where, std::int64
     return value;
 }
 
-double read_number(const YAML::Node& node, const Where& where, double min, double max) {
+double read_number(const YAML::Node& node, const Where& where, double min, double max)
+{
     const auto expected = fmt::format("a number {}", range_text(min, max));
     const auto& text = read_scalar(node, where, expected);
     double value = 0;
@@ -116,7 +126,8 @@ double read_number(const YAML::Node& node, const Where& where, double min, doubl
     return value;
 }
 
-bool read_bool(const YAML::Node& node, const Where& where) {
+bool read_bool(const YAML::Node& node, const Where& where)
+{
     const auto& text = read_scalar(node, where, "true or false");
     const auto lower = text::to_lower_ascii(text);
     if (!is_quoted(node, where)) {
@@ -131,7 +142,8 @@ bool read_bool(const YAML::Node& node, const Where& where) {
 }
 
 // "90" (seconds), "30s", "5m", "1h", "1h30m".
-Seconds read_duration(const YAML::Node& node, const Where& where, std::int64_t max_seconds) {
+Seconds read_duration(const YAML::Node& node, const Where& where, std::int64_t max_seconds)
+{
     const auto expected = std::string("a duration such as 30s, 5m, 1h30m or a number of seconds");
     const auto& text = read_scalar(node, where, expected);
     std::int64_t total = 0;
@@ -188,30 +200,33 @@ Seconds read_duration(const YAML::Node& node, const Where& where, std::int64_t m
 }
 
 std::string read_choice(const YAML::Node& node, const Where& where,
-                        const std::vector<std::string>& names) {
+                        const std::vector<std::string>& names)
+{
     const auto& text = read_scalar(node, where, text::or_list(names));
     if (std::find(names.begin(), names.end(), text) != names.end()) {
         return text;
     }
     const auto near = text::closest_match(text, names);
-    fail(where,
-         fmt::format("{}: unknown value '{}'{}; use {}", where.key, text,
-                     near ? fmt::format(" (did you mean '{}'?)", *near) : "",
-                     text::or_list(names)));
+    fail(where, fmt::format("{}: unknown value '{}'{}; use {}", where.key, text,
+                            near ? fmt::format(" (did you mean '{}'?)", *near) : "",
+                            text::or_list(names)));
 }
 
-Provider read_provider(const YAML::Node& node, const Where& where) {
+Provider read_provider(const YAML::Node& node, const Where& where)
+{
     return *parse_provider(
         read_choice(node, where, {"anthropic", "openai", "azure-openai", "replay"}));
 }
 
-Mode read_mode(const YAML::Node& node, const Where& where) {
+Mode read_mode(const YAML::Node& node, const Where& where)
+{
     return *parse_mode(read_choice(node, where, {"tools", "oneshot"}));
 }
 
 namespace {
 
-void check_list_size(std::size_t entries, const Where& where) {
+void check_list_size(std::size_t entries, const Where& where)
+{
     if (entries > limits::k_max_list_entries) {
         fail(where, fmt::format("{}: more than {} entries, the most a list may hold (see LIMITS "
                                 "in man draftsmith)",
@@ -222,7 +237,8 @@ void check_list_size(std::size_t entries, const Where& where) {
 } // namespace
 
 // A YAML list of strings; from a variable or a flag, comma-separated text.
-std::vector<std::string> read_list(const YAML::Node& node, const Where& where) {
+std::vector<std::string> read_list(const YAML::Node& node, const Where& where)
+{
     std::vector<std::string> items;
     if (!where.typed && node.IsScalar()) {
         std::string_view rest = node.Scalar();
@@ -247,7 +263,8 @@ std::vector<std::string> read_list(const YAML::Node& node, const Where& where) {
     return items;
 }
 
-std::vector<std::string> read_regex_list(const YAML::Node& node, const Where& where) {
+std::vector<std::string> read_regex_list(const YAML::Node& node, const Where& where)
+{
     auto items = read_list(node, where);
     for (std::size_t i = 0; i < items.size(); ++i) {
         try {
@@ -261,7 +278,8 @@ std::vector<std::string> read_regex_list(const YAML::Node& node, const Where& wh
     return items;
 }
 
-const std::vector<std::string>& placeholders() {
+const std::vector<std::string>& placeholders()
+{
     static const std::vector<std::string> names{"pr", "comment", "slug", "i", "n"};
     return names;
 }
@@ -271,7 +289,8 @@ namespace {
 // What the template gives for a sample request, checked now rather than
 // after the branches are pushed: a title the host refuses, or a branch name
 // git refuses, must not leave a run half-published.
-void check_rendered(const std::string& value, const Where& where, TemplateFor use) {
+void check_rendered(const std::string& value, const Where& where, TemplateFor use)
+{
     const auto sample = text::fill_placeholders(
         value, {{"pr", "7"}, {"comment", "100"}, {"slug", "edit"}, {"i", "1"}, {"n", "3"}});
     if (use == TemplateFor::title && text::trim(sample).empty()) {
@@ -295,7 +314,8 @@ void check_rendered(const std::string& value, const Where& where, TemplateFor us
 
 } // namespace
 
-std::string read_template(const YAML::Node& node, const Where& where, TemplateFor use) {
+std::string read_template(const YAML::Node& node, const Where& where, TemplateFor use)
+{
     auto value = read_string(node, where);
     bool has_index = false;
     for (std::size_t pos = 0; pos < value.size(); ++pos) {

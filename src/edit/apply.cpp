@@ -19,7 +19,8 @@
 
 namespace draftsmith::edit {
 
-const char* to_string(Stage stage) noexcept {
+const char* to_string(Stage stage) noexcept
+{
     switch (stage) {
     case Stage::exact:
         return "exact";
@@ -35,11 +36,13 @@ const char* to_string(Stage stage) noexcept {
     return "exact";
 }
 
-bool ApplyResult::ok() const noexcept {
+bool ApplyResult::ok() const noexcept
+{
     return std::all_of(files.begin(), files.end(), [](const auto& file) { return file.ok; });
 }
 
-std::string ApplyResult::failure_report() const {
+std::string ApplyResult::failure_report() const
+{
     std::string report;
     for (const auto& file : files) {
         if (!file.ok) {
@@ -60,7 +63,8 @@ namespace {
 using detail::FileText;
 
 // A whole file a model wrote with "... existing code ..." in place of text.
-std::optional<std::string> placeholder_line(std::string_view content) {
+std::optional<std::string> placeholder_line(std::string_view content)
+{
     for (const auto line : detail::split_text_lines(content)) {
         auto text = text::trim(line);
         for (const std::string_view leader : {"//", "#", "/*", "<!--", "--", ";", "*"}) {
@@ -82,7 +86,8 @@ std::optional<std::string> placeholder_line(std::string_view content) {
     return std::nullopt;
 }
 
-std::string with_line_endings_of(const FileText& old, std::string content) {
+std::string with_line_endings_of(const FileText& old, std::string content)
+{
     if (old.crlf && content.find('\r') == std::string::npos) {
         std::string converted;
         converted.reserve(content.size() + content.size() / 16);
@@ -113,9 +118,12 @@ class ChangeApplier {
 public:
     ChangeApplier(const BaseTree& tree, const ApplyOptions& options)
         : m_tree(tree)
-        , m_options(options) {}
+        , m_options(options)
+    {
+    }
 
-    Applied apply(const FileChange& change) {
+    Applied apply(const FileChange& change)
+    {
         Applied applied;
         auto& result = applied.result;
         result.kind = change.kind;
@@ -161,8 +169,9 @@ private:
     // The change over `old` (UTF-8 text, or nullopt for no file), `path` and
     // `target` checked already.
     Applied& apply_to(const FileChange& change, const std::string& path_in,
-                      const std::optional<std::string>& target, const std::optional<std::string>& old,
-                      Applied& applied) {
+                      const std::optional<std::string>& target,
+                      const std::optional<std::string>& old, Applied& applied)
+    {
         auto& result = applied.result;
         const auto* path = &path_in;
         switch (change.kind) {
@@ -245,14 +254,16 @@ private:
                                const std::optional<std::string>& target,
                                const std::vector<detail::Reading>& readings, Applied& applied);
 
-    static Applied& fail(Applied& applied, std::string message) {
+    static Applied& fail(Applied& applied, std::string message)
+    {
         applied.result.ok = false;
         applied.result.message = std::move(message);
         applied.writes.clear();
         return applied;
     }
 
-    std::optional<std::string> checked(const std::string& raw, FileResult& result) const {
+    std::optional<std::string> checked(const std::string& raw, FileResult& result) const
+    {
         std::string why;
         auto path = normalise_path(raw, why);
         if (!path) {
@@ -299,7 +310,8 @@ private:
 Applied& ChangeApplier::apply_in_encoding(const FileChange& change, const std::string& path,
                                           const std::optional<std::string>& target,
                                           const std::vector<detail::Reading>& readings,
-                                          Applied& applied) {
+                                          Applied& applied)
+{
     std::vector<Applied> done;
     std::vector<std::string> names;
     std::vector<std::string> unwritable;
@@ -340,8 +352,9 @@ Applied& ChangeApplier::apply_in_encoding(const FileChange& change, const std::s
                                          path, encoding, encoding));
     }
     if (!unwritable.empty()) {
-        return undecided(fmt::format("{} has no way to write some characters of the edit's new text",
-                                     text::or_list(unwritable)));
+        return undecided(
+            fmt::format("{} has no way to write some characters of the edit's new text",
+                        text::or_list(unwritable)));
     }
     if (done.empty() && names == std::vector<std::string>{"UTF-8"}) {
         return fail(applied, first_failure); // UTF-8 with a mark: nothing to say about encodings
@@ -366,7 +379,8 @@ Applied& ChangeApplier::apply_in_encoding(const FileChange& change, const std::s
 } // namespace
 
 ApplyResult apply(const EditSet& edits, const BaseTree& base, const Overlay& existing,
-                  const ApplyOptions& options) {
+                  const ApplyOptions& options)
+{
     ApplyResult result;
     result.overlay = existing;
     const OverlayTree tree(base, result.overlay);

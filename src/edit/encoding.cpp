@@ -1,13 +1,13 @@
 // Reading and writing files that are not plain UTF-8 (see encoding.hpp).
 #include "encoding.hpp"
 
-#include <iconv.h>
+#include <climits>
 
 #include <algorithm>
 #include <array>
 #include <cerrno>
-#include <climits>
 #include <cstring>
+#include <iconv.h>
 
 namespace draftsmith::edit::detail {
 namespace {
@@ -16,12 +16,13 @@ namespace {
 // Western, Central European and Cyrillic Windows code pages and their ISO
 // cousins. ISO-8859-1 is not listed: CP1252 reads every latin-1 text file
 // the same way (it differs only in 0x80-0x9F, control characters in latin-1).
-constexpr std::array<const char*, 5> k_eight_bit = {"CP1252", "ISO-8859-15", "CP1250",
-                                                    "ISO-8859-2", "CP1251"};
+constexpr std::array<const char*, 5> k_eight_bit = {"CP1252", "ISO-8859-15", "CP1250", "ISO-8859-2",
+                                                    "CP1251"};
 
 // `in` converted by iconv; nullopt when iconv cannot (invalid input, or a
 // character the target lacks: glibc refuses those without //TRANSLIT).
-std::optional<std::string> convert(std::string_view in, const char* from, const char* to) {
+std::optional<std::string> convert(std::string_view in, const char* from, const char* to)
+{
     iconv_t cd = iconv_open(to, from);
     if (cd == reinterpret_cast<iconv_t>(-1)) { // NOLINT(performance-no-int-to-ptr): iconv's API
         return std::nullopt;
@@ -43,7 +44,8 @@ std::optional<std::string> convert(std::string_view in, const char* from, const 
 
 // The code point at `at` (advanced past it), or -1 for a byte that does not
 // start a valid UTF-8 sequence (`at` then moves one byte).
-long next_code_point(std::string_view text, std::size_t& at) {
+long next_code_point(std::string_view text, std::size_t& at)
+{
     const auto lead = static_cast<unsigned char>(text[at++]);
     if (lead < 0x80) {
         return lead;
@@ -79,7 +81,8 @@ long next_code_point(std::string_view text, std::size_t& at) {
 
 enum class Script { none, latin, accented, cyrillic, other };
 
-Script script_of(long c) {
+Script script_of(long c)
+{
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
         return Script::latin;
     }
@@ -96,7 +99,8 @@ Script script_of(long c) {
 // and Cyrillic letters ("cafй": latin-1 read as CP1251) and per run of three
 // or more accented letters with no plain letter ("Ïðèâåò": CP1251 read as
 // CP1252). Text with C1 control characters (U+0080-U+009F) is ruled out.
-long implausibility(std::string_view text) {
+long implausibility(std::string_view text)
+{
     long points = 0;
     bool latin = false;
     bool cyrillic = false;
@@ -132,15 +136,16 @@ long implausibility(std::string_view text) {
 
 // UTF-16/32 told by their mark, or without one by where the NUL bytes are
 // (ASCII in UTF-16LE is "x\0"): the encoding's name, and the mark's length.
-std::optional<std::pair<const char*, std::size_t>> wide_encoding(std::string_view bytes) {
+std::optional<std::pair<const char*, std::size_t>> wide_encoding(std::string_view bytes)
+{
     struct Mark {
         std::string_view bytes;
         const char* encoding;
     };
     static constexpr std::array<Mark, 4> k_marks = {{{{"\xFF\xFE\0\0", 4}, "UTF-32LE"},
-                                                    {{"\0\0\xFE\xFF", 4}, "UTF-32BE"},
-                                                    {"\xFF\xFE", "UTF-16LE"},
-                                                    {"\xFE\xFF", "UTF-16BE"}}};
+                                                     {{"\0\0\xFE\xFF", 4}, "UTF-32BE"},
+                                                     {"\xFF\xFE", "UTF-16LE"},
+                                                     {"\xFE\xFF", "UTF-16BE"}}};
     for (const auto& mark : k_marks) {
         if (bytes.substr(0, mark.bytes.size()) == mark.bytes) {
             return std::make_pair(mark.encoding, mark.bytes.size());
@@ -172,7 +177,8 @@ std::optional<std::pair<const char*, std::size_t>> wide_encoding(std::string_vie
     return std::nullopt;
 }
 
-std::vector<Reading> eight_bit_readings(std::string_view bytes) {
+std::vector<Reading> eight_bit_readings(std::string_view bytes)
+{
     std::vector<std::pair<long, Reading>> scored;
     for (const char* encoding : k_eight_bit) {
         auto text = convert(bytes, encoding, "UTF-8");
@@ -188,9 +194,10 @@ std::vector<Reading> eight_bit_readings(std::string_view bytes) {
     if (scored.empty()) {
         return best;
     }
-    const auto least = std::min_element(scored.begin(), scored.end(), [](const auto& a, const auto& b) {
-                           return a.first < b.first;
-                       })->first;
+    const auto least =
+        std::min_element(scored.begin(), scored.end(), [](const auto& a, const auto& b) {
+            return a.first < b.first;
+        })->first;
     for (auto& [points, reading] : scored) {
         if (points == least) {
             best.push_back(std::move(reading));
@@ -201,7 +208,8 @@ std::vector<Reading> eight_bit_readings(std::string_view bytes) {
 
 } // namespace
 
-bool is_valid_utf8(std::string_view bytes) {
+bool is_valid_utf8(std::string_view bytes)
+{
     for (std::size_t at = 0; at < bytes.size();) {
         if (static_cast<unsigned char>(bytes[at]) < 0x80) {
             ++at; // the common case, kept cheap
@@ -212,7 +220,8 @@ bool is_valid_utf8(std::string_view bytes) {
     return true;
 }
 
-std::vector<Reading> readings(std::string_view bytes) {
+std::vector<Reading> readings(std::string_view bytes)
+{
     constexpr std::string_view k_utf8_bom = "\xEF\xBB\xBF";
     if (bytes.substr(0, k_utf8_bom.size()) == k_utf8_bom) {
         return {Reading{"UTF-8", std::string(k_utf8_bom), std::string(bytes.substr(3))}};
@@ -220,8 +229,8 @@ std::vector<Reading> readings(std::string_view bytes) {
     if (const auto wide = wide_encoding(bytes)) {
         auto text = convert(bytes.substr(wide->second), wide->first, "UTF-8");
         if (text && text->find('\0') == std::string::npos) {
-            return {Reading{wide->first, std::string(bytes.substr(0, wide->second)),
-                            std::move(*text)}};
+            return {
+                Reading{wide->first, std::string(bytes.substr(0, wide->second)), std::move(*text)}};
         }
         return {}; // binary
     }
@@ -231,7 +240,8 @@ std::vector<Reading> readings(std::string_view bytes) {
     return eight_bit_readings(bytes);
 }
 
-std::optional<std::string> encode(std::string_view utf8, const Reading& reading) {
+std::optional<std::string> encode(std::string_view utf8, const Reading& reading)
+{
     if (reading.encoding == "UTF-8") {
         // A whole file the model sent with the mark already in it keeps one mark.
         const bool marked = utf8.substr(0, reading.bom.size()) == reading.bom;

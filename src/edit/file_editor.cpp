@@ -28,13 +28,16 @@ public:
     FileEditor(std::string path, FileText& file, const ApplyOptions& options)
         : m_path(std::move(path))
         , m_file(file)
-        , m_options(options) {}
+        , m_options(options)
+    {
+    }
 
     std::size_t added = 0;
     std::size_t removed = 0;
     std::size_t bytes_changed = 0;
 
-    HunkOutcome apply(const Hunk& hunk, std::size_t index, std::size_t count) {
+    HunkOutcome apply(const Hunk& hunk, std::size_t index, std::size_t count)
+    {
         m_index = index;
         m_count = count;
         if (hunk.kind != Hunk::Kind::lines) {
@@ -57,7 +60,8 @@ public:
     }
 
     // Makes every deferred replacement real; call before reading the file.
-    void flush() {
+    void flush()
+    {
         if (m_pending.empty()) {
             return;
         }
@@ -89,7 +93,8 @@ private:
         std::vector<FileLine> lines;
     };
 
-    std::string where(const Hunk& hunk) const {
+    std::string where(const Hunk& hunk) const
+    {
         std::string span;
         if (hunk.span.first > 0) {
             span = hunk.span.first == hunk.span.last
@@ -102,7 +107,8 @@ private:
 
     // A diff hunk whose body ran past its counts: the counted lines, and only
     // when they match in several places, the lines past the count to choose one.
-    HunkOutcome apply_counted(const Hunk& hunk) {
+    HunkOutcome apply_counted(const Hunk& hunk)
+    {
         auto outcome = apply_lines(hunk, hunk.lines);
         if (outcome.ok || !outcome.ambiguous || hunk.trailing_context.empty()) {
             return outcome;
@@ -113,7 +119,8 @@ private:
         return placed.ok ? placed : outcome;
     }
 
-    HunkOutcome insert_at(std::size_t after, std::string_view text) {
+    HunkOutcome insert_at(std::size_t after, std::string_view text)
+    {
         std::vector<FileLine> lines;
         for (const auto line : split_text_lines(text)) {
             lines.push_back({m_file.store(std::string(line)), m_file.crlf});
@@ -128,7 +135,8 @@ private:
         return {true, Stage::exact, {}};
     }
 
-    HunkOutcome apply_insert(const Hunk& hunk) {
+    HunkOutcome apply_insert(const Hunk& hunk)
+    {
         if (hunk.insert_after > m_file.lines.size()) {
             return {false, std::nullopt,
                     fmt::format("{} was not applied: cannot insert after line {}, the file has "
@@ -138,7 +146,8 @@ private:
         return insert_at(hunk.insert_after, hunk.replace);
     }
 
-    HunkOutcome apply_text(const Hunk& hunk) {
+    HunkOutcome apply_text(const Hunk& hunk)
+    {
         std::string search = hunk.search;
         std::string replace = hunk.replace;
         if (m_file.crlf && search.find('\r') == std::string::npos) {
@@ -202,7 +211,8 @@ private:
         std::vector<bool> inserts_before;
     };
 
-    static ExpectedLines expected_lines(const std::vector<HunkLine>& lines) {
+    static ExpectedLines expected_lines(const std::vector<HunkLine>& lines)
+    {
         ExpectedLines expected;
         bool pending_insert = false;
         for (std::size_t k = 0; k < lines.size();) {
@@ -231,7 +241,8 @@ private:
 
     // Where to look for `expected`: the claimed line moved as earlier hunks
     // moved (and as git would read it), or the end of the file.
-    Query query_for(const Hunk& hunk, const ExpectedLines& expected) const {
+    Query query_for(const Hunk& hunk, const ExpectedLines& expected) const
+    {
         Query query;
         query.old_lines = &expected.old;
         query.removed = &expected.to_remove;
@@ -245,8 +256,7 @@ private:
             query.claimed_unshifted =
                 static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, unshifted));
         }
-        if (hunk.at_end_of_file && !query.claimed &&
-            m_file.lines.size() >= expected.old.size()) {
+        if (hunk.at_end_of_file && !query.claimed && m_file.lines.size() >= expected.old.size()) {
             // `*** End of File`: the old lines are expected to end the file.
             query.claimed = m_file.lines.size() - expected.old.size();
             query.claimed_unshifted = query.claimed;
@@ -255,7 +265,8 @@ private:
     }
 
     // The failure for a hunk that only adds lines and says nowhere where.
-    std::string nowhere_to_add(const Hunk& hunk) const {
+    std::string nowhere_to_add(const Hunk& hunk) const
+    {
         return hunk.anchor.empty()
                    ? fmt::format("{} was not applied: it only adds lines and gives no line "
                                  "number or unchanged lines to say where; include a few "
@@ -268,7 +279,8 @@ private:
                                  where(hunk), quote_for_message(hunk.anchor));
     }
 
-    HunkOutcome apply_lines(const Hunk& hunk, const std::vector<HunkLine>& lines) {
+    HunkOutcome apply_lines(const Hunk& hunk, const std::vector<HunkLine>& lines)
+    {
         const ExpectedLines expected = expected_lines(lines);
         const auto& old = expected.old;
         const Query query = query_for(hunk, expected);
@@ -293,7 +305,8 @@ private:
     // Replaces the matched window by the hunk's new lines now, and moves
     // where the next hunk's claimed line is expected.
     void splice_in(const Hunk& hunk, const Match& match, const std::vector<HunkLine>& lines,
-                   const std::vector<std::string_view>& old) {
+                   const std::vector<std::string_view>& old)
+    {
         const auto lines_before = m_file.lines.size();
         auto out = replacement(match, lines, old);
         const auto written = out.size();
@@ -318,7 +331,8 @@ private:
 
     // The diff's "\ No newline at end of file" markers, for a hunk that
     // reaches the end of the file.
-    void follow_final_newline_markers(const Hunk& hunk) {
+    void follow_final_newline_markers(const Hunk& hunk)
+    {
         if (hunk.new_lacks_final_newline) {
             m_file.final_newline = false;
         } else if (hunk.old_lacks_final_newline) {
@@ -329,7 +343,8 @@ private:
     // A match at the claimed line, past every pending splice: becomes one
     // more pending splice. nullopt when the fast path does not apply.
     std::optional<Stage> deferred(const Hunk& hunk, const std::vector<HunkLine>& lines,
-                                  const std::vector<std::string_view>& old, std::size_t claimed) {
+                                  const std::vector<std::string_view>& old, std::size_t claimed)
+    {
         const auto start = static_cast<std::ptrdiff_t>(claimed) - m_pending_delta;
         const auto m = old.size();
         if (start < static_cast<std::ptrdiff_t>(m_pending_end) ||
@@ -382,7 +397,8 @@ private:
     // and around the expected ones kept, context lines as they are in the
     // file, removed lines dropped, added lines indented (reindent.hpp).
     std::vector<FileLine> replacement(const Match& match, const std::vector<HunkLine>& lines,
-                                      const std::vector<std::string_view>& old) {
+                                      const std::vector<std::string_view>& old)
+    {
         const auto reference = indent_references(match, lines, old);
         const auto shift = common_indent_shift(m_file, match, old);
         std::vector<FileLine> out;
@@ -420,7 +436,8 @@ private:
 
     // An added line as written, counted: with the file's line ending, or the
     // model's when the hunk keeps exact line endings or the file is empty.
-    FileLine added_line(const HunkLine& line, std::string text) {
+    FileLine added_line(const HunkLine& line, std::string text)
+    {
         bytes_changed += text.size() + 1;
         const bool cr = m_exact_line_endings || m_file.lines.empty() ? line.cr : m_file.crlf;
         ++added;
@@ -428,7 +445,8 @@ private:
     }
 
     std::string failure(const Hunk& hunk, const std::vector<std::string_view>& old,
-                        const Query& query, const Located& located) const {
+                        const Query& query, const Located& located) const
+    {
         return not_applied_message(where(hunk), hunk, old, query, located, m_file, m_options);
     }
 
@@ -448,7 +466,8 @@ private:
 } // namespace
 
 HunksOutcome apply_hunks(const std::string& path, FileText& file, const std::vector<Hunk>& hunks,
-                         const ApplyOptions& options) {
+                         const ApplyOptions& options)
+{
     HunksOutcome outcome;
     FileEditor editor(path, file, options);
     for (std::size_t k = 0; k < hunks.size(); ++k) {

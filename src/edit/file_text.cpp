@@ -4,20 +4,24 @@
 
 namespace draftsmith::edit::detail {
 
-FileText::FileText(std::string bytes) {
+FileText::FileText(std::string bytes)
+{
     reset(std::move(bytes));
 }
 
-void FileText::reset(std::string bytes) {
+void FileText::reset(std::string bytes)
+{
     split(store(std::move(bytes)));
 }
 
-std::string_view FileText::store(std::string text) {
+std::string_view FileText::store(std::string text)
+{
     m_storage.push_back(std::move(text));
     return m_storage.back();
 }
 
-void FileText::split(std::string_view bytes) {
+void FileText::split(std::string_view bytes)
+{
     lines.clear();
     lines.reserve(static_cast<std::size_t>(std::count(bytes.begin(), bytes.end(), '\n')) + 1);
     std::size_t with_cr = 0;
@@ -41,7 +45,8 @@ void FileText::split(std::string_view bytes) {
     crlf = with_cr * 2 > lines.size();
 }
 
-std::string FileText::join() const {
+std::string FileText::join() const
+{
     std::size_t size = 0;
     for (const auto& line : lines) {
         size += line.text.size() + 2;
@@ -59,13 +64,15 @@ std::string FileText::join() const {
 
 namespace {
 
-bool is_blank(char c) {
+bool is_blank(char c)
+{
     return c == ' ' || c == '\t' || c == '\r'; // a form feed is content, not indentation
 }
 
 } // namespace
 
-std::string whitespace_key(std::string_view line) {
+std::string whitespace_key(std::string_view line)
+{
     std::string key;
     key.reserve(line.size());
     bool blank = false;
@@ -83,12 +90,14 @@ std::string whitespace_key(std::string_view line) {
     return key;
 }
 
-bool has_non_ascii(std::string_view line) {
+bool has_non_ascii(std::string_view line)
+{
     return std::any_of(line.begin(), line.end(),
                        [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
 }
 
-std::string punctuation_key(std::string_view line) {
+std::string punctuation_key(std::string_view line)
+{
     if (!has_non_ascii(line)) {
         return whitespace_key(line);
     }
@@ -108,7 +117,7 @@ std::string punctuation_key(std::string_view line) {
             ascii += '"';
             i += 2;
         } else if ((c0 == 0xE2 && c1 == 0x80 && c2 >= 0x90 && c2 <= 0x95) || // ‐ ‑ ‒ – — ―
-                   (c0 == 0xE2 && c1 == 0x88 && c2 == 0x92)) {                // − minus sign
+                   (c0 == 0xE2 && c1 == 0x88 && c2 == 0x92)) {               // − minus sign
             ascii += '-';
             i += 2;
         } else if (c0 == 0xE2 && c1 == 0x80 && c2 == 0xA6) { // …
@@ -127,7 +136,8 @@ std::string punctuation_key(std::string_view line) {
     return whitespace_key(ascii);
 }
 
-double line_similarity(std::string_view a, std::string_view b) {
+double line_similarity(std::string_view a, std::string_view b)
+{
     if (a == b) {
         return 1.0;
     }
@@ -158,7 +168,8 @@ double line_similarity(std::string_view a, std::string_view b) {
     return 1.0 - static_cast<double>(distance) / static_cast<double>(std::max(a.size(), b.size()));
 }
 
-std::string_view indentation(std::string_view line) {
+std::string_view indentation(std::string_view line)
+{
     std::size_t n = 0;
     while (n < line.size() && (line[n] == ' ' || line[n] == '\t')) {
         ++n;

@@ -14,8 +14,6 @@
 //     lines the model left out (which side they belong to is unknown),
 //   - no other, non-overlapping window scores within 0.1 of it (a near tie
 //     is refused as ambiguous, never guessed).
-#include "match.hpp"
-
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -24,6 +22,8 @@
 #include <limits>
 #include <map>
 #include <unordered_map>
+
+#include "match.hpp"
 
 namespace draftsmith::edit::detail {
 namespace {
@@ -41,9 +41,12 @@ class Fuzzy {
 public:
     Fuzzy(const Views& file, const Views& old)
         : m_file(file)
-        , m_old(old) {}
+        , m_old(old)
+    {
+    }
 
-    std::optional<Candidate> align(std::size_t start) {
+    std::optional<Candidate> align(std::size_t start)
+    {
         const auto m = m_old.size();
         const auto n = m_file.size();
         const std::size_t slack = std::min<std::size_t>(8, std::max<std::size_t>(2, m / 3));
@@ -130,7 +133,8 @@ public:
         return candidate;
     }
 
-    double similar(std::size_t j, std::size_t i) {
+    double similar(std::size_t j, std::size_t i)
+    {
         const auto key = (static_cast<std::uint64_t>(j) << 40) | i;
         const auto found = m_cache.find(key);
         if (found != m_cache.end()) {
@@ -150,7 +154,8 @@ private:
 // Starts worth aligning: where several of the hunk's lines match exactly at
 // the same offset, best first; the claimed line counts as half a vote.
 std::vector<std::size_t> fuzzy_starts(const Views& file, const Views& old,
-                                      std::optional<std::size_t> claimed) {
+                                      std::optional<std::size_t> claimed)
+{
     std::unordered_map<std::string_view, std::vector<std::size_t>> wanted;
     for (const auto line : old) {
         if (!line.empty()) {
@@ -221,7 +226,8 @@ std::vector<std::size_t> fuzzy_starts(const Views& file, const Views& old,
 } // namespace
 
 void fuzzy_stage(const Views& file, const Views& old, const Query& query,
-                 const ApplyOptions& options, Located& located) {
+                 const ApplyOptions& options, Located& located)
+{
     if (old.empty() || file.empty()) {
         return;
     }

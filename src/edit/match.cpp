@@ -24,7 +24,8 @@ using Views = std::vector<std::string_view>;
 
 // Where `old` occurs in `file` (at most 20 places, and `claimed` first when it is one).
 std::vector<std::size_t> find_all(const Views& file, const Views& old,
-                                  std::optional<std::size_t> claimed = std::nullopt) {
+                                  std::optional<std::size_t> claimed = std::nullopt)
+{
     const auto m = old.size();
     const auto n = file.size();
     std::vector<std::size_t> found;
@@ -60,12 +61,14 @@ std::vector<std::size_t> find_all(const Views& file, const Views& old,
     return found;
 }
 
-Views views_of(const std::vector<std::string>& keys) {
+Views views_of(const std::vector<std::string>& keys)
+{
     return Views(keys.begin(), keys.end());
 }
 
 template <typename KeyFunction>
-std::vector<std::string> keys_of(const Views& lines, KeyFunction key) {
+std::vector<std::string> keys_of(const Views& lines, KeyFunction key)
+{
     std::vector<std::string> keys;
     keys.reserve(lines.size());
     for (const auto line : lines) {
@@ -74,7 +77,8 @@ std::vector<std::string> keys_of(const Views& lines, KeyFunction key) {
     return keys;
 }
 
-Match identity_match(Stage stage, std::size_t start, std::size_t length) {
+Match identity_match(Stage stage, std::size_t start, std::size_t length)
+{
     Match match;
     match.stage = stage;
     match.start = start;
@@ -86,7 +90,8 @@ Match identity_match(Stage stage, std::size_t start, std::size_t length) {
     return match;
 }
 
-std::size_t anchor_region(const Views& file, std::string_view anchor) {
+std::size_t anchor_region(const Views& file, std::string_view anchor)
+{
     if (anchor.empty()) {
         return 0;
     }
@@ -107,7 +112,8 @@ std::size_t anchor_region(const Views& file, std::string_view anchor) {
 // True when the stage found its one match (in `located.match`) or decided ambiguity.
 bool decide(Stage stage, std::vector<std::size_t> found, std::size_t region, std::size_t m,
             std::optional<std::size_t> claimed, std::optional<std::size_t> claimed_unshifted,
-            Located& located) {
+            Located& located)
+{
     // A match exactly where the hunk claims to be is taken, as at the exact
     // stage (only the comparison is more tolerant here).
     if (claimed && std::find(found.begin(), found.end(), *claimed) != found.end()) {
@@ -169,7 +175,8 @@ bool decide(Stage stage, std::vector<std::size_t> found, std::size_t region, std
 
 } // namespace
 
-Located locate(const FileText& file, const Query& query, const ApplyOptions& options) {
+Located locate(const FileText& file, const Query& query, const ApplyOptions& options)
+{
     const auto& old = *query.old_lines;
     const auto m = old.size();
     const auto n = file.lines.size();

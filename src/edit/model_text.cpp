@@ -10,7 +10,8 @@
 
 namespace draftsmith::edit::detail {
 
-std::vector<TextLine> split_model_text(std::string_view text) {
+std::vector<TextLine> split_model_text(std::string_view text)
+{
     std::vector<TextLine> lines;
     std::size_t number = 1;
     while (!text.empty()) {
@@ -29,7 +30,8 @@ std::vector<TextLine> split_model_text(std::string_view text) {
     return lines;
 }
 
-std::vector<std::string_view> split_text_lines(std::string_view text) {
+std::vector<std::string_view> split_text_lines(std::string_view text)
+{
     std::vector<std::string_view> lines;
     for (const auto& line : split_model_text(text)) {
         lines.push_back(line.text);
@@ -37,7 +39,8 @@ std::vector<std::string_view> split_text_lines(std::string_view text) {
     return lines;
 }
 
-bool is_fence(std::string_view line, std::string_view* info, std::size_t* length) {
+bool is_fence(std::string_view line, std::string_view* info, std::size_t* length)
+{
     const auto trimmed = text::trim_left(line);
     if (line.size() - trimmed.size() > 3 || trimmed.size() < 3) {
         return false;
@@ -68,13 +71,15 @@ bool is_fence(std::string_view line, std::string_view* info, std::size_t* length
 
 namespace {
 
-bool is_path_char(char c) {
+bool is_path_char(char c)
+{
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
            c == '-' || c == '.' || c == '/' || c == '+' || c == '@' || c == '~' || c == ',' ||
            c == '=' || static_cast<unsigned char>(c) >= 0x80;
 }
 
-bool remove_prefix_ci(std::string_view& text, std::string_view prefix) {
+bool remove_prefix_ci(std::string_view& text, std::string_view prefix)
+{
     if (text.size() >= prefix.size() &&
         text::iequals_ascii(text.substr(0, prefix.size()), prefix)) {
         text.remove_prefix(prefix.size());
@@ -87,7 +92,8 @@ bool remove_prefix_ci(std::string_view& text, std::string_view prefix) {
 
 std::optional<std::string> bare_path(std::string_view line, const FileExists& exists);
 
-std::optional<std::string> path_from_line(std::string_view line, const FileExists& exists) {
+std::optional<std::string> path_from_line(std::string_view line, const FileExists& exists)
+{
     if (auto path = bare_path(line, exists)) {
         return path;
     }
@@ -110,7 +116,8 @@ std::optional<std::string> path_from_line(std::string_view line, const FileExist
     return found;
 }
 
-std::optional<std::string> bare_path(std::string_view line, const FileExists& exists) {
+std::optional<std::string> bare_path(std::string_view line, const FileExists& exists)
+{
     auto text = text::trim(line);
     // Markdown decoration: headings, list bullets, comment leaders, emphasis, code.
     while (!text.empty() && (text.front() == '#' || text.front() == '>')) {
@@ -173,7 +180,8 @@ std::optional<std::string> bare_path(std::string_view line, const FileExists& ex
 }
 
 std::vector<HunkLine> hunk_lines_for(const std::vector<std::string_view>& search,
-                                     const std::vector<std::string_view>& replace) {
+                                     const std::vector<std::string_view>& replace)
+{
     std::size_t prefix = 0;
     while (prefix < search.size() && prefix < replace.size() && search[prefix] == replace[prefix]) {
         ++prefix;
@@ -200,7 +208,8 @@ std::vector<HunkLine> hunk_lines_for(const std::vector<std::string_view>& search
     return lines;
 }
 
-std::string quote_for_message(std::string_view line) {
+std::string quote_for_message(std::string_view line)
+{
     constexpr std::size_t k_width = 120;
     if (line.size() > k_width) {
         return fmt::format("{}...", line.substr(0, k_width));
@@ -210,7 +219,8 @@ std::string quote_for_message(std::string_view line) {
 
 namespace {
 
-bool hunk_changes_something(const Hunk& hunk) {
+bool hunk_changes_something(const Hunk& hunk)
+{
     if (hunk.kind == Hunk::Kind::lines) {
         return std::any_of(hunk.lines.begin(), hunk.lines.end(),
                            [](const auto& line) { return line.op != HunkLine::Op::context; });
@@ -226,7 +236,8 @@ bool hunk_changes_something(const Hunk& hunk) {
 // A hunk that changes nothing beside others that do is dropped (a model that
 // quotes a stretch of context as its own hunk still meant the rest); only an
 // input where nothing changes at all is refused, at its first empty hunk.
-void refuse_empty_hunks(EditSet& edits, std::string_view why) {
+void refuse_empty_hunks(EditSet& edits, std::string_view why)
+{
     const FileChange* first_path = nullptr;
     const Hunk* first_empty = nullptr;
     bool something_changes = false;
@@ -244,15 +255,17 @@ void refuse_empty_hunks(EditSet& edits, std::string_view why) {
         return;
     }
     if (!something_changes) {
-        throw_parse_error(first_empty->span.first,
-                          fmt::format("this edit to {} changes nothing: {}", first_path->path, why));
+        throw_parse_error(
+            first_empty->span.first,
+            fmt::format("this edit to {} changes nothing: {}", first_path->path, why));
     }
     for (auto& change : edits.changes) {
         std::erase_if(change.hunks, [](const Hunk& hunk) { return !hunk_changes_something(hunk); });
     }
 }
 
-void throw_parse_error(std::size_t line, const std::string& message) {
+void throw_parse_error(std::size_t line, const std::string& message)
+{
     throw Error(ErrorCategory::input, fmt::format("line {}: {}", line, message));
 }
 

@@ -17,27 +17,27 @@ constexpr std::size_t k_quoted_lines = 8;
 std::string not_applied_message(std::string_view where, const Hunk& hunk,
                                 const std::vector<std::string_view>& old, const Query& query,
                                 const Located& located, const FileText& file,
-                                const ApplyOptions& options) {
+                                const ApplyOptions& options)
+{
     std::string message;
     if (located.ambiguous) {
         std::string places;
         for (std::size_t k = 0; k < located.places.size() && k < 10; ++k) {
             places += fmt::format("{}{}", k == 0 ? "" : ", ", located.places[k] + 1);
         }
-        message =
-            fmt::format("{} was not applied: the {} line(s) it expects match {} places "
-                        "(starting at lines {}) at the {} stage; include more "
-                        "surrounding lines so they match once.\n",
-                        where, old.size(),
-                        located.places.size() >= 20 ? std::string("20 or more")
-                                                    : std::to_string(located.places.size()),
-                        places, to_string(located.ambiguous_stage));
+        message = fmt::format("{} was not applied: the {} line(s) it expects match {} places "
+                              "(starting at lines {}) at the {} stage; include more "
+                              "surrounding lines so they match once.\n",
+                              where, old.size(),
+                              located.places.size() >= 20 ? std::string("20 or more")
+                                                          : std::to_string(located.places.size()),
+                              places, to_string(located.ambiguous_stage));
         return message;
     }
-    message = fmt::format(
-        "{} was not applied: {} it expects {} not in the file.\n", where,
-        old.size() == 1 ? std::string("the line") : fmt::format("the {} lines", old.size()),
-        old.size() == 1 ? "is" : "are");
+    message = fmt::format("{} was not applied: {} it expects {} not in the file.\n", where,
+                          old.size() == 1 ? std::string("the line")
+                                          : fmt::format("the {} lines", old.size()),
+                          old.size() == 1 ? "is" : "are");
     message += query.claimed && hunk.claimed_line
                    ? fmt::format("Expected near line {}:\n", *hunk.claimed_line)
                    : std::string("Expected:\n");
@@ -55,12 +55,11 @@ std::string not_applied_message(std::string_view where, const Hunk& hunk,
     const auto& nearest = *located.nearest;
     const auto first = nearest.start;
     const auto last = nearest.start + nearest.length;
-    message +=
-        fmt::format("Closest text, lines {}-{} ({:.0f}% similar at the fuzzy stage, "
-                    "{:.0f}% needed{}):\n",
-                    first + 1, last, nearest.score * 100, options.fuzzy_threshold * 100,
-                    located.nearest_refusal.empty() ? std::string()
-                                                    : "; refused: " + located.nearest_refusal);
+    message += fmt::format(
+        "Closest text, lines {}-{} ({:.0f}% similar at the fuzzy stage, "
+        "{:.0f}% needed{}):\n",
+        first + 1, last, nearest.score * 100, options.fuzzy_threshold * 100,
+        located.nearest_refusal.empty() ? std::string() : "; refused: " + located.nearest_refusal);
     for (std::size_t i = first; i < last && i < first + k_quoted_lines; ++i) {
         message += fmt::format("{:>5} | {}\n", i + 1, quote_for_message(file.lines[i].text));
     }

@@ -8,7 +8,8 @@
 
 namespace draftsmith::edit {
 
-const char* to_string(Format format) noexcept {
+const char* to_string(Format format) noexcept
+{
     switch (format) {
     case Format::automatic:
         return "auto";
@@ -26,7 +27,8 @@ const char* to_string(Format format) noexcept {
     return "auto";
 }
 
-const char* to_string(FileChange::Kind kind) noexcept {
+const char* to_string(FileChange::Kind kind) noexcept
+{
     switch (kind) {
     case FileChange::Kind::create:
         return "create";
@@ -42,7 +44,8 @@ const char* to_string(FileChange::Kind kind) noexcept {
     return "modify";
 }
 
-std::optional<Format> parse_format_name(std::string_view name) {
+std::optional<Format> parse_format_name(std::string_view name)
+{
     for (const auto format : {Format::automatic, Format::unified_diff, Format::search_replace,
                               Format::whole_file, Format::codex_patch, Format::tool_calls}) {
         if (name == to_string(format)) {
@@ -52,7 +55,8 @@ std::optional<Format> parse_format_name(std::string_view name) {
     return std::nullopt;
 }
 
-Format detect_format(std::string_view text) {
+Format detect_format(std::string_view text)
+{
     const auto trimmed = text::trim(text);
     if (!trimmed.empty() && (trimmed.front() == '{' || trimmed.front() == '[') &&
         nlohmann::json::accept(trimmed)) {
@@ -95,7 +99,8 @@ Format detect_format(std::string_view text) {
     return Format::whole_file;
 }
 
-EditSet parse(std::string_view text, Format format, const FileExists& exists) {
+EditSet parse(std::string_view text, Format format, const FileExists& exists)
+{
     if (format == Format::automatic) {
         format = detect_format(text);
     }

@@ -10,9 +10,9 @@
 namespace draftsmith::edit {
 namespace {
 
-
 // A run of 5-9 `mark` characters, then optionally one of `words`, then nothing.
-bool is_marker(std::string_view line, char mark, std::initializer_list<std::string_view> words) {
+bool is_marker(std::string_view line, char mark, std::initializer_list<std::string_view> words)
+{
     line = text::trim(line);
     std::size_t count = 0;
     while (count < line.size() && line[count] == mark) {
@@ -33,18 +33,22 @@ bool is_marker(std::string_view line, char mark, std::initializer_list<std::stri
     return false;
 }
 
-bool is_search_marker(std::string_view line) {
+bool is_search_marker(std::string_view line)
+{
     return is_marker(line, '<', {"SEARCH", "ORIGINAL", "search"});
 }
-bool is_divider(std::string_view line) {
+bool is_divider(std::string_view line)
+{
     return is_marker(line, '=', {});
 }
-bool is_replace_marker(std::string_view line) {
+bool is_replace_marker(std::string_view line)
+{
     return is_marker(line, '>', {"REPLACE", "UPDATED", "replace"});
 }
 
 // The path a fence's info string names ("```python src/a.py", "```src/a.py").
-std::optional<std::string> path_from_info(std::string_view info, const FileExists& exists) {
+std::optional<std::string> path_from_info(std::string_view info, const FileExists& exists)
+{
     auto words = info;
     while (!words.empty()) {
         const auto space = words.find(' ');
@@ -67,7 +71,8 @@ std::optional<std::string> path_from_info(std::string_view info, const FileExist
 
 } // namespace
 
-EditSet parse_search_replace(std::string_view text, const FileExists& exists) {
+EditSet parse_search_replace(std::string_view text, const FileExists& exists)
+{
     const auto lines = detail::split_model_text(text);
     EditSet edits;
     std::optional<std::string> path; // the file the next block belongs to
@@ -154,7 +159,8 @@ EditSet parse_search_replace(std::string_view text, const FileExists& exists) {
     return edits;
 }
 
-EditSet parse_whole_files(std::string_view text, const FileExists& exists) {
+EditSet parse_whole_files(std::string_view text, const FileExists& exists)
+{
     const auto lines = detail::split_model_text(text);
     EditSet edits;
     std::optional<std::string> path;

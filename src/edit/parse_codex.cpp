@@ -24,11 +24,13 @@
 namespace draftsmith::edit {
 namespace {
 
-bool starts_with(std::string_view text, std::string_view prefix) {
+bool starts_with(std::string_view text, std::string_view prefix)
+{
     return text.substr(0, prefix.size()) == prefix;
 }
 
-std::optional<std::string_view> after(std::string_view line, std::string_view prefix) {
+std::optional<std::string_view> after(std::string_view line, std::string_view prefix)
+{
     if (!starts_with(line, prefix)) {
         return std::nullopt;
     }
@@ -36,7 +38,8 @@ std::optional<std::string_view> after(std::string_view line, std::string_view pr
 }
 
 // Pure additions become appends (see above); an update with nothing in it is refused.
-void finish_codex_changes(EditSet& edits) {
+void finish_codex_changes(EditSet& edits)
+{
     for (auto& change : edits.changes) {
         if (change.kind == FileChange::Kind::modify && change.hunks.empty()) {
             detail::throw_parse_error(change.span.first,
@@ -48,7 +51,8 @@ void finish_codex_changes(EditSet& edits) {
             const bool adds_only =
                 std::all_of(hunk.lines.begin(), hunk.lines.end(),
                             [](const HunkLine& line) { return line.op == HunkLine::Op::add; });
-            if (!adds_only || hunk.lines.empty() || (!hunk.anchor.empty() && !hunk.at_end_of_file)) {
+            if (!adds_only || hunk.lines.empty() ||
+                (!hunk.anchor.empty() && !hunk.at_end_of_file)) {
                 continue;
             }
             hunk.kind = Hunk::Kind::append;
@@ -64,7 +68,8 @@ void finish_codex_changes(EditSet& edits) {
 
 } // namespace
 
-EditSet parse_codex_patch(std::string_view text) {
+EditSet parse_codex_patch(std::string_view text)
+{
     const auto lines = detail::split_model_text(text);
     EditSet edits;
     bool inside = false;

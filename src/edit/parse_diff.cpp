@@ -17,12 +17,14 @@ namespace {
 
 using detail::TextLine;
 
-bool starts_with(std::string_view text, std::string_view prefix) {
+bool starts_with(std::string_view text, std::string_view prefix)
+{
     return text.substr(0, prefix.size()) == prefix;
 }
 
 // "a/x y" with C quoting as git writes it for odd names.
-std::string unquote(std::string_view path) {
+std::string unquote(std::string_view path)
+{
     if (path.size() < 2 || path.front() != '"' || path.back() != '"') {
         return std::string(path);
     }
@@ -45,7 +47,8 @@ std::string unquote(std::string_view path) {
 }
 
 // The path of a `--- ` / `+++ ` line: timestamps after a tab dropped.
-std::string header_path(std::string_view rest) {
+std::string header_path(std::string_view rest)
+{
     rest = text::trim(rest);
     if (!rest.empty() && rest.front() != '"') {
         const auto tab = rest.find('\t');
@@ -61,7 +64,8 @@ std::string header_path(std::string_view rest) {
     return unquote(text::trim(rest));
 }
 
-std::optional<std::size_t> parse_number(std::string_view text, std::size_t& pos) {
+std::optional<std::size_t> parse_number(std::string_view text, std::size_t& pos)
+{
     std::size_t value = 0;
     const auto* begin = text.data() + pos;
     const auto [end, error] = std::from_chars(begin, text.data() + text.size(), value);
@@ -79,7 +83,8 @@ struct HunkHeader {
 };
 
 // "@@ -12,5 +12,7 @@ ...", "@@ -12 +12 @@", "@@ ... @@", "@@".
-HunkHeader parse_hunk_header(std::string_view line) {
+HunkHeader parse_hunk_header(std::string_view line)
+{
     HunkHeader header;
     std::size_t pos = 2;
     while (pos < line.size() && line[pos] == ' ') {
@@ -113,16 +118,20 @@ HunkHeader parse_hunk_header(std::string_view line) {
     return header;
 }
 
-bool is_hunk_line(std::string_view line) {
+bool is_hunk_line(std::string_view line)
+{
     return line.empty() || line[0] == ' ' || line[0] == '+' || line[0] == '-' || line[0] == '\\';
 }
 
 class DiffParser {
 public:
     explicit DiffParser(std::vector<TextLine> lines)
-        : m_lines(std::move(lines)) {}
+        : m_lines(std::move(lines))
+    {
+    }
 
-    EditSet parse() {
+    EditSet parse()
+    {
         while (m_at < m_lines.size()) {
             const auto line = m_lines[m_at].text;
             if (starts_with(line, "diff --git ")) {
@@ -145,19 +154,22 @@ public:
     }
 
 private:
-    bool is_file_header(std::size_t at) const {
+    bool is_file_header(std::size_t at) const
+    {
         return starts_with(m_lines[at].text, "--- ") && at + 1 < m_lines.size() &&
                starts_with(m_lines[at + 1].text, "+++ ");
     }
 
-    void start_file(std::size_t line_number) {
+    void start_file(std::size_t line_number)
+    {
         finish_file();
         m_edits.changes.emplace_back();
         m_current = &m_edits.changes.back();
         m_current->span = {line_number, line_number};
     }
 
-    void finish_file() {
+    void finish_file()
+    {
         if (m_current == nullptr) {
             return;
         }
@@ -192,7 +204,8 @@ private:
         }
     }
 
-    void git_header() {
+    void git_header()
+    {
         const auto& first = m_lines[m_at];
         start_file(first.number);
         // "diff --git a/x b/x": the paths, in case no ---/+++ lines follow (renames, empty files).
@@ -237,7 +250,8 @@ private:
         }
     }
 
-    void file_header(bool after_git_header) {
+    void file_header(bool after_git_header)
+    {
         const auto old_line = m_lines[m_at].text.substr(4);
         const auto new_line = m_lines[m_at + 1].text.substr(4);
         if (!after_git_header) {
@@ -275,7 +289,8 @@ private:
         m_at += 2;
     }
 
-    void hunk() {
+    void hunk()
+    {
         const auto header_line = m_lines[m_at];
         const auto header = parse_hunk_header(header_line.text);
         Hunk hunk;
@@ -342,23 +357,27 @@ private:
         std::size_t new_seen = 0;
         std::optional<std::size_t> met_at; // body lines when both counts were first met exactly
 
-        void take(HunkLine::Op op, std::size_t lines) {
+        void take(HunkLine::Op op, std::size_t lines)
+        {
             old_seen += op != HunkLine::Op::add ? 1 : 0;
             new_seen += op != HunkLine::Op::remove ? 1 : 0;
             if (!met_at && met()) {
                 met_at = lines;
             }
         }
-        bool met() const {
+        bool met() const
+        {
             return old_count && new_count && old_seen == *old_count && new_seen == *new_count;
         }
-        bool pending() const {
+        bool pending() const
+        {
             return old_count && new_count && old_seen < *old_count && new_seen < *new_count;
         }
     };
 
     template <typename Take>
-    static void body_line(Hunk& hunk, const TextLine& line, Take& take) {
+    static void body_line(Hunk& hunk, const TextLine& line, Take& take)
+    {
         const auto text = line.text;
         switch (text[0]) {
         case ' ':
@@ -387,7 +406,8 @@ private:
     // rest may only help place it; when changed lines follow, the header was
     // miscounted and the whole body is the hunk (as `git apply --recount`
     // reads it), never dropping them.
-    static void cut_at_counts(Hunk& hunk, const Counts& counts) {
+    static void cut_at_counts(Hunk& hunk, const Counts& counts)
+    {
         if (!counts.met_at || *counts.met_at >= hunk.lines.size()) {
             return;
         }
@@ -407,7 +427,8 @@ private:
 
 } // namespace
 
-EditSet parse_unified_diff(std::string_view text) {
+EditSet parse_unified_diff(std::string_view text)
+{
     auto lines = detail::split_model_text(text);
     const auto with_cr = std::count_if(lines.begin(), lines.end(),
                                        [](const detail::TextLine& line) { return line.cr; });

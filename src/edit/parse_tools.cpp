@@ -17,12 +17,14 @@ namespace {
 
 using nlohmann::json;
 
-[[noreturn]] void fail(std::string_view tool, const std::string& message) {
+[[noreturn]] void fail(std::string_view tool, const std::string& message)
+{
     throw Error(ErrorCategory::input, fmt::format("tool call '{}': {}", tool, message));
 }
 
 std::string string_field(std::string_view tool, const json& input,
-                         std::initializer_list<const char*> names, bool required = true) {
+                         std::initializer_list<const char*> names, bool required = true)
+{
     for (const char* name : names) {
         const auto found = input.find(name);
         if (found != input.end()) {
@@ -38,7 +40,8 @@ std::string string_field(std::string_view tool, const json& input,
     return {};
 }
 
-bool is_edit_tool(std::string_view name) {
+bool is_edit_tool(std::string_view name)
+{
     for (const std::string_view known :
          {"str_replace", "str_replace_based_edit_tool", "str_replace_editor", "text_editor",
           "edit_file", "replace_in_file", "create", "create_file", "write_file", "insert", "delete",
@@ -55,16 +58,18 @@ void collect(const json& value, std::vector<std::pair<std::string, json>>& calls
 // JSON the model wrote, or a discarded value when it is not JSON; refused
 // (Error(edit), naming the limit) when nested past limits::k_max_json_depth,
 // since parsing and collect() recurse per level.
-json parse_model_json(std::string_view text) {
+json parse_model_json(std::string_view text)
+{
     if (limits::json_deeper_than(text)) {
-        detail::throw_parse_error(1, fmt::format("the tool calls nest deeper than {} levels",
-                                                 limits::k_max_json_depth));
+        detail::throw_parse_error(
+            1, fmt::format("the tool calls nest deeper than {} levels", limits::k_max_json_depth));
     }
     return json::parse(text, nullptr, false);
 }
 
 void collect_call(std::string name, const json& arguments,
-                  std::vector<std::pair<std::string, json>>& calls) {
+                  std::vector<std::pair<std::string, json>>& calls)
+{
     if (arguments.is_string()) {
         json parsed = parse_model_json(arguments.get<std::string>());
         if (parsed.is_discarded()) {
@@ -76,7 +81,8 @@ void collect_call(std::string name, const json& arguments,
     }
 }
 
-void collect(const json& value, std::vector<std::pair<std::string, json>>& calls) {
+void collect(const json& value, std::vector<std::pair<std::string, json>>& calls)
+{
     if (value.is_array()) {
         for (const auto& item : value) {
             collect(item, calls);
@@ -127,7 +133,8 @@ void collect(const json& value, std::vector<std::pair<std::string, json>>& calls
 
 } // namespace
 
-FileChange parse_tool_call(std::string_view name, const nlohmann::json& input) {
+FileChange parse_tool_call(std::string_view name, const nlohmann::json& input)
+{
     if (!input.is_object()) {
         fail(name, "its input must be a JSON object");
     }
@@ -184,7 +191,8 @@ FileChange parse_tool_call(std::string_view name, const nlohmann::json& input) {
     return change;
 }
 
-EditSet parse_tool_calls(std::string_view text) {
+EditSet parse_tool_calls(std::string_view text)
+{
     auto trimmed = text::trim(text);
     json document = parse_model_json(trimmed);
     if (document.is_discarded()) {

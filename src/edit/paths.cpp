@@ -10,7 +10,8 @@
 
 namespace draftsmith::edit {
 
-std::optional<std::string> normalise_path(std::string_view path, std::string& why) {
+std::optional<std::string> normalise_path(std::string_view path, std::string& why)
+{
     if (path.empty()) {
         why = "empty path";
         return std::nullopt;

@@ -9,7 +9,8 @@
 namespace draftsmith::edit::detail {
 namespace {
 
-long indent_width(std::string_view indent, long tab) {
+long indent_width(std::string_view indent, long tab)
+{
     long w = 0;
     for (const char c : indent) {
         w = c == '\t' ? (w / tab + 1) * tab : w + 1;
@@ -20,7 +21,8 @@ long indent_width(std::string_view indent, long tab) {
 // The model's indentation relative to its expected line is kept, relative
 // to where that line really is in the file.
 std::string reindented(std::string_view line, std::string_view file_indent,
-                       std::string_view model_indent) {
+                       std::string_view model_indent)
+{
     if (file_indent == model_indent) {
         return std::string(line); // no shift to follow: the model's bytes, blanks included
     }
@@ -45,8 +47,8 @@ std::string reindented(std::string_view line, std::string_view file_indent,
 
 // True when expected line `j` was found in the file and is not blank: only
 // such a line says anything about indentation.
-bool usable_reference(const Match& match, const std::vector<std::string_view>& old,
-                      std::size_t j) {
+bool usable_reference(const Match& match, const std::vector<std::string_view>& old, std::size_t j)
+{
     return match.aligned[j] >= 0 && !whitespace_key(old[j]).empty();
 }
 
@@ -54,7 +56,8 @@ bool usable_reference(const Match& match, const std::vector<std::string_view>& o
 // i-th removed one and takes its place's indentation.
 void refer_to_replaced_lines(const Match& match, const std::vector<HunkLine>& lines,
                              const std::vector<std::string_view>& old,
-                             std::vector<std::ptrdiff_t>& reference) {
+                             std::vector<std::ptrdiff_t>& reference)
+{
     std::size_t j_at = 0;
     for (std::size_t k = 0; k < lines.size();) {
         if (lines[k].op == HunkLine::Op::context) {
@@ -84,7 +87,8 @@ void refer_to_replaced_lines(const Match& match, const std::vector<HunkLine>& li
 // before them, else the first after them.
 void refer_to_neighbours(const Match& match, const std::vector<HunkLine>& lines,
                          const std::vector<std::string_view>& old,
-                         std::vector<std::ptrdiff_t>& reference) {
+                         std::vector<std::ptrdiff_t>& reference)
+{
     std::ptrdiff_t last = -1;
     std::size_t j = 0;
     for (std::size_t k = 0; k < lines.size(); ++k) {
@@ -117,7 +121,8 @@ void refer_to_neighbours(const Match& match, const std::vector<HunkLine>& lines,
 
 // The shift from the model's indentation to the file's for one line, when
 // one is a suffix of the other.
-std::optional<IndentShift> line_shift(std::string_view in_file, std::string_view in_model) {
+std::optional<IndentShift> line_shift(std::string_view in_file, std::string_view in_model)
+{
     if (in_file.size() >= in_model.size() &&
         in_file.substr(in_file.size() - in_model.size()) == in_model) {
         return IndentShift{true, std::string(in_file.substr(0, in_file.size() - in_model.size()))};
@@ -134,7 +139,8 @@ std::optional<IndentShift> line_shift(std::string_view in_file, std::string_view
 
 std::vector<std::ptrdiff_t> indent_references(const Match& match,
                                               const std::vector<HunkLine>& lines,
-                                              const std::vector<std::string_view>& old) {
+                                              const std::vector<std::string_view>& old)
+{
     std::vector<std::ptrdiff_t> reference(lines.size(), -1);
     if (match.stage >= Stage::whitespace) {
         refer_to_replaced_lines(match, lines, old, reference);
@@ -144,7 +150,8 @@ std::vector<std::ptrdiff_t> indent_references(const Match& match,
 }
 
 std::optional<IndentShift> common_indent_shift(const FileText& file, const Match& match,
-                                               const std::vector<std::string_view>& old) {
+                                               const std::vector<std::string_view>& old)
+{
     if (match.stage < Stage::whitespace) {
         return std::nullopt;
     }
@@ -170,7 +177,8 @@ std::optional<IndentShift> common_indent_shift(const FileText& file, const Match
 
 std::string added_line_text(const FileText& file, const Match& match,
                             const std::vector<std::string_view>& old, std::string_view line,
-                            std::ptrdiff_t reference, const std::optional<IndentShift>& shift) {
+                            std::ptrdiff_t reference, const std::optional<IndentShift>& shift)
+{
     std::string text(line);
     if (shift && whitespace_key(line).empty()) {
         text.clear();

@@ -7,9 +7,12 @@
 namespace draftsmith::edit {
 
 DiskTree::DiskTree(std::filesystem::path root)
-    : m_root(std::move(root)) {}
+    : m_root(std::move(root))
+{
+}
 
-bool DiskTree::is_symlink(std::string_view path) const {
+bool DiskTree::is_symlink(std::string_view path) const
+{
     std::string prefix = m_root.string();
     std::size_t start = 0;
     while (start < path.size()) {
@@ -31,13 +34,15 @@ bool DiskTree::is_symlink(std::string_view path) const {
     return false;
 }
 
-bool DiskTree::exists(std::string_view path) const {
+bool DiskTree::exists(std::string_view path) const
+{
     struct stat info {};
     const auto full = (m_root / std::string(path)).string();
     return ::lstat(full.c_str(), &info) == 0;
 }
 
-std::optional<std::string> DiskTree::read(std::string_view path) const {
+std::optional<std::string> DiskTree::read(std::string_view path) const
+{
     const auto full = (m_root / std::string(path)).string();
     struct stat info {};
     if (::lstat(full.c_str(), &info) != 0 || !S_ISREG(info.st_mode) || is_symlink(path)) {
@@ -57,9 +62,12 @@ std::optional<std::string> DiskTree::read(std::string_view path) const {
 MemoryTree::MemoryTree(std::map<std::string, std::string, std::less<>> files,
                        std::set<std::string, std::less<>> symlinks)
     : m_files(std::move(files))
-    , m_symlinks(std::move(symlinks)) {}
+    , m_symlinks(std::move(symlinks))
+{
+}
 
-std::optional<std::string> MemoryTree::read(std::string_view path) const {
+std::optional<std::string> MemoryTree::read(std::string_view path) const
+{
     const auto found = m_files.find(path);
     if (found == m_files.end() || is_symlink(path)) {
         return std::nullopt;
@@ -67,7 +75,8 @@ std::optional<std::string> MemoryTree::read(std::string_view path) const {
     return found->second;
 }
 
-bool MemoryTree::exists(std::string_view path) const {
+bool MemoryTree::exists(std::string_view path) const
+{
     if (m_files.find(path) != m_files.end() || m_symlinks.find(path) != m_symlinks.end()) {
         return true;
     }
@@ -77,7 +86,8 @@ bool MemoryTree::exists(std::string_view path) const {
     return next != m_files.end() && next->first.compare(0, folder.size(), folder) == 0;
 }
 
-bool MemoryTree::is_symlink(std::string_view path) const {
+bool MemoryTree::is_symlink(std::string_view path) const
+{
     for (const auto& link : m_symlinks) {
         if (path == link || (path.size() > link.size() && path.substr(0, link.size()) == link &&
                              path[link.size()] == '/')) {
@@ -89,9 +99,12 @@ bool MemoryTree::is_symlink(std::string_view path) const {
 
 OverlayTree::OverlayTree(const BaseTree& base, const Overlay& overlay)
     : m_base(base)
-    , m_overlay(overlay) {}
+    , m_overlay(overlay)
+{
+}
 
-std::optional<std::string> OverlayTree::read(std::string_view path) const {
+std::optional<std::string> OverlayTree::read(std::string_view path) const
+{
     const auto found = m_overlay.find(path);
     if (found != m_overlay.end()) {
         return found->second;
@@ -99,7 +112,8 @@ std::optional<std::string> OverlayTree::read(std::string_view path) const {
     return m_base.read(path);
 }
 
-bool OverlayTree::exists(std::string_view path) const {
+bool OverlayTree::exists(std::string_view path) const
+{
     const auto found = m_overlay.find(path);
     if (found != m_overlay.end()) {
         return found->second.has_value();
@@ -113,7 +127,8 @@ bool OverlayTree::exists(std::string_view path) const {
     return m_base.exists(path);
 }
 
-bool OverlayTree::is_symlink(std::string_view path) const {
+bool OverlayTree::is_symlink(std::string_view path) const
+{
     return m_base.is_symlink(path);
 }
 

@@ -25,7 +25,8 @@ public:
     Transaction() = default;
     Transaction(const Transaction&) = delete;
     Transaction& operator=(const Transaction&) = delete;
-    ~Transaction() {
+    ~Transaction()
+    {
         if (m_committed) {
             return;
         }
@@ -38,7 +39,8 @@ public:
         }
     }
 
-    void create_folders(const fs::path& root, const fs::path& folder) {
+    void create_folders(const fs::path& root, const fs::path& folder)
+    {
         std::vector<fs::path> missing;
         for (auto at = folder; at != root && !at.empty() && !fs::exists(at);
              at = at.parent_path()) {
@@ -55,7 +57,8 @@ public:
         }
     }
 
-    void stage(const fs::path& target, const std::string& bytes) {
+    void stage(const fs::path& target, const std::string& bytes)
+    {
         auto temporary = target;
         temporary += fmt::format(".draftsmith-{}.tmp", ::getpid());
         m_pending.push_back({target, temporary});
@@ -73,7 +76,8 @@ public:
         }
     }
 
-    void commit() {
+    void commit()
+    {
         for (const auto& pending : m_pending) {
             std::error_code error;
             fs::rename(pending.temporary, pending.target, error);
@@ -94,7 +98,8 @@ private:
 
 } // namespace
 
-void write_overlay(const fs::path& root, const Overlay& overlay) {
+void write_overlay(const fs::path& root, const Overlay& overlay)
+{
     Transaction transaction;
     for (const auto& [path, bytes] : overlay) {
         if (!bytes) {

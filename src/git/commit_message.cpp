@@ -20,7 +20,8 @@ constexpr std::string_view k_incomplete_key = "Draftsmith-Incomplete";
 
 // One line, no angle brackets (libgit2 refuses them in signatures and they
 // would break "Name <email>").
-std::string single_line(std::string_view value, bool strip_angle_brackets) {
+std::string single_line(std::string_view value, bool strip_angle_brackets)
+{
     std::string out;
     for (const char c : value) {
         if (c == '\n' || c == '\r') {
@@ -34,7 +35,8 @@ std::string single_line(std::string_view value, bool strip_angle_brackets) {
     return std::string(text::trim(out));
 }
 
-std::string path_part(std::string_view value) {
+std::string path_part(std::string_view value)
+{
     std::string out = single_line(value, false);
     for (char& c : out) {
         if (c == '/') {
@@ -44,7 +46,8 @@ std::string path_part(std::string_view value) {
     return out;
 }
 
-std::optional<int> parse_positive(std::string_view digits) {
+std::optional<int> parse_positive(std::string_view digits)
+{
     int value = 0;
     const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
     if (error != std::errc() || end != digits.data() + digits.size() || value <= 0) {
@@ -53,7 +56,8 @@ std::optional<int> parse_positive(std::string_view digits) {
     return value;
 }
 
-std::optional<VariantNumber> parse_variant(std::string_view value) {
+std::optional<VariantNumber> parse_variant(std::string_view value)
+{
     const auto slash = value.find('/');
     if (slash == std::string_view::npos) {
         return std::nullopt;
@@ -68,16 +72,19 @@ std::optional<VariantNumber> parse_variant(std::string_view value) {
 
 } // namespace
 
-Person default_committer() {
+Person default_committer()
+{
     return Person{"draftsmith", "draftsmith@localhost"};
 }
 
-std::string RequestId::to_string() const {
+std::string RequestId::to_string() const
+{
     return fmt::format("{}/{}/{}/{}", path_part(host), single_line(repository, false),
                        path_part(pull_request), path_part(comment_id));
 }
 
-std::optional<RequestId> RequestId::parse(std::string_view value) {
+std::optional<RequestId> RequestId::parse(std::string_view value)
+{
     value = text::trim(value);
     const auto first = value.find('/');
     const auto last = value.rfind('/');
@@ -99,7 +106,8 @@ std::optional<RequestId> RequestId::parse(std::string_view value) {
     return id;
 }
 
-CommitIdentity resolve_identity(const CommitSpec& spec) {
+CommitIdentity resolve_identity(const CommitSpec& spec)
+{
     CommitIdentity identity;
     identity.committer =
         Person{single_line(spec.committer.name, true), single_line(spec.committer.email, true)};
@@ -120,7 +128,8 @@ CommitIdentity resolve_identity(const CommitSpec& spec) {
     return identity;
 }
 
-std::string compose_message(const CommitSpec& spec) {
+std::string compose_message(const CommitSpec& spec)
+{
     // A model may echo a key it saw into its summary: a commit is forever.
     std::string message = redacted(text::trim(spec.message));
     if (message.empty()) {
@@ -153,7 +162,8 @@ std::string compose_message(const CommitSpec& spec) {
     return message;
 }
 
-DraftsmithTrailers parse_trailers(std::string_view message) {
+DraftsmithTrailers parse_trailers(std::string_view message)
+{
     const Library library;
     DraftsmithTrailers result;
     git_message_trailer_array trailers{};

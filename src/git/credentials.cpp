@@ -18,7 +18,8 @@
 namespace draftsmith::git {
 namespace {
 
-int fail_credentials(Session& session, std::string message) {
+int fail_credentials(Session& session, std::string message)
+{
     session.credential_failure = std::move(message);
     git_error_set_str(GIT_ERROR_NET, session.credential_failure.c_str());
     return GIT_EUSER;
@@ -27,7 +28,8 @@ int fail_credentials(Session& session, std::string message) {
 } // namespace
 
 int on_credentials(git_credential** out, const char* url, const char* username_from_url,
-                   unsigned int allowed_types, void* payload) {
+                   unsigned int allowed_types, void* payload)
+{
     auto& session = *static_cast<Session*>(payload);
     if (session.must_abort()) {
         return abort_code(session);
@@ -77,7 +79,8 @@ namespace {
 
 // The ssh port of a URL: ssh://[user@]host[:port]/path, or 22 (scp-like
 // user@host:path).
-int ssh_port(std::string_view url) {
+int ssh_port(std::string_view url)
+{
     if (!url.starts_with("ssh://")) {
         return 22;
     }
@@ -95,7 +98,8 @@ int ssh_port(std::string_view url) {
     return port;
 }
 
-bool host_pattern_matches(std::string_view patterns, const std::string& host) {
+bool host_pattern_matches(std::string_view patterns, const std::string& host)
+{
     std::size_t start = 0;
     while (start <= patterns.size()) {
         const auto comma = patterns.find(',', start);
@@ -123,7 +127,8 @@ struct KnownHostsAnswer {
 // Reads known_hosts lines for `name` (plain host patterns; @revoked is
 // honoured, @cert-authority and hashed entries never match).
 KnownHostsAnswer look_up_known_host(std::istream& in, const std::string& name,
-                                    const std::string& offered) {
+                                    const std::string& offered)
+{
     KnownHostsAnswer answer;
     std::string line;
     while (std::getline(in, line)) {
@@ -157,7 +162,8 @@ KnownHostsAnswer look_up_known_host(std::istream& in, const std::string& name,
     return answer;
 }
 
-std::filesystem::path known_hosts_file(const RemoteAccess& access) {
+std::filesystem::path known_hosts_file(const RemoteAccess& access)
+{
     if (access.ssh_known_hosts) {
         return *access.ssh_known_hosts;
     }
@@ -168,7 +174,8 @@ std::filesystem::path known_hosts_file(const RemoteAccess& access) {
 }
 
 // Checks an ssh host key against known_hosts (see RemoteAccess::ssh_known_hosts).
-int check_host_key(const git_cert_hostkey& key, const char* host, Session& session) {
+int check_host_key(const git_cert_hostkey& key, const char* host, Session& session)
+{
     const std::filesystem::path file = known_hosts_file(*session.access);
     const int port = ssh_port(session.url);
     const std::string name = port == 22 ? std::string(host) : fmt::format("[{}]:{}", host, port);
@@ -208,7 +215,8 @@ int check_host_key(const git_cert_hostkey& key, const char* host, Session& sessi
 
 } // namespace
 
-int on_certificate_check(git_cert* cert, int /*valid*/, const char* host, void* payload) {
+int on_certificate_check(git_cert* cert, int /*valid*/, const char* host, void* payload)
+{
     if (static_cast<Session*>(payload)->must_abort()) {
         return abort_code(*static_cast<Session*>(payload));
     }
@@ -221,7 +229,8 @@ int on_certificate_check(git_cert* cert, int /*valid*/, const char* host, void* 
 
 // ---- authorization values ---------------------------------------------------
 
-std::string url_for_log(std::string_view url) {
+std::string url_for_log(std::string_view url)
+{
     const auto scheme = url.find("://");
     if (scheme != std::string_view::npos) {
         const auto authority = scheme + 3;
@@ -238,26 +247,31 @@ std::string url_for_log(std::string_view url) {
     return redacted(url);
 }
 
-Secret basic_authorization(std::string_view user, const Secret& password) {
+Secret basic_authorization(std::string_view user, const Secret& password)
+{
     const std::string encoded = text::base64(fmt::format("{}:{}", user, password.reveal()));
     register_secret(encoded);
     return Secret("Basic " + encoded);
 }
 
-Secret bearer_authorization(const Secret& token) {
+Secret bearer_authorization(const Secret& token)
+{
     register_secret(token.reveal());
     return Secret("Bearer " + token.reveal());
 }
 
-Secret github_token_authorization(const Secret& token) {
+Secret github_token_authorization(const Secret& token)
+{
     return basic_authorization("x-access-token", token);
 }
 
-Secret azure_devops_access_token_authorization(const Secret& system_access_token) {
+Secret azure_devops_access_token_authorization(const Secret& system_access_token)
+{
     return bearer_authorization(system_access_token);
 }
 
-Secret azure_devops_pat_authorization(const Secret& personal_access_token) {
+Secret azure_devops_pat_authorization(const Secret& personal_access_token)
+{
     return basic_authorization("", personal_access_token);
 }
 

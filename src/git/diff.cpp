@@ -10,7 +10,8 @@ namespace {
 using Diff = std::unique_ptr<git_diff, Free<git_diff_free>>;
 using DiffStats = std::unique_ptr<git_diff_stats, Free<git_diff_stats_free>>;
 
-Diff diff_commits(git_repository* repo, std::string_view from, std::string_view to) {
+Diff diff_commits(git_repository* repo, std::string_view from, std::string_view to)
+{
     const std::string operation =
         fmt::format("compare {} with {}", from.substr(0, 12), to.substr(0, 12));
     const auto old_commit = lookup_commit(repo, from);
@@ -29,7 +30,8 @@ Diff diff_commits(git_repository* repo, std::string_view from, std::string_view 
 
 } // namespace
 
-DiffStat Repository::diff_stat(std::string_view from, std::string_view to) const {
+DiffStat Repository::diff_stat(std::string_view from, std::string_view to) const
+{
     const std::lock_guard lock(m_state->mutex);
     const auto diff = diff_commits(m_state->repo.get(), from, to);
     git_diff_stats* raw = nullptr;
@@ -46,7 +48,8 @@ DiffStat Repository::diff_stat(std::string_view from, std::string_view to) const
     return result;
 }
 
-std::string Repository::diff_text(std::string_view from, std::string_view to) const {
+std::string Repository::diff_text(std::string_view from, std::string_view to) const
+{
     const std::lock_guard lock(m_state->mutex);
     const auto diff = diff_commits(m_state->repo.get(), from, to);
     Buf text;

@@ -7,7 +7,8 @@
 namespace draftsmith::git {
 namespace {
 
-std::string compose(const std::string& operation, const std::string& detail) {
+std::string compose(const std::string& operation, const std::string& detail)
+{
     return detail.empty() ? operation : fmt::format("{}: {}", operation, detail);
 }
 
@@ -18,9 +19,12 @@ GitError::GitError(std::string operation, std::string detail, int code, int erro
     , m_operation(std::move(operation))
     , m_detail(std::move(detail))
     , m_code(code)
-    , m_error_class(error_class) {}
+    , m_error_class(error_class)
+{
+}
 
-const char* GitError::error_class_name() const noexcept {
+const char* GitError::error_class_name() const noexcept
+{
     switch (m_error_class) {
     case GIT_ERROR_NONE:
         return "none";
@@ -99,7 +103,8 @@ const char* GitError::error_class_name() const noexcept {
     }
 }
 
-void throw_git_error(std::string_view operation, int code) {
+void throw_git_error(std::string_view operation, int code)
+{
     const git_error* last = git_error_last();
     std::string detail = last && last->message ? last->message : "";
     const int error_class = last ? last->klass : GIT_ERROR_NONE;
@@ -110,17 +115,20 @@ void throw_git_error(std::string_view operation, int code) {
     throw GitError(std::string(operation), detail, code, error_class);
 }
 
-void throw_git_failure(std::string_view operation, std::string_view detail) {
+void throw_git_failure(std::string_view operation, std::string_view detail)
+{
     throw GitError(std::string(operation), std::string(detail), 0, GIT_ERROR_NONE);
 }
 
-std::string to_hex(const git_oid& oid) {
+std::string to_hex(const git_oid& oid)
+{
     char hex[GIT_OID_HEXSZ + 1];
     git_oid_tostr(hex, sizeof hex, &oid);
     return std::string(hex);
 }
 
-git_oid to_oid(std::string_view hex) {
+git_oid to_oid(std::string_view hex)
+{
     git_oid oid;
     if (hex.size() != GIT_OID_HEXSZ || git_oid_fromstrn(&oid, hex.data(), hex.size()) < 0) {
         git_error_clear();

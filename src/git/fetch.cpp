@@ -17,7 +17,8 @@
 namespace draftsmith::git {
 namespace {
 
-git_fetch_options fetch_options(Session& session, const CustomHeaders& headers) {
+git_fetch_options fetch_options(Session& session, const CustomHeaders& headers)
+{
     git_fetch_options options;
     git_fetch_options_init(&options, GIT_FETCH_OPTIONS_VERSION);
     options.callbacks = callbacks_for(session);
@@ -31,7 +32,8 @@ git_fetch_options fetch_options(Session& session, const CustomHeaders& headers) 
 // A temporary folder inside .git, removed with everything in it.
 class ScratchFolder {
 public:
-    explicit ScratchFolder(const std::filesystem::path& parent) {
+    explicit ScratchFolder(const std::filesystem::path& parent)
+    {
         std::string pattern = (parent / "draftsmith-fetch-XXXXXX").string();
         if (::mkdtemp(pattern.data()) == nullptr) {
             throw_git_failure("fetch",
@@ -39,7 +41,8 @@ public:
         }
         m_path = pattern;
     }
-    ~ScratchFolder() {
+    ~ScratchFolder()
+    {
         std::error_code ignored;
         std::filesystem::remove_all(m_path, ignored);
     }
@@ -55,7 +58,8 @@ private:
 // like an empty repository and takes the packs over.
 void fetch_without_haves(git_repository* repo, git_remote* remote,
                          const std::vector<std::string>& refspecs, Session& session,
-                         const CustomHeaders& headers, const std::string& operation) {
+                         const CustomHeaders& headers, const std::string& operation)
+{
     const std::filesystem::path common = git_repository_commondir(repo);
     const ScratchFolder scratch(common);
     git_repository* raw = nullptr;
@@ -98,7 +102,8 @@ void fetch_without_haves(git_repository* repo, git_remote* remote,
 
 constexpr std::size_t k_max_holes = 20000; // more missing objects: fetch everything
 
-bool has_object(git_repository* repo, const git_oid& oid) {
+bool has_object(git_repository* repo, const git_oid& oid)
+{
     git_odb* raw = nullptr;
     check(git_repository_odb(&raw, repo), "open the object database");
     const handle::Odb odb(raw);
@@ -106,7 +111,8 @@ bool has_object(git_repository* repo, const git_oid& oid) {
 }
 
 void collect_missing(git_repository* repo, const git_oid& tree_id,
-                     std::vector<std::string>& missing) {
+                     std::vector<std::string>& missing)
+{
     if (missing.size() >= k_max_holes) {
         return;
     }
@@ -128,7 +134,8 @@ void collect_missing(git_repository* repo, const git_oid& tree_id,
 
 // The objects of `id`'s tree (id: a commit or a tag of one) that are not
 // here; {id} when `id` itself is not. At most k_max_holes.
-std::vector<std::string> missing_objects(git_repository* repo, const std::string& id) {
+std::vector<std::string> missing_objects(git_repository* repo, const std::string& id)
+{
     const git_oid oid = to_oid(id);
     if (!has_object(repo, oid)) {
         return {id};
@@ -152,7 +159,8 @@ std::vector<std::string> missing_objects(git_repository* repo, const std::string
 // clone has as "haves", so the server sends little. Throws like a fetch.
 void fetch_through_view(git_repository* repo, git_remote* remote, const StrArray& specs,
                         Session& session, const CustomHeaders& headers,
-                        const std::string& operation) {
+                        const std::string& operation)
+{
     const ShallowPushView view(repo);
     git_remote* raw = nullptr;
     check(git_remote_create_anonymous(&raw, view.get(), git_remote_url(remote)), operation);
@@ -168,7 +176,8 @@ void fetch_through_view(git_repository* repo, git_remote* remote, const StrArray
 
 // True for failures worth another way of fetching (not credentials, not a
 // deadline, not a stop).
-bool worth_retrying(const GitError& error, const Session& session) {
+bool worth_retrying(const GitError& error, const Session& session)
+{
     return error.code() != GIT_EAUTH && session.credential_failure.empty() && !session.timed_out;
 }
 
@@ -182,7 +191,8 @@ bool worth_retrying(const GitError& error, const Session& session) {
 void fetch_into_shallow(git_repository* repo, git_remote* remote,
                         const std::vector<std::string>& refspecs, Session& session,
                         const CustomHeaders& headers, FetchNeed need,
-                        const std::optional<std::string>& expected, const std::string& operation) {
+                        const std::optional<std::string>& expected, const std::string& operation)
+{
     const StrArray specs(refspecs);
     try {
         fetch_through_view(repo, remote, specs, session, headers, operation);
@@ -210,7 +220,8 @@ void fetch_into_shallow(git_repository* repo, git_remote* remote,
     fetch_without_haves(repo, remote, refspecs, session, headers, operation);
 }
 
-bool is_full_id(std::string_view text) {
+bool is_full_id(std::string_view text)
+{
     return text.size() == GIT_OID_HEXSZ &&
            text.find_first_not_of("0123456789abcdefABCDEF") == std::string_view::npos;
 }
@@ -220,7 +231,8 @@ bool is_full_id(std::string_view text) {
 void fetch_refspecs(git_repository* repo, git_remote* remote,
                     const std::vector<std::string>& refspecs, Session& session,
                     const CustomHeaders& headers, FetchNeed need,
-                    const std::optional<std::string>& expected) {
+                    const std::optional<std::string>& expected)
+{
     const std::string operation =
         fmt::format("fetch {} from {}", fmt::join(refspecs, ", "), remote_label(remote));
     if (check(git_repository_is_shallow(repo), "check for a shallow clone") == 1) {
@@ -233,7 +245,8 @@ void fetch_refspecs(git_repository* repo, git_remote* remote,
                  session);
 }
 
-bool has_object(git_repository* repo, const std::string& id) {
+bool has_object(git_repository* repo, const std::string& id)
+{
     git_odb* raw = nullptr;
     check(git_repository_odb(&raw, repo), "open the object database");
     const handle::Odb odb(raw);
@@ -243,7 +256,8 @@ bool has_object(git_repository* repo, const std::string& id) {
 
 // ---- fetch ------------------------------------------------------------------
 
-std::string Repository::fetch_commit(const RemoteAccess& access, std::string_view ref) {
+std::string Repository::fetch_commit(const RemoteAccess& access, std::string_view ref)
+{
     const std::lock_guard lock(m_state->mutex);
     git_repository* repo = m_state->repo.get();
     const auto remote = open_remote(repo, access);
@@ -293,7 +307,8 @@ std::string Repository::fetch_commit(const RemoteAccess& access, std::string_vie
 
 std::vector<RequestBranch> Repository::find_request_branches(const RemoteAccess& access,
                                                              const RequestId& request,
-                                                             std::string_view prefix) {
+                                                             std::string_view prefix)
+{
     const std::lock_guard lock(m_state->mutex);
     git_repository* repo = m_state->repo.get();
     const auto remote = open_remote(repo, access);
@@ -338,7 +353,8 @@ std::vector<RequestBranch> Repository::find_request_branches(const RemoteAccess&
 }
 
 std::vector<RequestBranch> Repository::find_local_request_branches(const RequestId& request,
-                                                                   std::string_view prefix) const {
+                                                                   std::string_view prefix) const
+{
     const std::lock_guard lock(m_state->mutex);
     git_repository* repo = m_state->repo.get();
     git_reference_iterator* raw = nullptr;

@@ -15,7 +15,8 @@ namespace draftsmith::git {
 template <auto free_function>
 struct Free {
     template <typename T>
-    void operator()(T* handle) const noexcept {
+    void operator()(T* handle) const noexcept
+    {
         free_function(handle);
     }
 };
@@ -42,7 +43,8 @@ public:
     Buf(const Buf&) = delete;
     Buf& operator=(const Buf&) = delete;
     git_buf* get() noexcept { return &m_buf; }
-    std::string str() const {
+    std::string str() const
+    {
         return m_buf.ptr ? std::string(m_buf.ptr, m_buf.size) : std::string();
     }
 
@@ -57,7 +59,8 @@ private:
 [[noreturn]] void throw_git_failure(std::string_view operation, std::string_view detail);
 
 // Returns `code` when it is not an error, throws GitError otherwise.
-inline int check(int code, std::string_view operation) {
+inline int check(int code, std::string_view operation)
+{
     if (code < 0) {
         throw_git_error(operation, code);
     }

@@ -21,11 +21,13 @@ std::optional<std::filesystem::path> g_ca_file;
 std::mutex g_ssl_cert_mutex;
 std::optional<std::filesystem::path> g_ssl_cert_file;
 
-void set_cert_locations(const char* file, const char* folder, std::string_view operation) {
+void set_cert_locations(const char* file, const char* folder, std::string_view operation)
+{
     check(git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, file, folder), operation);
 }
 
-void apply_trust_store() {
+void apply_trust_store()
+{
     const std::lock_guard lock(g_ca_mutex);
     if (const auto bundle = g_ca_file ? g_ca_file : system_ca_bundle()) {
         try {
@@ -45,15 +47,18 @@ void apply_trust_store() {
 constexpr std::size_t k_pack_window_size = std::size_t{16} << 20;
 constexpr std::size_t k_pack_mapped_limit = std::size_t{96} << 20;
 
-void bound_pack_windows() {
-    check(git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, k_pack_window_size), "set the pack window size");
+void bound_pack_windows()
+{
+    check(git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, k_pack_window_size),
+          "set the pack window size");
     check(git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, k_pack_mapped_limit),
           "bound the mapped pack windows");
 }
 
 } // namespace
 
-Library::Library() {
+Library::Library()
+{
     if (git_libgit2_init() == 1) {
         apply_trust_store();
         bound_pack_windows();
@@ -61,18 +66,23 @@ Library::Library() {
 }
 
 Library::Library(const Library&)
-    : Library() {}
+    : Library()
+{
+}
 
-Library::~Library() {
+Library::~Library()
+{
     git_libgit2_shutdown();
 }
 
-void use_ssl_cert_file(std::optional<std::filesystem::path> file) {
+void use_ssl_cert_file(std::optional<std::filesystem::path> file)
+{
     const std::lock_guard lock(g_ssl_cert_mutex);
     g_ssl_cert_file = std::move(file);
 }
 
-std::optional<std::filesystem::path> system_ca_bundle() {
+std::optional<std::filesystem::path> system_ca_bundle()
+{
     std::error_code ignored;
     {
         const std::lock_guard lock(g_ssl_cert_mutex);
@@ -91,7 +101,8 @@ std::optional<std::filesystem::path> system_ca_bundle() {
     return std::nullopt;
 }
 
-void use_ca_file(const std::optional<std::filesystem::path>& ca_file) {
+void use_ca_file(const std::optional<std::filesystem::path>& ca_file)
+{
     const Library library;
     const std::lock_guard lock(g_ca_mutex);
     if (!ca_file) {

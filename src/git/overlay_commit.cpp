@@ -25,11 +25,13 @@ struct ChangedFolder {
     std::map<std::string, const std::optional<std::string>*, std::less<>> files;
 };
 
-[[noreturn]] void bad_path(std::string_view path, std::string_view why) {
+[[noreturn]] void bad_path(std::string_view path, std::string_view why)
+{
     throw Error(ErrorCategory::input, fmt::format("cannot commit '{}': {}", path, why));
 }
 
-std::vector<std::string_view> split_path(std::string_view path) {
+std::vector<std::string_view> split_path(std::string_view path)
+{
     if (path.empty()) {
         bad_path(path, "empty path");
     }
@@ -58,7 +60,8 @@ std::vector<std::string_view> split_path(std::string_view path) {
     }
 }
 
-ChangedFolder group_by_folder(const Overlay& overlay) {
+ChangedFolder group_by_folder(const Overlay& overlay)
+{
     ChangedFolder root;
     for (const auto& [path, bytes] : overlay) {
         const auto parts = split_path(path);
@@ -80,12 +83,15 @@ ChangedFolder group_by_folder(const Overlay& overlay) {
 class OverlayWriter {
 public:
     explicit OverlayWriter(git_repository* repo)
-        : m_repo(repo) {}
+        : m_repo(repo)
+    {
+    }
 
     // Writes `changes` over `base` (null: a new folder); returns the new
     // folder's id, or nullopt when it ended up empty.
     std::optional<git_oid> write(const git_tree* base, const ChangedFolder& changes,
-                                 const std::string& prefix) {
+                                 const std::string& prefix)
+    {
         git_treebuilder* raw = nullptr;
         check(git_treebuilder_new(&raw, m_repo, base), fmt::format("edit folder '{}'", prefix));
         const handle::TreeBuilder builder(raw);
@@ -157,7 +163,8 @@ private:
     git_repository* m_repo;
 };
 
-handle::Signature signature(const Person& person, std::string_view role) {
+handle::Signature signature(const Person& person, std::string_view role)
+{
     git_signature* raw = nullptr;
     check(git_signature_now(&raw, person.name.c_str(), person.email.c_str()),
           fmt::format("make the {} signature '{} <{}>'", role, person.name, person.email));
@@ -167,7 +174,8 @@ handle::Signature signature(const Person& person, std::string_view role) {
 } // namespace
 
 std::string Repository::commit_overlay(std::string_view base, const Overlay& overlay,
-                                       const CommitSpec& spec) {
+                                       const CommitSpec& spec)
+{
     const ChangedFolder changes = group_by_folder(overlay);
     const CommitIdentity identity = resolve_identity(spec);
     const std::string message = compose_message(spec);

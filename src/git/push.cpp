@@ -31,7 +31,8 @@ struct RemoteTips {
 // branch is another's); without, creates it or checks it is at the commit.
 std::vector<BranchPushResult> set_local_branches(Repository& repository,
                                                  const std::vector<BranchPush>& branches,
-                                                 const RequestId* owner) {
+                                                 const RequestId* owner)
+{
     std::vector<BranchPushResult> results;
     for (const auto& branch : branches) {
         BranchPushResult result{branch.branch, BranchPushStatus::rejected, ""};
@@ -59,7 +60,8 @@ std::vector<BranchPushResult> set_local_branches(Repository& repository,
 // whose they are.
 void fetch_tips_to_read(git_remote* remote, const RemoteTips& tips,
                         const std::vector<BranchPushResult>& results, Session& session,
-                        const CustomHeaders& headers) {
+                        const CustomHeaders& headers)
+{
     std::vector<std::string> missing;
     for (const auto& result : results) {
         const auto it = tips.refs.find("refs/heads/" + result.branch);
@@ -75,11 +77,11 @@ void fetch_tips_to_read(git_remote* remote, const RemoteTips& tips,
 // Fast-forward only: true, with the reason in `result`, when the remote tip
 // is not an ancestor of the branch's commit (or is not here to tell).
 bool refused_as_non_fast_forward(const RemoteTips& tips, const BranchPush& branch,
-                                 const std::string& tip, BranchPushResult& result) {
+                                 const std::string& tip, BranchPushResult& result)
+{
     const git_oid new_tip = to_oid(branch.commit);
     const git_oid old_tip = to_oid(tip);
-    if (has_object(tips.repo, tip) &&
-        git_graph_descendant_of(tips.repo, &new_tip, &old_tip) == 1) {
+    if (has_object(tips.repo, tip) && git_graph_descendant_of(tips.repo, &new_tip, &old_tip) == 1) {
         return false;
     }
     git_error_clear();
@@ -93,7 +95,8 @@ bool refused_as_non_fast_forward(const RemoteTips& tips, const BranchPush& branc
 // With an owner: true, with the reason in `result`, when the remote tip was
 // not made by the owner's request.
 bool refused_as_foreign(const RemoteTips& tips, const BranchPush& branch, const std::string& tip,
-                        BranchPushResult& result) {
+                        BranchPushResult& result)
+{
     const auto commit = lookup_commit(tips.repo, tip);
     const auto trailers = parse_trailers(git_commit_message(commit.get()));
     if (trailers.request == *tips.owner) {
@@ -110,7 +113,8 @@ bool refused_as_foreign(const RemoteTips& tips, const BranchPush& branch, const 
 // message), records the lease, and returns the refspec to push, or nothing
 // when the branch is up to date or refused.
 std::optional<std::string> plan_branch(const RemoteTips& tips, const BranchPush& branch,
-                                       BranchPushResult& result, Session& session) {
+                                       BranchPushResult& result, Session& session)
+{
     const std::string ref = "refs/heads/" + branch.branch;
     const auto it = tips.refs.find(ref);
     if (it == tips.refs.end()) {
@@ -136,7 +140,8 @@ std::optional<std::string> plan_branch(const RemoteTips& tips, const BranchPush&
 // walk stops at the boundary (shallow.hpp). Throws like check_remote.
 void send_push(git_repository* repo, git_remote* remote, const RemoteAccess& access,
                const std::vector<std::string>& refspecs, Session& session,
-               const CustomHeaders& headers, const std::string& label) {
+               const CustomHeaders& headers, const std::string& label)
+{
     const ShallowPushView view(repo);
     const auto push_remote =
         view.get() == repo ? handle::Remote() : open_remote(view.get(), access);
@@ -154,7 +159,8 @@ void send_push(git_repository* repo, git_remote* remote, const RemoteAccess& acc
 
 // Marks the pushed branches the server refused, or did not report on, rejected.
 void apply_ref_status(PushReport& report, const std::vector<std::size_t>& pushed,
-                      const Session& session) {
+                      const Session& session)
+{
     for (const std::size_t i : pushed) {
         auto& result = report.branches[i];
         const auto it = session.ref_status.find("refs/heads/" + result.branch);
@@ -170,7 +176,8 @@ void apply_ref_status(PushReport& report, const std::vector<std::size_t>& pushed
 
 } // namespace
 
-const char* to_string(BranchPushStatus status) noexcept {
+const char* to_string(BranchPushStatus status) noexcept
+{
     switch (status) {
     case BranchPushStatus::created:
         return "created";
@@ -186,7 +193,8 @@ const char* to_string(BranchPushStatus status) noexcept {
     return "rejected";
 }
 
-bool PushReport::all_pushed() const noexcept {
+bool PushReport::all_pushed() const noexcept
+{
     for (const auto& branch : branches) {
         if (branch.status == BranchPushStatus::foreign ||
             branch.status == BranchPushStatus::rejected) {
@@ -200,17 +208,20 @@ bool PushReport::all_pushed() const noexcept {
 
 PushReport Repository::push_branches(const RemoteAccess& access,
                                      const std::vector<BranchPush>& branches,
-                                     const RequestId& owner) {
+                                     const RequestId& owner)
+{
     return push(access, branches, &owner);
 }
 
 PushReport Repository::push_branches_fast_forward(const RemoteAccess& access,
-                                                  const std::vector<BranchPush>& branches) {
+                                                  const std::vector<BranchPush>& branches)
+{
     return push(access, branches, nullptr);
 }
 
 PushReport Repository::push(const RemoteAccess& access, const std::vector<BranchPush>& branches,
-                            const RequestId* owner) {
+                            const RequestId* owner)
+{
     PushReport report;
     report.branches = set_local_branches(*this, branches, owner);
 

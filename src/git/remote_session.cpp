@@ -8,23 +8,25 @@
 // push_negotiation callback aborts the whole push if a tip moved since we
 // looked, before any data is sent), and report each ref's status.
 
+#include "remote_session.hpp"
+
 #include "draftsmith/git/library.hpp"
 #include "draftsmith/git/repository.hpp"
 
 #include <fmt/format.h>
 
-#include "remote_session.hpp"
-
 namespace draftsmith::git {
 
-Session Session::for_remote(const RemoteAccess& access, git_remote* remote) {
+Session Session::for_remote(const RemoteAccess& access, git_remote* remote)
+{
     Session session;
     session.access = &access;
     session.url = git_remote_url(remote);
     return session;
 }
 
-bool Session::must_abort() {
+bool Session::must_abort()
+{
     if (access->should_stop && access->should_stop()) {
         stopped = true;
     } else if (access->deadline && std::chrono::steady_clock::now() > *access->deadline) {
@@ -33,41 +35,48 @@ bool Session::must_abort() {
     return stopped || timed_out;
 }
 
-int abort_code(Session& session) {
+int abort_code(Session& session)
+{
     git_error_set_str(GIT_ERROR_CALLBACK, session.stopped ? "stopped" : "timed out");
     return GIT_EUSER;
 }
 
 namespace {
 
-int on_transfer_progress(const git_indexer_progress*, void* payload) {
+int on_transfer_progress(const git_indexer_progress*, void* payload)
+{
     auto& session = *static_cast<Session*>(payload);
     return session.must_abort() ? abort_code(session) : 0;
 }
 
-int on_pack_progress(int, uint32_t, uint32_t, void* payload) {
+int on_pack_progress(int, uint32_t, uint32_t, void* payload)
+{
     auto& session = *static_cast<Session*>(payload);
     return session.must_abort() ? abort_code(session) : 0;
 }
 
-int on_push_transfer_progress(unsigned int, unsigned int, size_t, void* payload) {
+int on_push_transfer_progress(unsigned int, unsigned int, size_t, void* payload)
+{
     auto& session = *static_cast<Session*>(payload);
     return session.must_abort() ? abort_code(session) : 0;
 }
 
-int on_sideband(const char* text, int length, void* payload) {
+int on_sideband(const char* text, int length, void* payload)
+{
     auto& session = *static_cast<Session*>(payload);
     session.server_output.append(text, static_cast<std::size_t>(length));
     return session.must_abort() ? abort_code(session) : 0;
 }
 
-int on_push_update_reference(const char* refname, const char* status, void* payload) {
+int on_push_update_reference(const char* refname, const char* status, void* payload)
+{
     auto& session = *static_cast<Session*>(payload);
     session.ref_status[refname] = status ? status : "";
     return 0;
 }
 
-int on_push_negotiation(const git_push_update** updates, size_t count, void* payload) {
+int on_push_negotiation(const git_push_update** updates, size_t count, void* payload)
+{
     auto& session = *static_cast<Session*>(payload);
     for (size_t i = 0; i < count; ++i) {
         const auto it = session.lease.find(updates[i]->dst_refname);
@@ -91,7 +100,8 @@ int on_push_negotiation(const git_push_update** updates, size_t count, void* pay
 
 } // namespace
 
-git_remote_callbacks callbacks_for(Session& session) {
+git_remote_callbacks callbacks_for(Session& session)
+{
     git_remote_callbacks callbacks;
     git_remote_init_callbacks(&callbacks, GIT_REMOTE_CALLBACKS_VERSION);
     callbacks.credentials = on_credentials;
@@ -106,7 +116,8 @@ git_remote_callbacks callbacks_for(Session& session) {
     return callbacks;
 }
 
-CustomHeaders::CustomHeaders(const RemoteAccess& access) {
+CustomHeaders::CustomHeaders(const RemoteAccess& access)
+{
     if (access.authorization) {
         m_lines.push_back("Authorization: " + access.authorization->reveal());
         register_secret(m_lines.back());
@@ -119,7 +130,8 @@ CustomHeaders::CustomHeaders(const RemoteAccess& access) {
 }
 
 StrArray::StrArray(const std::vector<std::string>& values)
-    : m_values(values) {
+    : m_values(values)
+{
     for (auto& value : m_values) {
         m_pointers.push_back(value.data());
     }
@@ -129,7 +141,8 @@ StrArray::StrArray(const std::vector<std::string>& values)
 
 namespace {
 
-handle::Remote find_remote(git_repository* repo, const RemoteAccess& access) {
+handle::Remote find_remote(git_repository* repo, const RemoteAccess& access)
+{
     git_remote* remote = nullptr;
     int valid_name = 0;
     check(git_remote_name_is_valid(&valid_name, access.remote.c_str()), "check a remote name");
@@ -154,7 +167,8 @@ handle::Remote find_remote(git_repository* repo, const RemoteAccess& access) {
 
 } // namespace
 
-handle::Remote open_remote(git_repository* repo, const RemoteAccess& access) {
+handle::Remote open_remote(git_repository* repo, const RemoteAccess& access)
+{
     auto remote = find_remote(repo, access);
     const std::string_view url = git_remote_url(remote.get()) ? git_remote_url(remote.get()) : "";
     if (url.starts_with("https://")) {
@@ -163,12 +177,14 @@ handle::Remote open_remote(git_repository* repo, const RemoteAccess& access) {
     return remote;
 }
 
-std::string remote_label(git_remote* remote) {
+std::string remote_label(git_remote* remote)
+{
     const char* name = git_remote_name(remote);
     return name ? std::string(name) : url_for_log(git_remote_url(remote));
 }
 
-git_proxy_options proxy_options() {
+git_proxy_options proxy_options()
+{
     git_proxy_options proxy;
     git_proxy_options_init(&proxy, GIT_PROXY_OPTIONS_VERSION);
     proxy.type = GIT_PROXY_AUTO;
@@ -177,7 +193,8 @@ git_proxy_options proxy_options() {
 
 // Throws for a failed libgit2 call, preferring the message our callbacks
 // left (credentials, lease) and adding what the server printed.
-void check_remote(int code, std::string_view operation, const Session& session) {
+void check_remote(int code, std::string_view operation, const Session& session)
+{
     if (code >= 0) {
         return;
     }
@@ -219,7 +236,8 @@ void check_remote(int code, std::string_view operation, const Session& session) 
 
 // The remote's refs as it advertises them: name -> id.
 std::map<std::string, std::string> list_remote(git_remote* remote, Session& session,
-                                               const CustomHeaders& headers) {
+                                               const CustomHeaders& headers)
+{
     const git_remote_callbacks callbacks = callbacks_for(session);
     const git_proxy_options proxy = proxy_options();
     check_remote(git_remote_connect(remote, GIT_DIRECTION_FETCH, &callbacks, &proxy, headers.get()),

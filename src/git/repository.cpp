@@ -9,14 +9,16 @@
 
 namespace draftsmith::git {
 
-handle::Commit lookup_commit(git_repository* repo, std::string_view commit_id) {
+handle::Commit lookup_commit(git_repository* repo, std::string_view commit_id)
+{
     const git_oid oid = to_oid(commit_id);
     git_commit* commit = nullptr;
     check(git_commit_lookup(&commit, repo, &oid), fmt::format("read commit {}", commit_id));
     return handle::Commit(commit);
 }
 
-handle::Tree lookup_tree(git_repository* repo, const git_oid& tree_id) {
+handle::Tree lookup_tree(git_repository* repo, const git_oid& tree_id)
+{
     git_tree* tree = nullptr;
     check(git_tree_lookup(&tree, repo, &tree_id), fmt::format("read tree {}", to_hex(tree_id)));
     return handle::Tree(tree);
@@ -25,7 +27,8 @@ handle::Tree lookup_tree(git_repository* repo, const git_oid& tree_id) {
 namespace {
 
 // The entry at `path` in `tree`, or null when there is none.
-handle::TreeEntry entry_at(git_tree* tree, std::string_view path) {
+handle::TreeEntry entry_at(git_tree* tree, std::string_view path)
+{
     if (path.empty()) {
         return nullptr;
     }
@@ -46,7 +49,8 @@ struct ListedFile {
     git_filemode_t mode;
 };
 
-int collect_files(const char* root, const git_tree_entry* entry, void* payload) {
+int collect_files(const char* root, const git_tree_entry* entry, void* payload)
+{
     const git_filemode_t mode = git_tree_entry_filemode(entry);
     if (mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE ||
         mode == GIT_FILEMODE_LINK) {
@@ -68,12 +72,14 @@ int collect_files(const char* root, const git_tree_entry* entry, void* payload) 
 class UnverifiedReads {
 public:
     UnverifiedReads()
-        : m_lock(hash_verification_mutex(), std::try_to_lock) {
+        : m_lock(hash_verification_mutex(), std::try_to_lock)
+    {
         if (m_lock.owns_lock()) {
             git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
         }
     }
-    ~UnverifiedReads() {
+    ~UnverifiedReads()
+    {
         if (m_lock.owns_lock()) {
             git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
         }
@@ -96,7 +102,8 @@ struct ListedFiles {
     std::vector<git_filemode_t> modes;
 
     // The index of `path` in paths, or nullopt.
-    std::optional<std::size_t> find(std::string_view path) const {
+    std::optional<std::size_t> find(std::string_view path) const
+    {
         const auto at = std::lower_bound(paths.begin(), paths.end(), path);
         if (at == paths.end() || *at != path) {
             return std::nullopt;
@@ -111,9 +118,12 @@ TreeReader::TreeReader(std::shared_ptr<RepositoryState> state, std::string commi
     : m_state(std::move(state))
     , m_commit(std::move(commit))
     , m_tree(std::move(tree))
-    , m_files(std::make_shared<ListedFiles>()) {}
+    , m_files(std::make_shared<ListedFiles>())
+{
+}
 
-std::optional<std::string> TreeReader::read_entry(std::string_view path, bool link) const {
+std::optional<std::string> TreeReader::read_entry(std::string_view path, bool link) const
+{
     const std::lock_guard lock(m_state->mutex);
     git_oid id;
     if (const auto listed = m_files->find(path)) {
@@ -141,21 +151,25 @@ std::optional<std::string> TreeReader::read_entry(std::string_view path, bool li
     return std::string(bytes, static_cast<std::size_t>(git_blob_rawsize(blob)));
 }
 
-std::optional<std::string> TreeReader::read(std::string_view path) const {
+std::optional<std::string> TreeReader::read(std::string_view path) const
+{
     return read_entry(path, false);
 }
 
-std::optional<std::string> TreeReader::link_target(std::string_view path) const {
+std::optional<std::string> TreeReader::link_target(std::string_view path) const
+{
     return read_entry(path, true);
 }
 
-bool TreeReader::exists(std::string_view path) const {
+bool TreeReader::exists(std::string_view path) const
+{
     const std::lock_guard lock(m_state->mutex);
     const auto tree = lookup_tree(m_state->repo.get(), to_oid(m_tree));
     return entry_at(tree.get(), path) != nullptr;
 }
 
-bool TreeReader::is_symlink(std::string_view path) const {
+bool TreeReader::is_symlink(std::string_view path) const
+{
     const std::lock_guard lock(m_state->mutex);
     const auto tree = lookup_tree(m_state->repo.get(), to_oid(m_tree));
     for (std::size_t end = path.find('/');; end = path.find('/', end + 1)) {
@@ -172,14 +186,16 @@ bool TreeReader::is_symlink(std::string_view path) const {
     }
 }
 
-bool TreeReader::is_executable(std::string_view path) const {
+bool TreeReader::is_executable(std::string_view path) const
+{
     const std::lock_guard lock(m_state->mutex);
     const auto tree = lookup_tree(m_state->repo.get(), to_oid(m_tree));
     const auto entry = entry_at(tree.get(), path);
     return entry && git_tree_entry_filemode(entry.get()) == GIT_FILEMODE_BLOB_EXECUTABLE;
 }
 
-std::vector<std::string> TreeReader::list_files() const {
+std::vector<std::string> TreeReader::list_files() const
+{
     const std::lock_guard lock(m_state->mutex);
     if (!m_files->listed) {
         const auto tree = lookup_tree(m_state->repo.get(), to_oid(m_tree));
@@ -206,13 +222,16 @@ std::vector<std::string> TreeReader::list_files() const {
 // ---- Repository ------------------------------------------------------------
 
 Repository::Repository(std::shared_ptr<RepositoryState> state)
-    : m_state(std::move(state)) {}
+    : m_state(std::move(state))
+{
+}
 
 Repository::Repository(Repository&&) noexcept = default;
 Repository& Repository::operator=(Repository&&) noexcept = default;
 Repository::~Repository() = default;
 
-Repository Repository::open(const std::filesystem::path& path, Discover discover) {
+Repository Repository::open(const std::filesystem::path& path, Discover discover)
+{
     auto state = std::make_shared<RepositoryState>();
     git_repository* repo = nullptr;
     const unsigned flags = discover == Discover::exact ? GIT_REPOSITORY_OPEN_NO_SEARCH : 0;
@@ -222,17 +241,20 @@ Repository Repository::open(const std::filesystem::path& path, Discover discover
     return Repository(std::move(state));
 }
 
-std::filesystem::path Repository::git_dir() const {
+std::filesystem::path Repository::git_dir() const
+{
     const std::lock_guard lock(m_state->mutex);
     return git_repository_path(m_state->repo.get());
 }
 
-bool Repository::is_shallow() const {
+bool Repository::is_shallow() const
+{
     const std::lock_guard lock(m_state->mutex);
     return check(git_repository_is_shallow(m_state->repo.get()), "check for a shallow clone") == 1;
 }
 
-std::optional<std::string> Repository::find_commit(std::string_view rev) const {
+std::optional<std::string> Repository::find_commit(std::string_view rev) const
+{
     const std::lock_guard lock(m_state->mutex);
     git_object* object = nullptr;
     const std::string owned(rev);
@@ -255,31 +277,36 @@ std::optional<std::string> Repository::find_commit(std::string_view rev) const {
 }
 
 std::string Repository::find_or_fetch_commit(std::string_view rev, const RemoteAccess& access,
-                                             std::string_view fetch_ref) {
+                                             std::string_view fetch_ref)
+{
     if (auto found = find_commit(rev)) {
         return *found;
     }
     return fetch_commit(access, fetch_ref);
 }
 
-TreeReader Repository::tree(std::string_view commit) const {
+TreeReader Repository::tree(std::string_view commit) const
+{
     const std::lock_guard lock(m_state->mutex);
     const auto found = lookup_commit(m_state->repo.get(), commit);
     return TreeReader(m_state, to_hex(*git_commit_id(found.get())),
                       to_hex(*git_commit_tree_id(found.get())));
 }
 
-std::string Repository::tree_id(std::string_view commit) const {
+std::string Repository::tree_id(std::string_view commit) const
+{
     const std::lock_guard lock(m_state->mutex);
     return to_hex(*git_commit_tree_id(lookup_commit(m_state->repo.get(), commit).get()));
 }
 
-std::string Repository::message(std::string_view commit) const {
+std::string Repository::message(std::string_view commit) const
+{
     const std::lock_guard lock(m_state->mutex);
     return git_commit_message(lookup_commit(m_state->repo.get(), commit).get());
 }
 
-std::optional<std::string> Repository::checked_out_branch() const {
+std::optional<std::string> Repository::checked_out_branch() const
+{
     const std::lock_guard lock(m_state->mutex);
     if (git_repository_is_bare(m_state->repo.get())) {
         return std::nullopt;
@@ -298,7 +325,8 @@ std::optional<std::string> Repository::checked_out_branch() const {
     return std::string(git_reference_shorthand(head));
 }
 
-std::optional<std::string> Repository::branch_tip(std::string_view branch) const {
+std::optional<std::string> Repository::branch_tip(std::string_view branch) const
+{
     const std::lock_guard lock(m_state->mutex);
     git_oid oid;
     const std::string ref = fmt::format("refs/heads/{}", branch);
@@ -312,7 +340,8 @@ std::optional<std::string> Repository::branch_tip(std::string_view branch) const
 }
 
 bool Repository::move_branch(std::string_view branch, std::string_view commit,
-                             const std::optional<std::string>& expected_tip) {
+                             const std::optional<std::string>& expected_tip)
+{
     const std::lock_guard lock(m_state->mutex);
     const std::string ref = fmt::format("refs/heads/{}", branch);
     const std::string operation =
@@ -341,7 +370,8 @@ bool Repository::move_branch(std::string_view branch, std::string_view commit,
 }
 
 bool Repository::set_branch(std::string_view branch, std::string_view commit,
-                            const RequestId& owner) {
+                            const RequestId& owner)
+{
     if (const auto tip = branch_tip(branch)) {
         if (*tip == commit) {
             return true;

@@ -1,13 +1,13 @@
 #include "shallow.hpp"
 
-#include "state.hpp"
-
 #include <fmt/format.h>
 #include <git2/sys/odb_backend.h>
 
 #include <cstring>
 #include <fstream>
 #include <string>
+
+#include "state.hpp"
 
 namespace draftsmith::git {
 namespace {
@@ -24,11 +24,13 @@ struct StandInBackend {
     git_odb_backend parent; // first member: libgit2 sees a git_odb_backend*
     std::vector<git_oid> ids;
 
-    static StandInBackend* of(git_odb_backend* backend) {
+    static StandInBackend* of(git_odb_backend* backend)
+    {
         return reinterpret_cast<StandInBackend*>(backend);
     }
 
-    bool has(const git_oid* id) const {
+    bool has(const git_oid* id) const
+    {
         for (const auto& candidate : ids) {
             if (git_oid_equal(&candidate, id)) {
                 return true;
@@ -38,7 +40,8 @@ struct StandInBackend {
     }
 
     static int read(void** data, size_t* length, git_object_t* type, git_odb_backend* backend,
-                    const git_oid* id) {
+                    const git_oid* id)
+    {
         if (!of(backend)->has(id)) {
             return GIT_ENOTFOUND;
         }
@@ -54,7 +57,8 @@ struct StandInBackend {
     }
 
     static int read_header(size_t* length, git_object_t* type, git_odb_backend* backend,
-                           const git_oid* id) {
+                           const git_oid* id)
+    {
         if (!of(backend)->has(id)) {
             return GIT_ENOTFOUND;
         }
@@ -63,7 +67,8 @@ struct StandInBackend {
         return 0;
     }
 
-    static int exists(git_odb_backend* backend, const git_oid* id) {
+    static int exists(git_odb_backend* backend, const git_oid* id)
+    {
         return of(backend)->has(id) ? 1 : 0;
     }
 
@@ -72,7 +77,8 @@ struct StandInBackend {
 
 } // namespace
 
-std::vector<git_oid> missing_shallow_parents(git_repository* repo) {
+std::vector<git_oid> missing_shallow_parents(git_repository* repo)
+{
     std::vector<git_oid> missing;
     std::ifstream shallow(std::string(git_repository_commondir(repo)) + "shallow");
     git_odb* raw_odb = nullptr;
@@ -102,13 +108,15 @@ std::vector<git_oid> missing_shallow_parents(git_repository* repo) {
     return missing;
 }
 
-std::mutex& hash_verification_mutex() {
+std::mutex& hash_verification_mutex()
+{
     static std::mutex mutex;
     return mutex;
 }
 
 ShallowPushView::ShallowPushView(git_repository* repo)
-    : m_repo(repo) {
+    : m_repo(repo)
+{
     if (check(git_repository_is_shallow(repo), "check for a shallow clone") != 1) {
         return;
     }
@@ -141,7 +149,8 @@ ShallowPushView::ShallowPushView(git_repository* repo)
     git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 }
 
-ShallowPushView::~ShallowPushView() {
+ShallowPushView::~ShallowPushView()
+{
     if (m_verification_lock.owns_lock()) {
         git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
     }

@@ -13,10 +13,6 @@
 // policy; X-RateLimit-* headers only inform (logged at debug level by net/).
 //
 // Who may trigger: azure_devops_membership.cpp.
-#include "azure_devops_membership.hpp"
-#include "host_impl.hpp"
-#include "rest.hpp"
-
 #include "draftsmith/util/error.hpp"
 #include "draftsmith/util/log.hpp"
 #include "draftsmith/util/text.hpp"
@@ -28,12 +24,16 @@
 #include <mutex>
 #include <set>
 
+#include "azure_devops_membership.hpp"
+#include "host_impl.hpp"
+#include "rest.hpp"
+
 namespace draftsmith::host {
 namespace {
 
+using detail::azure_list_items;
 using detail::child;
 using detail::int64;
-using detail::azure_list_items;
 using detail::str;
 using nlohmann::json;
 
@@ -51,8 +51,8 @@ User user_from(const json& identity)
     user.id = str(identity, "id");
     user.display_name = str(identity, "displayName");
     // Pipelines comment as "<Project> Build Service (<org>)", unique name "Build\<guid>".
-    user.is_bot = user.login.rfind("Build\\", 0) == 0
-                  || user.display_name.find("Build Service") != std::string::npos;
+    user.is_bot = user.login.rfind("Build\\", 0) == 0 ||
+                  user.display_name.find("Build Service") != std::string::npos;
     return user;
 }
 
@@ -60,12 +60,12 @@ class AzureDevOpsHost final : public Host {
 public:
     AzureDevOpsHost(const Options& options, std::shared_ptr<net::HttpClient> client)
         : m_options(options)
-        , m_rest(std::move(client), "Azure DevOps", {{"Accept", "application/json"},
-                                                     {"Authorization", authorization(options)}})
-        , m_repo_url(detail::join_url(options.api_url,
-                                      "/" + detail::percent_encode(options.project)
-                                          + "/_apis/git/repositories/"
-                                          + detail::percent_encode(options.repository)))
+        , m_rest(std::move(client), "Azure DevOps",
+                 {{"Accept", "application/json"}, {"Authorization", authorization(options)}})
+        , m_repo_url(
+              detail::join_url(options.api_url, "/" + detail::percent_encode(options.project) +
+                                                    "/_apis/git/repositories/" +
+                                                    detail::percent_encode(options.repository)))
         , m_membership(m_options, m_rest,
                        options.identity_url.empty() ? azure_identity_url(options.api_url)
                                                     : options.identity_url)
@@ -84,11 +84,11 @@ public:
     std::optional<Comment> get_comment(std::int64_t pr, const CommentRef& ref) override
     {
         const auto what = fmt::format("get comment {} of thread {}", ref.id, ref.thread_id);
-        const auto response = m_rest.send(
-            what, net::Method::get,
-            fmt::format("{}/pullRequests/{}/threads/{}/comments/{}?{}", m_repo_url, pr,
-                        ref.thread_id, ref.id, k_api_version),
-            nullptr, {404});
+        const auto response =
+            m_rest.send(what, net::Method::get,
+                        fmt::format("{}/pullRequests/{}/threads/{}/comments/{}?{}", m_repo_url, pr,
+                                    ref.thread_id, ref.id, k_api_version),
+                        nullptr, {404});
         if (!response.ok()) {
             return std::nullopt;
         }
@@ -120,9 +120,8 @@ public:
                 }
             }
         }
-        std::stable_sort(comments.begin(), comments.end(), [](const auto& a, const auto& b) {
-            return a.created_at < b.created_at;
-        });
+        std::stable_sort(comments.begin(), comments.end(),
+                         [](const auto& a, const auto& b) { return a.created_at < b.created_at; });
         return comments;
     }
 
@@ -184,9 +183,9 @@ public:
                 update.body = request.body;
                 return update_pull_request(existing->number, update);
             }
-            throw Error(ErrorCategory::host, detail::failure_message(m_rest.service(), what,
-                                                                     net::Method::post, url,
-                                                                     response));
+            throw Error(
+                ErrorCategory::host,
+                detail::failure_message(m_rest.service(), what, net::Method::post, url, response));
         }
         return pull_request_from(detail::parse_json(m_rest.service(), what, response.body));
     }
@@ -236,21 +235,20 @@ public:
             const json payload = {{"content", fit_text(body, k_azure_comment_limit)},
                                   {"parentCommentId", reply_to->id},
                                   {"commentType", "text"}};
-            const auto created = m_rest.send_json(
-                fmt::format("reply in thread {} of !{}", reply_to->thread_id, pr),
-                net::Method::post,
-                fmt::format("{}/pullRequests/{}/threads/{}/comments?{}", m_repo_url, pr,
-                            reply_to->thread_id, k_api_version),
-                &payload);
+            const auto created =
+                m_rest.send_json(fmt::format("reply in thread {} of !{}", reply_to->thread_id, pr),
+                                 net::Method::post,
+                                 fmt::format("{}/pullRequests/{}/threads/{}/comments?{}",
+                                             m_repo_url, pr, reply_to->thread_id, k_api_version),
+                                 &payload);
             return CommentRef{int64(created, "id"), reply_to->thread_id};
         }
         // Closed: an informational thread must not block the PR's
         // "all comments resolved" policy.
         const json payload = {
-            {"comments",
-             json::array({{{"parentCommentId", 0},
-                           {"content", fit_text(body, k_azure_comment_limit)},
-                           {"commentType", "text"}}})},
+            {"comments", json::array({{{"parentCommentId", 0},
+                                       {"content", fit_text(body, k_azure_comment_limit)},
+                                       {"commentType", "text"}}})},
             {"status", "closed"}};
         const auto thread = m_rest.send_json(
             fmt::format("comment on !{}", pr), net::Method::post,
@@ -283,10 +281,10 @@ public:
             payload["targetUrl"] = status.target_url;
         }
         // An answer that is not JSON (a proxy's, a sign-in page) did not do it.
-        m_rest.send_json(fmt::format("set status on !{}", pr.number), net::Method::post,
-                         fmt::format("{}/pullRequests/{}/statuses?{}", m_repo_url, pr.number,
-                                     k_api_version),
-                         &payload);
+        m_rest.send_json(
+            fmt::format("set status on !{}", pr.number), net::Method::post,
+            fmt::format("{}/pullRequests/{}/statuses?{}", m_repo_url, pr.number, k_api_version),
+            &payload);
     }
 
     TriggerPermission permission(const User& user) override
@@ -351,11 +349,10 @@ private:
         if (name.empty()) {
             name = m_options.repository;
         }
-        return detail::join_url(m_options.api_url,
-                                fmt::format("/{}/_git/{}/pullrequest/{}",
-                                            detail::percent_encode(m_options.project),
-                                            detail::percent_encode(name),
-                                            int64(pr, "pullRequestId")));
+        return detail::join_url(
+            m_options.api_url,
+            fmt::format("/{}/_git/{}/pullrequest/{}", detail::percent_encode(m_options.project),
+                        detail::percent_encode(name), int64(pr, "pullRequestId")));
     }
 
     PullRequest pull_request_from(const json& object) const
@@ -392,11 +389,11 @@ private:
         if (comment.updated_at.empty()) {
             comment.updated_at = str(object, "lastUpdatedDate");
         }
-        comment.url = detail::join_url(
-            m_options.api_url, fmt::format("/{}/_git/{}/pullrequest/{}?discussionId={}",
-                                           detail::percent_encode(m_options.project),
-                                           detail::percent_encode(m_options.repository), pr,
-                                           thread_id));
+        comment.url = detail::join_url(m_options.api_url,
+                                       fmt::format("/{}/_git/{}/pullrequest/{}?discussionId={}",
+                                                   detail::percent_encode(m_options.project),
+                                                   detail::percent_encode(m_options.repository), pr,
+                                                   thread_id));
         return comment;
     }
 
@@ -427,8 +424,8 @@ std::string azure_identity_url(std::string_view collection_url)
     const auto host_start = scheme_end + 3;
     const auto host_end = collection_url.find('/', host_start);
     const auto host = text::to_lower_ascii(collection_url.substr(
-        host_start, host_end == std::string_view::npos ? std::string_view::npos
-                                                       : host_end - host_start));
+        host_start,
+        host_end == std::string_view::npos ? std::string_view::npos : host_end - host_start));
     const auto scheme = collection_url.substr(0, scheme_end);
     if (host == "dev.azure.com" && host_end != std::string_view::npos) {
         auto rest = collection_url.substr(host_end + 1);
@@ -436,8 +433,8 @@ std::string azure_identity_url(std::string_view collection_url)
         return fmt::format("{}://vssps.dev.azure.com/{}", scheme, org);
     }
     constexpr std::string_view k_vs = ".visualstudio.com";
-    if (host.size() > k_vs.size() && host.ends_with(k_vs)
-        && host.find(".vssps.") == std::string::npos) {
+    if (host.size() > k_vs.size() && host.ends_with(k_vs) &&
+        host.find(".vssps.") == std::string::npos) {
         const auto org = host.substr(0, host.size() - k_vs.size());
         return fmt::format("{}://{}.vssps.visualstudio.com", scheme, org);
     }

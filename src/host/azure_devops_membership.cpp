@@ -1,6 +1,5 @@
 // Who may trigger on Azure DevOps (see azure_devops_membership.hpp).
 #include "azure_devops_membership.hpp"
-#include "host_impl.hpp"
 
 #include "draftsmith/util/log.hpp"
 #include "draftsmith/util/text.hpp"
@@ -8,6 +7,8 @@
 #include <fmt/format.h>
 
 #include <set>
+
+#include "host_impl.hpp"
 
 namespace draftsmith::host {
 namespace detail {
@@ -65,12 +66,12 @@ TriggerPermission AzureDevOpsMembership::permission(const User& user)
     }
     const auto groups = trigger_groups();
     const auto what = fmt::format("group memberships of {}", user.display_name);
-    const auto response = m_rest.send(
-        what, net::Method::get,
-        fmt::format("{}/_apis/identities?identityIds={}&queryMembership=Expanded&{}",
-                    detail::join_url(m_identity_url, ""), detail::percent_encode(user.id),
-                    k_api_version),
-        nullptr, {401, 403});
+    const auto response =
+        m_rest.send(what, net::Method::get,
+                    fmt::format("{}/_apis/identities?identityIds={}&queryMembership=Expanded&{}",
+                                detail::join_url(m_identity_url, ""),
+                                detail::percent_encode(user.id), k_api_version),
+                    nullptr, {401, 403});
     if (!response.ok()) {
         return {false, cannot_read_memberships(response.status)};
     }
@@ -95,8 +96,8 @@ TriggerPermission AzureDevOpsMembership::permission(const User& user)
             }
         }
     }
-    return {false, fmt::format("{} is not a member of {}", user.display_name,
-                               fmt::join(groups, " or "))};
+    return {false,
+            fmt::format("{} is not a member of {}", user.display_name, fmt::join(groups, " or "))};
 }
 
 std::vector<std::string> AzureDevOpsMembership::trigger_groups() const
@@ -116,21 +117,21 @@ std::string AzureDevOpsMembership::cannot_read_memberships(long status)
 }
 
 // The group's descriptors; nullopt when the token may not look them up.
-std::optional<std::vector<std::string>> AzureDevOpsMembership::group_descriptors(
-    const std::string& group)
+std::optional<std::vector<std::string>>
+AzureDevOpsMembership::group_descriptors(const std::string& group)
 {
     std::lock_guard lock(m_mutex);
     if (auto it = m_group_cache.find(group); it != m_group_cache.end()) {
         return it->second;
     }
     const auto what = fmt::format("find group {}", group);
-    const auto response = m_rest.send(
-        what, net::Method::get,
-        fmt::format("{}/_apis/identities?searchFilter=General&filterValue={}"
-                    "&queryMembership=None&{}",
-                    detail::join_url(m_identity_url, ""), detail::percent_encode(group),
-                    k_api_version),
-        nullptr, {401, 403});
+    const auto response =
+        m_rest.send(what, net::Method::get,
+                    fmt::format("{}/_apis/identities?searchFilter=General&filterValue={}"
+                                "&queryMembership=None&{}",
+                                detail::join_url(m_identity_url, ""), detail::percent_encode(group),
+                                k_api_version),
+                    nullptr, {401, 403});
     if (!response.ok()) {
         return std::nullopt;
     }

@@ -8,8 +8,6 @@
 
 #include "draftsmith/host/host.hpp"
 
-#include "rest.hpp"
-
 #include <nlohmann/json.hpp>
 
 #include <map>
@@ -17,6 +15,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "rest.hpp"
 
 namespace draftsmith::host {
 namespace detail {

@@ -9,9 +9,6 @@
 // x-ratelimit-remaining is 0 (the primary limit): waiting up to an hour for
 // x-ratelimit-reset inside a CI job is worse than failing with a message
 // that says until when the limit holds, so that is what failure_message does.
-#include "host_impl.hpp"
-#include "rest.hpp"
-
 #include "draftsmith/util/error.hpp"
 #include "draftsmith/util/log.hpp"
 #include "draftsmith/util/text.hpp"
@@ -19,6 +16,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+
+#include "host_impl.hpp"
+#include "rest.hpp"
 
 namespace draftsmith::host {
 namespace {
@@ -64,8 +64,8 @@ PullRequest pull_request_from(const json& object)
     pr.from_fork = repo_name(head).empty() || repo_name(head) != repo_name(base);
     pr.draft = detail::boolean(object, "draft");
     if (str(object, "state") == "closed") {
-        pr.state = str(object, "merged_at").empty() ? PullRequestState::closed
-                                                    : PullRequestState::merged;
+        pr.state =
+            str(object, "merged_at").empty() ? PullRequestState::closed : PullRequestState::merged;
     }
     return pr;
 }
@@ -116,10 +116,10 @@ public:
                  {{"Accept", "application/vnd.github+json"},
                   {"X-GitHub-Api-Version", "2022-11-28"},
                   {"Authorization", "Bearer " + options.token.reveal()}})
-        , m_repo_url(detail::join_url(options.api_url.empty() ? "https://api.github.com"
-                                                              : options.api_url,
-                                      "/repos/" + detail::percent_encode(options.owner) + "/"
-                                          + detail::percent_encode(options.repository)))
+        , m_repo_url(
+              detail::join_url(options.api_url.empty() ? "https://api.github.com" : options.api_url,
+                               "/repos/" + detail::percent_encode(options.owner) + "/" +
+                                   detail::percent_encode(options.repository)))
     {
     }
 
@@ -193,10 +193,9 @@ public:
         if (update.reopen) {
             payload["state"] = "open";
         }
-        return pull_request_from(m_rest.send_json(fmt::format("update pull request #{}", number),
-                                                  net::Method::patch,
-                                                  fmt::format("{}/pulls/{}", m_repo_url, number),
-                                                  &payload));
+        return pull_request_from(
+            m_rest.send_json(fmt::format("update pull request #{}", number), net::Method::patch,
+                             fmt::format("{}/pulls/{}", m_repo_url, number), &payload));
     }
 
     CommentRef comment(std::int64_t pr, std::string_view body, std::optional<CommentRef>) override
@@ -229,10 +228,10 @@ public:
             payload["target_url"] = status.target_url;
         }
         // An answer that is not JSON (a proxy's, a sign-in page) did not do it.
-        m_rest.send_json(fmt::format("set status on {}", pr.head_sha), net::Method::post,
-                         fmt::format("{}/statuses/{}", m_repo_url,
-                                     detail::percent_encode(pr.head_sha)),
-                         &payload);
+        m_rest.send_json(
+            fmt::format("set status on {}", pr.head_sha), net::Method::post,
+            fmt::format("{}/statuses/{}", m_repo_url, detail::percent_encode(pr.head_sha)),
+            &payload);
     }
 
     TriggerPermission permission(const User& user) override
@@ -241,11 +240,10 @@ public:
             return *allowed;
         }
         const auto what = fmt::format("permission of {}", user.login);
-        const auto response = m_rest.send(
-            what, net::Method::get,
-            fmt::format("{}/collaborators/{}/permission", m_repo_url,
-                        detail::percent_encode(user.login)),
-            nullptr, {401, 403, 404});
+        const auto response = m_rest.send(what, net::Method::get,
+                                          fmt::format("{}/collaborators/{}/permission", m_repo_url,
+                                                      detail::percent_encode(user.login)),
+                                          nullptr, {401, 403, 404});
         if (response.status == 401 || response.status == 403) {
             return {false, fmt::format("the token may not read {}'s permission (HTTP {}); put the "
                                        "user on the allow-list or give the token metadata read",
@@ -329,8 +327,8 @@ TriggerPermission decide_github_permission(std::string_view permission, std::str
 std::optional<TriggerPermission> allowed_by_list(const Options& options, const User& user)
 {
     for (const auto& entry : options.allowed_users) {
-        if ((!user.login.empty() && text::iequals_ascii(entry, user.login))
-            || (!user.id.empty() && text::iequals_ascii(entry, user.id))) {
+        if ((!user.login.empty() && text::iequals_ascii(entry, user.login)) ||
+            (!user.id.empty() && text::iequals_ascii(entry, user.id))) {
             return TriggerPermission{true, "on the allow-list"};
         }
     }

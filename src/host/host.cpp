@@ -1,11 +1,11 @@
 #include "draftsmith/host/host.hpp"
 
-#include "host_impl.hpp"
-
 #include "draftsmith/util/error.hpp"
 #include "draftsmith/util/text.hpp"
 
 #include <algorithm>
+
+#include "host_impl.hpp"
 
 namespace draftsmith::host {
 

@@ -138,9 +138,8 @@ std::map<int, PullRequest> find_pull_requests_of_request(Host& host, std::string
                 continue; // someone else's pull request from a branch of that name
             }
             auto it = found.find(variant);
-            const bool better = it == found.end()
-                                || (it->second.state != PullRequestState::open
-                                    && pr.state == PullRequestState::open);
+            const bool better = it == found.end() || (it->second.state != PullRequestState::open &&
+                                                      pr.state == PullRequestState::open);
             if (better) {
                 found.insert_or_assign(variant, std::move(pr));
             }

@@ -3,8 +3,6 @@
 // Options::overview_file as markdown; "pull requests" are the branches
 // themselves, so nothing is found from earlier runs here (git/ finds the
 // branches) and everyone may trigger.
-#include "host_impl.hpp"
-
 #include "draftsmith/util/error.hpp"
 #include "draftsmith/util/file.hpp"
 #include "draftsmith/util/log.hpp"
@@ -14,6 +12,8 @@
 
 #include <iostream>
 #include <mutex>
+
+#include "host_impl.hpp"
 
 namespace draftsmith::host {
 namespace {

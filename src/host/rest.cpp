@@ -22,9 +22,9 @@ std::string percent_encode(std::string_view text)
     out.reserve(text.size());
     for (const char c : text) {
         const auto byte = static_cast<unsigned char>(c);
-        const bool unreserved = (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z')
-                                || (byte >= '0' && byte <= '9') || byte == '-' || byte == '.'
-                                || byte == '_' || byte == '~';
+        const bool unreserved = (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') ||
+                                (byte >= '0' && byte <= '9') || byte == '-' || byte == '.' ||
+                                byte == '_' || byte == '~';
         if (unreserved) {
             out += c;
         } else {
@@ -52,15 +52,13 @@ std::optional<std::string> next_link(std::string_view link_header)
         const auto url = link_header.substr(open + 1, close - open - 1);
         auto end = link_header.find(',', close);
         // A ',' inside <...> was skipped by searching from `close`.
-        const auto params = link_header.substr(close + 1, end == std::string_view::npos
-                                                              ? std::string_view::npos
-                                                              : end - close - 1);
+        const auto params = link_header.substr(
+            close + 1, end == std::string_view::npos ? std::string_view::npos : end - close - 1);
         std::size_t p = 0;
         while (p < params.size()) {
             auto semi = params.find(';', p);
-            auto part = text::trim(params.substr(p, semi == std::string_view::npos
-                                                        ? std::string_view::npos
-                                                        : semi - p));
+            auto part = text::trim(params.substr(
+                p, semi == std::string_view::npos ? std::string_view::npos : semi - p));
             if (part.size() > 4 && text::iequals_ascii(part.substr(0, 4), "rel=")) {
                 auto value = part.substr(4);
                 if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
@@ -135,7 +133,7 @@ namespace {
 std::string service_message(std::string_view body)
 {
     auto json = limits::json_deeper_than(body) ? nlohmann::json(nlohmann::json::value_t::discarded)
-                                                : nlohmann::json::parse(body, nullptr, false);
+                                               : nlohmann::json::parse(body, nullptr, false);
     if (json.is_discarded() || !json.is_object()) {
         auto trimmed = std::string(text::trim(body));
         if (trimmed.size() > 300) {
@@ -194,8 +192,8 @@ std::string hint(const net::Response& response)
         }
         // GitHub's secondary limits answer 403 (or 429) with retry-after.
         if (const auto retry_after = net::find_header(response.headers, "retry-after")) {
-            return "secondary rate limit: the service asks to wait " + *retry_after
-                   + " s (403 is never retried; run again later)";
+            return "secondary rate limit: the service asks to wait " + *retry_after +
+                   " s (403 is never retried; run again later)";
         }
         return "the token lacks the permission for this (GitHub: pull-requests, issues and "
                "statuses write; Azure DevOps: Contribute to pull requests)";
@@ -279,8 +277,8 @@ net::Response RestClient::send(std::string_view what, net::Method method, const 
     }
     auto response = m_client->send(request);
     note_rate_limit(response);
-    if (response.ok()
-        || std::find(accepted.begin(), accepted.end(), response.status) != accepted.end()) {
+    if (response.ok() ||
+        std::find(accepted.begin(), accepted.end(), response.status) != accepted.end()) {
         return response;
     }
     throw Error(ErrorCategory::host, failure_message(m_service, what, method, url, response));
@@ -303,9 +301,8 @@ nlohmann::json parse_json(std::string_view service, std::string_view what, std::
     auto json = nlohmann::json::parse(body, nullptr, false);
     if (json.is_discarded()) {
         auto start = std::string(body.substr(0, 120));
-        throw Error(ErrorCategory::host,
-                    redacted(fmt::format("{}: {}: the answer is not JSON: {}", service, what,
-                                         start)));
+        throw Error(ErrorCategory::host, redacted(fmt::format("{}: {}: the answer is not JSON: {}",
+                                                              service, what, start)));
     }
     return json;
 }

@@ -337,9 +337,15 @@ json anthropic_request_body(const Conversation& conversation, const Tools& tools
         }
         body["tools"] = list;
         switch (options.tool_choice) {
-        case ToolChoice::automatic: body["tool_choice"] = {{"type", "auto"}}; break;
-        case ToolChoice::any: body["tool_choice"] = {{"type", "any"}}; break;
-        case ToolChoice::none: body["tool_choice"] = {{"type", "none"}}; break;
+        case ToolChoice::automatic:
+            body["tool_choice"] = {{"type", "auto"}};
+            break;
+        case ToolChoice::any:
+            body["tool_choice"] = {{"type", "any"}};
+            break;
+        case ToolChoice::none:
+            body["tool_choice"] = {{"type", "none"}};
+            break;
         }
     }
     if (const auto temperature = options.temperature ? options.temperature : provider.temperature) {

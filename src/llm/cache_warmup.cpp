@@ -129,10 +129,13 @@ std::optional<std::chrono::milliseconds> CacheWarmup::released_after() const
 bool caches_prompt_prefix(const ProviderOptions& options)
 {
     switch (options.kind) {
-    case ProviderKind::anthropic: return options.prompt_caching;
+    case ProviderKind::anthropic:
+        return options.prompt_caching;
     case ProviderKind::openai:
-    case ProviderKind::azure_openai: return true;
-    case ProviderKind::replay: return false;
+    case ProviderKind::azure_openai:
+        return true;
+    case ProviderKind::replay:
+        return false;
     }
     return false;
 }

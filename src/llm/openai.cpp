@@ -342,9 +342,15 @@ json openai_request_body(const Conversation& conversation, const Tools& tools,
         }
         body["tools"] = list;
         switch (options.tool_choice) {
-        case ToolChoice::automatic: body["tool_choice"] = "auto"; break;
-        case ToolChoice::any: body["tool_choice"] = "required"; break;
-        case ToolChoice::none: body["tool_choice"] = "none"; break;
+        case ToolChoice::automatic:
+            body["tool_choice"] = "auto";
+            break;
+        case ToolChoice::any:
+            body["tool_choice"] = "required";
+            break;
+        case ToolChoice::none:
+            body["tool_choice"] = "none";
+            break;
         }
     }
     const auto max_tokens = options.max_output_tokens.value_or(provider.max_output_tokens);

@@ -13,10 +13,14 @@ namespace draftsmith::llm {
 const char* to_string(ProviderKind kind) noexcept
 {
     switch (kind) {
-    case ProviderKind::anthropic: return "anthropic";
-    case ProviderKind::openai: return "openai";
-    case ProviderKind::azure_openai: return "azure-openai";
-    case ProviderKind::replay: return "replay";
+    case ProviderKind::anthropic:
+        return "anthropic";
+    case ProviderKind::openai:
+        return "openai";
+    case ProviderKind::azure_openai:
+        return "azure-openai";
+    case ProviderKind::replay:
+        return "replay";
     }
     return "anthropic";
 }
@@ -41,10 +45,14 @@ std::optional<ProviderKind> parse_provider_kind(std::string_view text)
 std::string default_api_key_variable(ProviderKind kind)
 {
     switch (kind) {
-    case ProviderKind::anthropic: return "ANTHROPIC_API_KEY";
-    case ProviderKind::openai: return "OPENAI_API_KEY";
-    case ProviderKind::azure_openai: return "AZURE_OPENAI_API_KEY";
-    case ProviderKind::replay: return {};
+    case ProviderKind::anthropic:
+        return "ANTHROPIC_API_KEY";
+    case ProviderKind::openai:
+        return "OPENAI_API_KEY";
+    case ProviderKind::azure_openai:
+        return "AZURE_OPENAI_API_KEY";
+    case ProviderKind::replay:
+        return {};
     }
     return {};
 }
@@ -100,7 +108,8 @@ std::unique_ptr<Provider> make_provider(const ProviderOptions& options,
         case ProviderKind::openai:
             provider = detail::make_openai_provider(options, std::move(http));
             break;
-        case ProviderKind::replay: break;
+        case ProviderKind::replay:
+            break;
         }
     }
     if (!options.record_file.empty()) {

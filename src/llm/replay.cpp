@@ -25,9 +25,9 @@ public:
     {
         std::ifstream in(recording, std::ios::binary);
         if (std::error_code ignored; std::filesystem::is_directory(recording, ignored)) {
-            throw Error(ErrorCategory::input,
-                        fmt::format("{}: cannot read the recording: it is a folder",
-                                    recording.string()));
+            throw Error(
+                ErrorCategory::input,
+                fmt::format("{}: cannot read the recording: it is a folder", recording.string()));
         }
         if (!in) {
             throw Error(ErrorCategory::input,
@@ -42,21 +42,20 @@ public:
             }
             ++number;
             if (read == file::LineRead::too_long) {
-                throw Error(ErrorCategory::input,
-                            fmt::format("{}:{}: the line is larger than {}, the most one recorded "
-                                        "answer may hold (see LIMITS in man draftsmith)",
-                                        recording.string(), number,
-                                        limits::describe_bytes(
-                                            limits::k_max_recording_line_bytes)));
+                throw Error(
+                    ErrorCategory::input,
+                    fmt::format("{}:{}: the line is larger than {}, the most one recorded "
+                                "answer may hold (see LIMITS in man draftsmith)",
+                                recording.string(), number,
+                                limits::describe_bytes(limits::k_max_recording_line_bytes)));
             }
             if (text::trim(line).empty()) {
                 continue;
             }
             try {
                 if (limits::json_deeper_than(line)) {
-                    throw Error(ErrorCategory::input,
-                                fmt::format("nested deeper than {} levels",
-                                            limits::k_max_json_depth));
+                    throw Error(ErrorCategory::input, fmt::format("nested deeper than {} levels",
+                                                                  limits::k_max_json_depth));
                 }
                 const auto value = json::parse(line);
                 const auto key =

@@ -57,13 +57,20 @@ ContentBlock block_from_json(const json& value)
 const char* to_string(StopReason reason) noexcept
 {
     switch (reason) {
-    case StopReason::end_turn: return "end_turn";
-    case StopReason::tool_use: return "tool_use";
-    case StopReason::max_tokens: return "max_tokens";
-    case StopReason::stop_sequence: return "stop_sequence";
-    case StopReason::refusal: return "refusal";
-    case StopReason::pause_turn: return "pause_turn";
-    case StopReason::other: return "other";
+    case StopReason::end_turn:
+        return "end_turn";
+    case StopReason::tool_use:
+        return "tool_use";
+    case StopReason::max_tokens:
+        return "max_tokens";
+    case StopReason::stop_sequence:
+        return "stop_sequence";
+    case StopReason::refusal:
+        return "refusal";
+    case StopReason::pause_turn:
+        return "pause_turn";
+    case StopReason::other:
+        return "other";
     }
     return "other";
 }

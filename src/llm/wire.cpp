@@ -28,11 +28,11 @@ void SseParser::feed(std::string_view chunk, const Sink& sink)
         } else {
             m_buffer += c;
             if (m_buffer.size() + m_data.size() > limits::k_max_stream_event_bytes) {
-                throw ProviderError(FailureKind::invalid_response,
-                                    fmt::format("the answer stream sent an event larger than "
-                                                "{}; refused",
-                                                limits::describe_bytes(
-                                                    limits::k_max_stream_event_bytes)));
+                throw ProviderError(
+                    FailureKind::invalid_response,
+                    fmt::format("the answer stream sent an event larger than "
+                                "{}; refused",
+                                limits::describe_bytes(limits::k_max_stream_event_bytes)));
             }
         }
     }
@@ -98,9 +98,9 @@ bool past(const std::optional<std::chrono::steady_clock::time_point>& deadline,
 
 [[noreturn]] void throw_out_of_time(const Exchange& exchange)
 {
-    throw ProviderError(FailureKind::budget,
-                        fmt::format("{}: the time allowed for this call is spent",
-                                    exchange.provider));
+    throw ProviderError(
+        FailureKind::budget,
+        fmt::format("{}: the time allowed for this call is spent", exchange.provider));
 }
 
 // Whether the request may go again after try `attempt` failed: tries are
@@ -200,8 +200,8 @@ Response run_exchange(Exchange& exchange)
             if (past(exchange.deadline)) {
                 throw_out_of_time(exchange);
             }
-            if (!got_data ||
-                !retry_after(exchange, attempt, fmt::format("{}: {}", exchange.provider, e.what()))) {
+            if (!got_data || !retry_after(exchange, attempt,
+                                          fmt::format("{}: {}", exchange.provider, e.what()))) {
                 throw ProviderError(FailureKind::server,
                                     fmt::format("{}: {}", exchange.provider, e.what()));
             }
@@ -241,12 +241,18 @@ FailureKind kind_of(long status, const std::string& type)
         return FailureKind::not_found;
     }
     switch (status) {
-    case 401: return FailureKind::authentication;
-    case 403: return FailureKind::permission;
-    case 404: return FailureKind::not_found;
-    case 429: return FailureKind::rate_limited;
-    case 529: return FailureKind::overloaded;
-    default: break;
+    case 401:
+        return FailureKind::authentication;
+    case 403:
+        return FailureKind::permission;
+    case 404:
+        return FailureKind::not_found;
+    case 429:
+        return FailureKind::rate_limited;
+    case 529:
+        return FailureKind::overloaded;
+    default:
+        break;
     }
     return status >= 500 ? FailureKind::server : FailureKind::invalid_request;
 }
@@ -257,14 +263,18 @@ std::string advice_for(FailureKind kind, std::string_view key_variable, std::str
     case FailureKind::authentication:
         return key_variable.empty() ? "check the API key"
                                     : fmt::format("check the API key in {}", key_variable);
-    case FailureKind::permission: return "the key may not use this model or endpoint";
+    case FailureKind::permission:
+        return "the key may not use this model or endpoint";
     case FailureKind::not_found:
         return fmt::format("check the model name '{}' and the base URL", model);
     case FailureKind::rate_limited:
         return "the rate limit was hit; try again later or run fewer variants at once";
-    case FailureKind::overloaded: return "the service is overloaded; try again later";
-    case FailureKind::server: return "the service failed; try again later";
-    default: return {};
+    case FailureKind::overloaded:
+        return "the service is overloaded; try again later";
+    case FailureKind::server:
+        return "the service failed; try again later";
+    default:
+        return {};
     }
 }
 

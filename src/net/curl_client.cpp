@@ -12,8 +12,6 @@
 // trace (curl_transfer.cpp, with what libcurl calls back during a transfer).
 // Request bodies are sent with every registered secret masked.
 
-#include "curl_transfer.hpp"
-
 #include "draftsmith/net/http.hpp"
 #include "draftsmith/net/retry.hpp"
 #include "draftsmith/util/error.hpp"
@@ -32,6 +30,8 @@
 #include <mutex>
 #include <random>
 #include <thread>
+
+#include "curl_transfer.hpp"
 
 namespace draftsmith::net {
 namespace {
@@ -219,8 +219,8 @@ public:
                 return response;
             }
             if (!starts_in_time(request, *wait)) {
-                log::info("{}: HTTP {}; a retry would start after the deadline, not retrying",
-                          what, response.status);
+                log::info("{}: HTTP {}; a retry would start after the deadline, not retrying", what,
+                          response.status);
                 return response;
             }
             if (!take_from_budget()) {
@@ -255,7 +255,8 @@ private:
         const auto tries = attempt_number == 1
                                ? std::string()
                                : fmt::format(" (after {} attempts)", attempt_number);
-        throw Error(ErrorCategory::network, redacted(fmt::format("{}: {}{}", what, problem, tries)));
+        throw Error(ErrorCategory::network,
+                    redacted(fmt::format("{}: {}{}", what, problem, tries)));
     }
 
     static void throw_if_past_deadline(const Request& request, const std::string& what)
@@ -343,8 +344,7 @@ private:
         easy.set_headers(list);
 
         const auto total = total_timeout(request);
-        attempt.cut_at_deadline =
-            total < request.total_timeout.value_or(m_options.total_timeout);
+        attempt.cut_at_deadline = total < request.total_timeout.value_or(m_options.total_timeout);
         curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
         curl_easy_setopt(h, CURLOPT_SHARE, m_share.get());
         curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
@@ -377,8 +377,12 @@ private:
         }
 
         switch (request.method) {
-        case Method::get: curl_easy_setopt(h, CURLOPT_HTTPGET, 1L); break;
-        case Method::post: curl_easy_setopt(h, CURLOPT_POST, 1L); break;
+        case Method::get:
+            curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+            break;
+        case Method::post:
+            curl_easy_setopt(h, CURLOPT_POST, 1L);
+            break;
         case Method::put:
         case Method::patch:
         case Method::del:
@@ -397,9 +401,8 @@ private:
     std::string describe_failure(CURLcode code, const Attempt& attempt,
                                  const Request& request) const
     {
-        std::string detail = attempt.error_text[0] != '\0'
-                                       ? std::string(attempt.error_text.data())
-                                       : std::string(curl_easy_strerror(code));
+        std::string detail = attempt.error_text[0] != '\0' ? std::string(attempt.error_text.data())
+                                                           : std::string(curl_easy_strerror(code));
         if (attempt.idle_expired ||
             (code == CURLE_OPERATION_TIMEDOUT && detail.find("too slow") != std::string::npos)) {
             return fmt::format("no data received for {} (idle timeout)",

@@ -49,10 +49,17 @@ int trace_callback(CURL*, curl_infotype type, char* data, size_t size, void*)
 {
     const char* prefix = nullptr;
     switch (type) {
-    case CURLINFO_TEXT: prefix = "*"; break;
-    case CURLINFO_HEADER_IN: prefix = "<"; break;
-    case CURLINFO_HEADER_OUT: prefix = ">"; break;
-    default: return 0; // bodies are not traced: they can hold prompts and code
+    case CURLINFO_TEXT:
+        prefix = "*";
+        break;
+    case CURLINFO_HEADER_IN:
+        prefix = "<";
+        break;
+    case CURLINFO_HEADER_OUT:
+        prefix = ">";
+        break;
+    default:
+        return 0; // bodies are not traced: they can hold prompts and code
     }
     try {
         for (auto line : text::split_lines(std::string_view(data, size))) {
@@ -146,8 +153,10 @@ bool is_retryable(CURLcode code)
     case CURLE_PARTIAL_FILE:
     case CURLE_HTTP2:
     case CURLE_HTTP2_STREAM:
-    case CURLE_SSL_CONNECT_ERROR: return true;
-    default: return false;
+    case CURLE_SSL_CONNECT_ERROR:
+        return true;
+    default:
+        return false;
     }
 }
 

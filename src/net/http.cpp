@@ -7,11 +7,16 @@ namespace draftsmith::net {
 const char* to_string(Method method) noexcept
 {
     switch (method) {
-    case Method::get: return "GET";
-    case Method::post: return "POST";
-    case Method::put: return "PUT";
-    case Method::patch: return "PATCH";
-    case Method::del: return "DELETE";
+    case Method::get:
+        return "GET";
+    case Method::post:
+        return "POST";
+    case Method::put:
+        return "PUT";
+    case Method::patch:
+        return "PATCH";
+    case Method::del:
+        return "DELETE";
     }
     return "GET";
 }

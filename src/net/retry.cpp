@@ -6,8 +6,8 @@
 #include <curl/curl.h>
 
 #include <algorithm>
-#include <random>
 #include <cmath>
+#include <random>
 #include <string>
 
 namespace draftsmith::net {

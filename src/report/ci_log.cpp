@@ -9,7 +9,6 @@
 #include <fstream>
 #include <ostream>
 #include <random>
-
 #include <unistd.h>
 
 namespace draftsmith::report {
@@ -58,8 +57,8 @@ bool valid_output_name(std::string_view name)
         return false;
     }
     for (const char c : name) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
-                        || c == '-';
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '_' || c == '-';
         if (!ok) {
             return false;
         }
@@ -220,13 +219,14 @@ void CiLog::output(std::string_view name, std::string_view value)
             append_to_env_file(m_step_output, "GITHUB_OUTPUT", fmt::format("{}={}\n", name, text));
         } else {
             const auto delimiter = heredoc_delimiter(text);
-            append_to_env_file(m_step_output, "GITHUB_OUTPUT", fmt::format("{}<<{}\n{}\n{}\n", name, delimiter, text, delimiter));
+            append_to_env_file(m_step_output, "GITHUB_OUTPUT",
+                               fmt::format("{}<<{}\n{}\n{}\n", name, delimiter, text, delimiter));
         }
         break;
     }
     case CiService::azure_pipelines:
-        write_line(fmt::format("##vso[task.setvariable variable={};isOutput=true]{}", azure_property(name),
-                               azure_data(value)));
+        write_line(fmt::format("##vso[task.setvariable variable={};isOutput=true]{}",
+                               azure_property(name), azure_data(value)));
         break;
     case CiService::none:
         break;

@@ -1,12 +1,12 @@
 #include "draftsmith/report/comments.hpp"
 
-#include "incomplete.hpp"
-#include "markdown.hpp"
-
 #include "draftsmith/llm/cost.hpp"
 #include "draftsmith/util/text.hpp"
 
 #include <fmt/format.h>
+
+#include "incomplete.hpp"
+#include "markdown.hpp"
 
 namespace draftsmith::report {
 
@@ -86,7 +86,8 @@ std::string pull_request_cell(const VariantRecord& variant)
     if (!variant.pr_url.empty()) {
         const auto label = variant.pr_number > 0 ? fmt::format("#{}", variant.pr_number)
                                                  : std::string("pull request");
-        return fmt::format("[{}]({}){}", label, variant.pr_url, variant.pr_reused ? " (updated)" : "");
+        return fmt::format("[{}]({}){}", label, variant.pr_url,
+                           variant.pr_reused ? " (updated)" : "");
     }
     if (variant.state == VariantState::duplicate && variant.duplicate_of > 0) {
         return fmt::format("same as variant {}", variant.duplicate_of);
@@ -101,17 +102,17 @@ std::string table_row(const VariantRecord& variant)
 {
     const bool changes = has_changes(variant);
     const auto files = changes ? fmt::format("{}", variant.files) : std::string(k_dash);
-    const auto lines = changes ? fmt::format("+{} {}{}", variant.insertions, k_minus, variant.deletions)
-                               : std::string(k_dash);
+    const auto lines = changes
+                           ? fmt::format("+{} {}{}", variant.insertions, k_minus, variant.deletions)
+                           : std::string(k_dash);
     auto status = status_text(variant);
     if (variant.state == VariantState::running && !variant.phase.empty()) {
         status += fmt::format(" ({})", table_cell(variant.phase));
     }
-    return fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} |\n", variant.index, status,
-                       pull_request_cell(variant), files, lines,
-                       format_tokens(variant.usage.total()),
-                       format_cost_with_cache(variant.cost_usd, variant.usage),
-                       format_duration(variant.duration));
+    return fmt::format(
+        "| {} | {} | {} | {} | {} | {} | {} | {} |\n", variant.index, status,
+        pull_request_cell(variant), files, lines, format_tokens(variant.usage.total()),
+        format_cost_with_cache(variant.cost_usd, variant.usage), format_duration(variant.duration));
 }
 
 // "- **Variant 2** failed: the model gave up." for the variants that need a word.
@@ -136,7 +137,8 @@ std::string explanation(const VariantRecord& variant)
             return fmt::format("- **Variant {}** made the same change as variant {}{}\n",
                                variant.index, variant.duplicate_of, reason.empty() ? "." : because);
         }
-        return fmt::format("- **Variant {}** duplicates another variant{}\n", variant.index, because);
+        return fmt::format("- **Variant {}** duplicates another variant{}\n", variant.index,
+                           because);
     default:
         return {};
     }
@@ -151,18 +153,21 @@ std::string heading(const RunRecord& run)
         incomplete += variant.state == VariantState::incomplete ? 1 : 0;
     }
     if (run.dry_run) {
-        return fmt::format("### \xF0\x9F\xA7\xAA draftsmith dry run: {} variant{}, nothing pushed\n",
-                           run.variants, run.variants == 1 ? "" : "s");
+        return fmt::format(
+            "### \xF0\x9F\xA7\xAA draftsmith dry run: {} variant{}, nothing pushed\n", run.variants,
+            run.variants == 1 ? "" : "s");
     }
     const auto also = incomplete > 0 ? fmt::format(", {} incomplete", incomplete) : std::string();
-    return fmt::format("### \xE2\x9C\x8F\xEF\xB8\x8F draftsmith: {} of {} variant{} ready as draft pull requests{}\n",
+    return fmt::format("### \xE2\x9C\x8F\xEF\xB8\x8F draftsmith: {} of {} variant{} ready as draft "
+                       "pull requests{}\n",
                        ready, run.variants, run.variants == 1 ? "" : "s", also);
 }
 
 std::string totals(const RunRecord& run)
 {
-    auto out = fmt::format("**Total:** {} tokens \xC2\xB7 {} \xC2\xB7 {}", format_tokens(run.usage.total()),
-                           format_cost_with_cache(run.cost_usd, run.usage), format_duration(run.duration));
+    auto out = fmt::format(
+        "**Total:** {} tokens \xC2\xB7 {} \xC2\xB7 {}", format_tokens(run.usage.total()),
+        format_cost_with_cache(run.cost_usd, run.usage), format_duration(run.duration));
     if (!run.run_url.empty()) {
         out += fmt::format(" \xC2\xB7 [pipeline run]({})", run.run_url);
     }
@@ -236,17 +241,20 @@ std::string compose_body(const RunRecord& run, const VariantRecord& variant, con
     }
     out += fmt::format("**Variant {} of {}**", variant.index, run.variants);
     if (!variant.hint.empty()) {
-        out += fmt::format(" \xE2\x80\x94 approach: {}", neutralise_markers(one_line(variant.hint)));
+        out +=
+            fmt::format(" \xE2\x80\x94 approach: {}", neutralise_markers(one_line(variant.hint)));
     }
     out += "  \n";
     if (!variant.model.empty()) {
-        out += fmt::format("`{}{}{}` \xC2\xB7 ", variant.provider, variant.provider.empty() ? "" : "/",
-                           variant.model);
+        out += fmt::format("`{}{}{}` \xC2\xB7 ", variant.provider,
+                           variant.provider.empty() ? "" : "/", variant.model);
     }
     out += fmt::format("{} tokens \xC2\xB7 {} \xC2\xB7 {} turn{} \xC2\xB7 {}\n\n",
                        format_tokens(variant.usage.total()), llm::format_cost(variant.cost_usd),
-                       variant.turns, variant.turns == 1 ? "" : "s", format_duration(variant.duration));
-    out += "<sub>Drafted by draftsmith with a language model: review it like any other change.</sub>\n\n";
+                       variant.turns, variant.turns == 1 ? "" : "s",
+                       format_duration(variant.duration));
+    out += "<sub>Drafted by draftsmith with a language model: review it like any other "
+           "change.</sub>\n\n";
     out += marker;
     out += '\n';
     return out;
@@ -256,8 +264,8 @@ std::string compose_body(const RunRecord& run, const VariantRecord& variant, con
 // symbols and dingbats, arrows and stars, and the emoji joiners.
 bool is_emoji(char32_t code)
 {
-    return code >= 0x1F000 || (code >= 0x2600 && code <= 0x27BF) || (code >= 0x2B00 && code <= 0x2BFF)
-           || code == 0xFE0F || code == 0x200D;
+    return code >= 0x1F000 || (code >= 0x2600 && code <= 0x27BF) ||
+           (code >= 0x2B00 && code <= 0x2BFF) || code == 0xFE0F || code == 0x200D;
 }
 
 // Removes emoji from UTF-8 text; other characters pass unchanged.
@@ -321,9 +329,9 @@ std::string progress_comment(const RunRecord& run, std::string_view marker)
         } else if (variant.state == VariantState::duplicate && variant.duplicate_of > 0) {
             out += fmt::format(" of variant {}", variant.duplicate_of);
         }
-        const bool says_why = variant.state == VariantState::failed || variant.state == VariantState::no_changes
-                              || variant.state == VariantState::interrupted
-                              || variant.state == VariantState::incomplete;
+        const bool says_why =
+            variant.state == VariantState::failed || variant.state == VariantState::no_changes ||
+            variant.state == VariantState::interrupted || variant.state == VariantState::incomplete;
         if (says_why && !variant.reason.empty()) {
             out += fmt::format(": {}", neutralise_markers(cut_utf8(one_line(variant.reason), 200)));
         }
@@ -351,7 +359,8 @@ std::string overview_comment(const RunRecord& run, std::string_view marker)
                            neutralise_markers(one_line(run.error)));
     }
     if (!run.variant_records.empty()) {
-        out += "| Variant | Status | Pull request | Files | +/\xE2\x88\x92 | Tokens | Cost | Time |\n";
+        out +=
+            "| Variant | Status | Pull request | Files | +/\xE2\x88\x92 | Tokens | Cost | Time |\n";
         out += "|---:|---|---|---:|---:|---:|---:|---:|\n";
         std::string notes;
         for (const auto& variant : run.variant_records) {
@@ -372,10 +381,12 @@ std::string overview_comment(const RunRecord& run, std::string_view marker)
     return out;
 }
 
-std::string pull_request_body(const RunRecord& run, const VariantRecord& variant, std::string_view marker)
+std::string pull_request_body(const RunRecord& run, const VariantRecord& variant,
+                              std::string_view marker)
 {
     const auto fits = [](const std::string& body) { return body.size() <= k_max_body_chars; };
-    BodyParts parts{run.intent, std::string(text::trim(variant.summary)), std::string(text::trim_right(variant.diffstat))};
+    BodyParts parts{run.intent, std::string(text::trim(variant.summary)),
+                    std::string(text::trim_right(variant.diffstat))};
     auto body = compose_body(run, variant, parts, marker);
     if (fits(body)) {
         return body;
@@ -384,7 +395,8 @@ std::string pull_request_body(const RunRecord& run, const VariantRecord& variant
     parts.intent = cut_utf8(parts.intent, 600);
     body = compose_body(run, variant, parts, marker);
     if (!fits(body)) {
-        const auto without_summary = compose_body(run, variant, BodyParts{parts.intent, "", parts.diffstat}, marker);
+        const auto without_summary =
+            compose_body(run, variant, BodyParts{parts.intent, "", parts.diffstat}, marker);
         const auto room = without_summary.size() + 20 < k_max_body_chars
                               ? k_max_body_chars - without_summary.size() - 20
                               : 0;
@@ -395,8 +407,10 @@ std::string pull_request_body(const RunRecord& run, const VariantRecord& variant
         return body;
     }
     // Only a huge hint or marker gets here: cut whatever precedes the marker.
-    const auto room = k_max_body_chars > marker.size() + 8 ? k_max_body_chars - marker.size() - 8 : 0;
-    return cut_utf8(body.substr(0, body.size() - marker.size() - 1), room) + "\n\n" + std::string(marker) + "\n";
+    const auto room =
+        k_max_body_chars > marker.size() + 8 ? k_max_body_chars - marker.size() - 8 : 0;
+    return cut_utf8(body.substr(0, body.size() - marker.size() - 1), room) + "\n\n" +
+           std::string(marker) + "\n";
 }
 
 std::string pull_request_title(std::string_view title_template, const RunRecord& run, int variant)
@@ -405,17 +419,17 @@ std::string pull_request_title(std::string_view title_template, const RunRecord&
     if (variant >= 1 && static_cast<std::size_t>(variant) <= run.variant_records.size()) {
         const auto& record = run.variant_records[static_cast<std::size_t>(variant) - 1];
         if (record.state == VariantState::incomplete) {
-            prefix = fmt::format("[incomplete: {}] ",
-                                 record.incomplete.empty() ? std::string("stopped early")
-                                                           : one_line(record.incomplete));
+            prefix = fmt::format("[incomplete: {}] ", record.incomplete.empty()
+                                                          ? std::string("stopped early")
+                                                          : one_line(record.incomplete));
         }
     }
-    return prefix + one_line(text::fill_placeholders(title_template,
-                                            {{"i", std::to_string(variant)},
-                                             {"n", std::to_string(run.variants)},
-                                             {"slug", run.slug},
-                                             {"pr", std::to_string(run.pr)},
-                                             {"intent", cut_at_word(one_line(run.intent), 60)}}));
+    return prefix + one_line(text::fill_placeholders(
+                        title_template, {{"i", std::to_string(variant)},
+                                         {"n", std::to_string(run.variants)},
+                                         {"slug", run.slug},
+                                         {"pr", std::to_string(run.pr)},
+                                         {"intent", cut_at_word(one_line(run.intent), 60)}}));
 }
 
 std::string refusal_comment(std::string_view user, std::string_view reason)
@@ -424,11 +438,12 @@ std::string refusal_comment(std::string_view user, std::string_view reason)
     while (!why.empty() && why.back() == '.') {
         why.pop_back();
     }
-    return fmt::format("\xF0\x9F\x9A\xAB Sorry @{}, draftsmith did not run for this comment: {}.\n\n"
-                       "Ask someone with write access to this repository to post the command, "
-                       "or ask a maintainer to add your user name to `allowed_users` in "
-                       "`.draftsmith.yml`.\n",
-                       one_line(user), why);
+    return fmt::format(
+        "\xF0\x9F\x9A\xAB Sorry @{}, draftsmith did not run for this comment: {}.\n\n"
+        "Ask someone with write access to this repository to post the command, "
+        "or ask a maintainer to add your user name to `allowed_users` in "
+        "`.draftsmith.yml`.\n",
+        one_line(user), why);
 }
 
 std::string usage_comment(std::string_view message)
@@ -443,8 +458,9 @@ std::string usage_comment(std::string_view message)
 std::string commit_message(const RunRecord& run, const VariantRecord& variant)
 {
     constexpr std::size_t k_subject_max = 72;
-    const auto suffix = run.variants > 1 ? fmt::format(" (variant {}/{})", variant.index, run.variants)
-                                         : std::string();
+    const auto suffix = run.variants > 1
+                            ? fmt::format(" (variant {}/{})", variant.index, run.variants)
+                            : std::string();
     auto intent = one_line(without_emoji(run.intent));
     if (intent.empty()) {
         intent = run.slug.empty() ? std::string("draftsmith edit") : run.slug;

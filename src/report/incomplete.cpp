@@ -1,11 +1,11 @@
 // Incomplete variants in what people read (issue 17): see incomplete.hpp.
 #include "incomplete.hpp"
 
-#include "markdown.hpp"
-
 #include "draftsmith/llm/cost.hpp"
 
 #include <fmt/format.h>
+
+#include "markdown.hpp"
 
 namespace draftsmith::report::detail {
 

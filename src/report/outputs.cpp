@@ -16,9 +16,10 @@ namespace {
 
 using nlohmann::ordered_json;
 
-constexpr std::array k_states = {VariantState::queued,      VariantState::running,   VariantState::succeeded,
-                                 VariantState::failed,      VariantState::duplicate, VariantState::no_changes,
-                                 VariantState::interrupted, VariantState::dry_run,   VariantState::incomplete};
+constexpr std::array k_states = {
+    VariantState::queued,      VariantState::running,   VariantState::succeeded,
+    VariantState::failed,      VariantState::duplicate, VariantState::no_changes,
+    VariantState::interrupted, VariantState::dry_run,   VariantState::incomplete};
 
 double seconds(std::chrono::milliseconds duration)
 {
@@ -67,10 +68,12 @@ ordered_json variant_json(const VariantRecord& variant)
                         {"branch", or_null(variant.branch)},
                         {"commit", or_null(variant.commit)},
                         {"pr_url", or_null(variant.pr_url)},
-                        {"pr_number", variant.pr_number > 0 ? ordered_json(variant.pr_number) : ordered_json(nullptr)},
+                        {"pr_number", variant.pr_number > 0 ? ordered_json(variant.pr_number)
+                                                            : ordered_json(nullptr)},
                         {"pr_reused", variant.pr_reused},
-                        {"duplicate_of", variant.duplicate_of > 0 ? ordered_json(variant.duplicate_of)
-                                                                  : ordered_json(nullptr)},
+                        {"duplicate_of", variant.duplicate_of > 0
+                                             ? ordered_json(variant.duplicate_of)
+                                             : ordered_json(nullptr)},
                         {"files", variant.files},
                         {"insertions", variant.insertions},
                         {"deletions", variant.deletions},
@@ -120,8 +123,8 @@ std::string path_segment(std::string_view label, std::string_view value)
     out += '/';
     for (const char c : value) {
         const auto byte = static_cast<unsigned char>(c);
-        const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
-                           || c == '_' || c == '.' || c == '~';
+        const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                           (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~';
         out += plain ? std::string(1, c) : fmt::format("%{:02X}", byte);
     }
     return out;
@@ -183,9 +186,10 @@ std::string prometheus_text(const RunRecord& run)
 {
     std::string out;
     family(out, "draftsmith_run_info", "gauge", "The request this run answered (always 1).");
-    out += fmt::format("draftsmith_run_info{{host=\"{}\",repository=\"{}\",request_id=\"{}\",dry_run=\"{}\"}} 1\n",
-                       label_value(run.host), label_value(run.repository), label_value(run.request_id),
-                       run.dry_run ? "true" : "false");
+    out += fmt::format(
+        "draftsmith_run_info{{host=\"{}\",repository=\"{}\",request_id=\"{}\",dry_run=\"{}\"}} 1\n",
+        label_value(run.host), label_value(run.repository), label_value(run.request_id),
+        run.dry_run ? "true" : "false");
 
     family(out, "draftsmith_run_duration_seconds", "gauge", "How long the run took, in seconds.");
     out += fmt::format("draftsmith_run_duration_seconds {}\n", seconds(run.duration));
@@ -199,23 +203,27 @@ std::string prometheus_text(const RunRecord& run)
         out += fmt::format("draftsmith_variants{{state=\"{}\"}} {}\n", to_string(state), count);
     }
 
-    family(out, "draftsmith_tokens_total", "counter", "Tokens the run's model calls used, by kind.");
+    family(out, "draftsmith_tokens_total", "counter",
+           "Tokens the run's model calls used, by kind.");
     out += fmt::format("draftsmith_tokens_total{{kind=\"input\"}} {}\n", run.usage.input_tokens);
     out += fmt::format("draftsmith_tokens_total{{kind=\"output\"}} {}\n", run.usage.output_tokens);
-    out += fmt::format("draftsmith_tokens_total{{kind=\"cache_read\"}} {}\n", run.usage.cache_read_input_tokens);
+    out += fmt::format("draftsmith_tokens_total{{kind=\"cache_read\"}} {}\n",
+                       run.usage.cache_read_input_tokens);
     out += fmt::format("draftsmith_tokens_total{{kind=\"cache_write\"}} {}\n",
                        run.usage.cache_creation_input_tokens);
 
     family(out, "draftsmith_cost_usd", "gauge", "What the run's model calls cost, in US dollars.");
     out += fmt::format("draftsmith_cost_usd {}\n", run.cost_usd);
 
-    family(out, "draftsmith_variant_duration_seconds", "gauge", "How long each variant took, in seconds.");
+    family(out, "draftsmith_variant_duration_seconds", "gauge",
+           "How long each variant took, in seconds.");
     for (const auto& variant : run.variant_records) {
-        out += fmt::format("draftsmith_variant_duration_seconds{{variant=\"{}\"}} {}\n", variant.index,
-                           seconds(variant.duration));
+        out += fmt::format("draftsmith_variant_duration_seconds{{variant=\"{}\"}} {}\n",
+                           variant.index, seconds(variant.duration));
     }
 
-    family(out, "draftsmith_exit_code", "gauge", "The run's exit status (see man draftsmith, EXIT STATUS).");
+    family(out, "draftsmith_exit_code", "gauge",
+           "The run's exit status (see man draftsmith, EXIT STATUS).");
     out += fmt::format("draftsmith_exit_code {}\n", run.exit_code);
     return out;
 }
@@ -233,14 +241,16 @@ void push_metrics(net::HttpClient& http, std::string_view gateway_url, const Run
     }
     net::Request request;
     request.method = net::Method::put;
-    request.url = fmt::format("{}/metrics/job/draftsmith/{}", base, path_segment("instance", run.request_id));
+    request.url =
+        fmt::format("{}/metrics/job/draftsmith/{}", base, path_segment("instance", run.request_id));
     request.headers = {{"Content-Type", "text/plain; version=0.0.4"}};
     request.body = prometheus_text(run);
     const auto response = http.send(request);
     if (!response.ok()) {
-        throw Error(ErrorCategory::network,
-                    redacted(fmt::format("pushing metrics to {}: the Pushgateway answered {}: {}", request.url,
-                                         response.status, answer_excerpt(response.body))));
+        throw Error(
+            ErrorCategory::network,
+            redacted(fmt::format("pushing metrics to {}: the Pushgateway answered {}: {}",
+                                 request.url, response.status, answer_excerpt(response.body))));
     }
 }
 

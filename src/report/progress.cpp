@@ -3,11 +3,11 @@
 #include "draftsmith/llm/cost.hpp"
 #include "draftsmith/util/secret.hpp"
 
-#include "markdown.hpp"
-
 #include <fmt/format.h>
 
 #include <ostream>
+
+#include "markdown.hpp"
 
 namespace draftsmith::report {
 
@@ -29,9 +29,10 @@ std::string progress_line(const VariantRecord& variant)
     } else if (variant.state == VariantState::dry_run && !variant.branch.empty()) {
         line += fmt::format(", branch {}", variant.branch);
     }
-    const bool says_why = variant.state == VariantState::failed || variant.state == VariantState::no_changes
-                          || variant.state == VariantState::interrupted || variant.state == VariantState::duplicate
-                          || variant.state == VariantState::incomplete;
+    const bool says_why =
+        variant.state == VariantState::failed || variant.state == VariantState::no_changes ||
+        variant.state == VariantState::interrupted || variant.state == VariantState::duplicate ||
+        variant.state == VariantState::incomplete;
     if (says_why && !variant.reason.empty()) {
         line += fmt::format(": {}", variant.reason);
     }

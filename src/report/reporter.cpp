@@ -13,8 +13,8 @@
 
 namespace draftsmith::report {
 
-Reporter::Reporter(const trigger::Environment& environment, std::ostream& out,
-                   std::ostream& err, bool terminal)
+Reporter::Reporter(const trigger::Environment& environment, std::ostream& out, std::ostream& err,
+                   bool terminal)
     : m_ci(environment.ci, environment, out)
     , m_progress(err, terminal)
 {
@@ -31,8 +31,8 @@ std::string Reporter::commit_message(const run::RunResult& run,
     return report::commit_message(run, variant);
 }
 
-std::string Reporter::pull_request_title(std::string_view title_template,
-                                         const run::RunResult& run, int variant) const
+std::string Reporter::pull_request_title(std::string_view title_template, const run::RunResult& run,
+                                         int variant) const
 {
     return report::pull_request_title(title_template, run, variant);
 }
@@ -151,8 +151,7 @@ void Reporter::post_progress(const run::RunResult& run)
         if (m_overview) {
             m_audience.host->update_comment(m_audience.pr.number, *m_overview, body);
         } else {
-            m_overview =
-                m_audience.host->comment(m_audience.pr.number, body, m_audience.comment);
+            m_overview = m_audience.host->comment(m_audience.pr.number, body, m_audience.comment);
         }
     } catch (const std::exception& error) {
         log::warning("could not update the progress comment: {}", error.what());

@@ -3,10 +3,10 @@
 #include "draftsmith/util/log.hpp"
 #include "draftsmith/util/secret.hpp"
 
+#include <fmt/format.h>
+
 #include "request.hpp"
 #include "settings.hpp"
-
-#include <fmt/format.h>
 
 namespace draftsmith::run {
 namespace {
@@ -18,7 +18,7 @@ std::string repository_name(std::filesystem::path git_dir)
         git_dir = git_dir.parent_path(); // "/tmp/site/.git/" -> "/tmp/site/.git"
     }
     const auto name = git_dir.filename() == ".git" ? git_dir.parent_path().filename()
-                                                  : git_dir.stem(); // a bare "site.git"
+                                                   : git_dir.stem(); // a bare "site.git"
     return name.empty() ? std::string("repository") : name.string();
 }
 
@@ -44,16 +44,15 @@ git::RequestId request_id(const Setting& setting, const Repo& repo, const Reques
 {
     git::RequestId id;
     id.host = host::to_string(setting.kind);
-    id.repository = setting.kind == host::Kind::local
-                        ? repository_name(repo.git_dir())
-                        : setting.environment.repository;
+    id.repository = setting.kind == host::Kind::local ? repository_name(repo.git_dir())
+                                                      : setting.environment.repository;
     if (id.repository.empty()) {
         id.repository = "repository";
     }
     id.pull_request = std::to_string(request.pr.number);
     const auto& ref = request.comment.ref;
-    id.comment_id = ref.thread_id != 0 ? fmt::format("t{}-c{}", ref.thread_id, ref.id)
-                                       : std::to_string(ref.id);
+    id.comment_id =
+        ref.thread_id != 0 ? fmt::format("t{}-c{}", ref.thread_id, ref.id) : std::to_string(ref.id);
     return id;
 }
 

@@ -7,9 +7,12 @@ namespace draftsmith::run {
 host::Kind to_host_kind(trigger::HostKind kind) noexcept
 {
     switch (kind) {
-    case trigger::HostKind::github: return host::Kind::github;
-    case trigger::HostKind::azure_devops: return host::Kind::azure_devops;
-    case trigger::HostKind::local: break;
+    case trigger::HostKind::github:
+        return host::Kind::github;
+    case trigger::HostKind::azure_devops:
+        return host::Kind::azure_devops;
+    case trigger::HostKind::local:
+        break;
     }
     return host::Kind::local;
 }

@@ -43,8 +43,7 @@ std::string summary_of_message(std::string_view message)
 
 std::shared_ptr<const Continuation> continuation_from(const Repo& repo,
                                                       const git::RequestBranch& branch,
-                                                      std::string_view base_commit,
-                                                      std::string why)
+                                                      std::string_view base_commit, std::string why)
 {
     auto continuation = std::make_shared<Continuation>();
     continuation->commit = branch.commit;
@@ -75,9 +74,12 @@ std::string incomplete_why(const agent::Outcome& outcome)
 {
     if (outcome.limit == agent::Limit::stop || outcome.status == agent::Status::interrupted) {
         switch (stop_signal()) {
-        case SIGINT: return "cancelled (SIGINT)";
-        case SIGTERM: return "cancelled (SIGTERM)";
-        default: return "cancelled";
+        case SIGINT:
+            return "cancelled (SIGINT)";
+        case SIGTERM:
+            return "cancelled (SIGTERM)";
+        default:
+            return "cancelled";
         }
     }
     const std::string why = agent::to_string(outcome.limit);
@@ -168,8 +170,7 @@ void note_unkept(std::vector<VariantResult>& variants, const std::vector<std::si
     }
     for (const auto i : which) {
         auto& variant = variants[i];
-        if (variant.state != VariantState::succeeded &&
-            variant.state != VariantState::incomplete) {
+        if (variant.state != VariantState::succeeded && variant.state != VariantState::incomplete) {
             variant.kept = false;
             variant.reason = fmt::format("not kept: {}", variant.reason);
         }
@@ -195,10 +196,10 @@ void leave_for_rerun(VariantResult& variant)
     if (variant.state != VariantState::incomplete) {
         variant.state = VariantState::interrupted;
     }
-    variant.reason = fmt::format("{}its branch {} is pushed; no time was left to open its pull "
-                                 "request, which the re-run of this comment opens",
-                                 variant.reason.empty() ? "" : variant.reason + "; ",
-                                 variant.branch);
+    variant.reason =
+        fmt::format("{}its branch {} is pushed; no time was left to open its pull "
+                    "request, which the re-run of this comment opens",
+                    variant.reason.empty() ? "" : variant.reason + "; ", variant.branch);
 }
 
 } // namespace draftsmith::run

@@ -10,23 +10,22 @@
 #include "draftsmith/net/http.hpp"
 #include "draftsmith/run/run.hpp"
 
-#include "incomplete.hpp"
-#include "supervise.hpp"
-
 #include <atomic>
 #include <csignal>
 #include <cstdint>
 #include <ctime>
-
 #include <signal.h>
+
+#include "incomplete.hpp"
+#include "supervise.hpp"
 
 namespace draftsmith::run {
 namespace {
 
 std::atomic<bool> g_stop{false};
-std::atomic<pid_t> g_child{0}; // the supervised worker (supervise.hpp), if any
-std::atomic<int> g_first_signal{0};           // issue 17: which signal started the stop
-std::atomic<std::int64_t> g_stop_ns{0};       // CLOCK_MONOTONIC when it came, in ns
+std::atomic<pid_t> g_child{0};          // the supervised worker (supervise.hpp), if any
+std::atomic<int> g_first_signal{0};     // issue 17: which signal started the stop
+std::atomic<std::int64_t> g_stop_ns{0}; // CLOCK_MONOTONIC when it came, in ns
 
 std::int64_t monotonic_ns() noexcept
 {

@@ -2,13 +2,12 @@
 // variants to make, what an agent's outcome makes of a variant, duplicates.
 // No host call and no git call happens here but through the arguments.
 #include "draftsmith/run/phases.hpp"
-
 #include "draftsmith/util/log.hpp"
 #include "draftsmith/util/secret.hpp"
 
-#include "incomplete.hpp"
-
 #include <fmt/format.h>
+
+#include "incomplete.hpp"
 
 namespace draftsmith::run {
 namespace {
@@ -59,7 +58,7 @@ std::map<int, host::PullRequest> find_existing(host::Host& host, const host::Req
             }
             const auto known = existing.find(i);
             if (known == existing.end() || (known->second.state != host::PullRequestState::open &&
-                                             pr.state == host::PullRequestState::open)) {
+                                            pr.state == host::PullRequestState::open)) {
                 existing[i] = pr;
             }
         }
@@ -113,8 +112,8 @@ VariantResult settle(VariantResult variant, const agent::Outcome& outcome,
 {
     const bool finished = outcome.status == agent::Status::finished;
     // issue 17: a limit or a signal cut it short with edits to keep (checked for secrets too)
-    const bool kept_incomplete = incomplete.keep && cut_short(outcome) &&
-                                 (!outcome.overlay.empty() || incomplete.continues);
+    const bool kept_incomplete =
+        incomplete.keep && cut_short(outcome) && (!outcome.overlay.empty() || incomplete.continues);
     const auto leaking =
         finished || kept_incomplete ? path_with_secret(outcome.overlay) : std::nullopt;
     variant.summary = redacted(outcome.summary);
@@ -159,8 +158,9 @@ VariantResult settle(VariantResult variant, const agent::Outcome& outcome,
     return variant;
 }
 
-std::vector<VariantResult> mark_duplicates(std::vector<VariantResult> variants,
-                                           const std::function<std::string(const std::string&)>& tree_of)
+std::vector<VariantResult>
+mark_duplicates(std::vector<VariantResult> variants,
+                const std::function<std::string(const std::string&)>& tree_of)
 {
     std::map<std::string, int> first_with_tree;
     for (auto& variant : variants) {

@@ -6,9 +6,9 @@
 #include "draftsmith/run/run.hpp"
 #include "draftsmith/util/log.hpp"
 
-#include "incomplete.hpp"
-
 #include <fmt/format.h>
+
+#include "incomplete.hpp"
 
 namespace draftsmith::run {
 namespace {
@@ -47,7 +47,8 @@ void apply_push_result(const git::BranchPushResult& result, VariantResult& varia
     switch (result.status) {
     case git::BranchPushStatus::created:
     case git::BranchPushStatus::updated:
-    case git::BranchPushStatus::up_to_date: break;
+    case git::BranchPushStatus::up_to_date:
+        break;
     case git::BranchPushStatus::foreign:
         fail(variant, fmt::format("branch {} exists and was not made by this request; left "
                                   "alone ({})",
@@ -105,7 +106,7 @@ void publish_locally(const Request& request, Repo& repo, std::vector<VariantResu
         auto access = request.access;
         access.remote = *settings.push;
         push_all(repo, push_access(access), request.id, variants, pushed); // issue 17: bounded
-        note_unkept(variants, pushed);                                      // issue 17
+        note_unkept(variants, pushed);                                     // issue 17
     }
 }
 
@@ -116,7 +117,8 @@ VariantResult open_pull_request(const Request& request, PublishDoors doors, Vari
     const auto marker = host::request_marker(request.key, variant.index);
     // The run as it is now for this variant: an incomplete one's title says so (issue 17).
     auto run = request.result;
-    if (variant.index >= 1 && static_cast<std::size_t>(variant.index) <= run.variant_records.size()) {
+    if (variant.index >= 1 &&
+        static_cast<std::size_t>(variant.index) <= run.variant_records.size()) {
         run.variant_records[static_cast<std::size_t>(variant.index - 1)] = variant;
     }
     const auto title =
@@ -162,7 +164,8 @@ std::vector<VariantResult> publish(const Request& request, PublishDoors doors,
         }
         return variants;
     }
-    if (stop_requested() && !publish_on_cancel(request.config)) { // issue 17: keep pushes on a cancel
+    if (stop_requested() &&
+        !publish_on_cancel(request.config)) { // issue 17: keep pushes on a cancel
         return variants;
     }
     if (!settings.on_host) {

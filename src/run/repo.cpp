@@ -60,8 +60,8 @@ public:
     {
         return m_repo.find_local_request_branches(request);
     }
-    std::vector<git::RequestBranch>
-    find_request_branches(const git::RemoteAccess& access, const git::RequestId& request) override
+    std::vector<git::RequestBranch> find_request_branches(const git::RemoteAccess& access,
+                                                          const git::RequestId& request) override
     {
         return m_repo.find_request_branches(access, request);
     }

@@ -2,6 +2,8 @@
 // (.draftsmith.yml of the target branch), and may it run. Returns the
 // Request and the doors to the host and repository, or the exit status the
 // run ends with here (after a reply saying why, where one is due).
+#include "request.hpp"
+
 #include "draftsmith/git/remote.hpp"
 #include "draftsmith/run/environment.hpp"
 #include "draftsmith/trigger/intake.hpp"
@@ -10,10 +12,9 @@
 #include "draftsmith/util/log.hpp"
 #include "draftsmith/util/secret.hpp"
 
-#include "request.hpp"
-#include "settings.hpp"
-
 #include <fmt/format.h>
+
+#include "settings.hpp"
 
 namespace draftsmith::run {
 namespace {
@@ -100,10 +101,9 @@ std::optional<trigger::Trigger> read_trigger(const Setting& setting)
     }
     if (event) {
         const auto text = file::read_all(*event, limits::k_max_event_bytes);
-        const auto read =
-            setting.kind == host::Kind::github
-                ? trigger::read_github_event(text, setting.environment.event_name)
-                : trigger::read_azure_devops_event(text);
+        const auto read = setting.kind == host::Kind::github
+                              ? trigger::read_github_event(text, setting.environment.event_name)
+                              : trigger::read_azure_devops_event(text);
         if (const auto* ignored = std::get_if<trigger::Ignored>(&read)) {
             log::info("nothing to do: {}", ignored->reason);
             return std::nullopt;
@@ -150,8 +150,7 @@ config::Config target_config(const Setting& setting, Repo& repo, const host::Pul
 
 } // namespace
 
-std::unique_ptr<host::Host> make_service_host(const Setting& setting,
-                                              const config::Config& config,
+std::unique_ptr<host::Host> make_service_host(const Setting& setting, const config::Config& config,
                                               const trigger::Trigger* trigger)
 {
     host::Options base;

@@ -1,9 +1,9 @@
 #pragma once
 // Internal to run/: the intake phase (request.cpp) and what it starts from.
 
-#include "draftsmith/trigger/intake.hpp"
 #include "draftsmith/run/phases.hpp"
 #include "draftsmith/run/run.hpp"
+#include "draftsmith/trigger/intake.hpp"
 
 #include <functional>
 #include <memory>
@@ -17,11 +17,12 @@ namespace draftsmith::run {
 struct Setting {
     const Options& options;
     const trigger::Environment& environment; // options.environment
-    config::Config config; // from flags and the environment (no file yet)
+    config::Config config;                   // from flags and the environment (no file yet)
     host::Kind kind = host::Kind::local;
     std::shared_ptr<net::RetryBudget> retry_budget; // the run's one budget (config retries.budget)
     Observer& observer;
-    std::chrono::steady_clock::time_point started; // the run's start: its time budget counts from here
+    std::chrono::steady_clock::time_point
+        started; // the run's start: its time budget counts from here
     // How hosts and repositories are made (tests: in-memory doubles).
     std::function<std::unique_ptr<host::Host>(const host::Options&)> make_host;
     std::function<std::unique_ptr<Repo>(const std::filesystem::path&)> open_repo;
@@ -51,8 +52,7 @@ std::variant<ExitCode, Admitted> admit(const Setting& setting, config::Config co
                                        const git::RemoteAccess& access);
 
 // The host of a hosting service (not --local) with `config`'s allow-lists.
-std::unique_ptr<host::Host> make_service_host(const Setting& setting,
-                                              const config::Config& config,
+std::unique_ptr<host::Host> make_service_host(const Setting& setting, const config::Config& config,
                                               const trigger::Trigger* trigger);
 
 // Configuration from `file_text` (the target's .draftsmith.yml), the

@@ -7,15 +7,24 @@ namespace draftsmith::run {
 const char* to_string(VariantState state) noexcept
 {
     switch (state) {
-    case VariantState::queued: return "queued";
-    case VariantState::running: return "running";
-    case VariantState::succeeded: return "succeeded";
-    case VariantState::failed: return "failed";
-    case VariantState::duplicate: return "duplicate";
-    case VariantState::no_changes: return "no-changes";
-    case VariantState::interrupted: return "interrupted";
-    case VariantState::dry_run: return "dry-run";
-    case VariantState::incomplete: return "incomplete";
+    case VariantState::queued:
+        return "queued";
+    case VariantState::running:
+        return "running";
+    case VariantState::succeeded:
+        return "succeeded";
+    case VariantState::failed:
+        return "failed";
+    case VariantState::duplicate:
+        return "duplicate";
+    case VariantState::no_changes:
+        return "no-changes";
+    case VariantState::interrupted:
+        return "interrupted";
+    case VariantState::dry_run:
+        return "dry-run";
+    case VariantState::incomplete:
+        return "incomplete";
     }
     return "unknown";
 }

@@ -8,12 +8,11 @@
 #include "draftsmith/run/variants.hpp"
 #include "draftsmith/util/log.hpp"
 
+#include <fmt/format.h>
+
 #include "request.hpp"
 #include "settings.hpp"
 #include "supervise.hpp"
-
-#include <fmt/format.h>
-
 
 namespace draftsmith::run {
 namespace {
@@ -28,10 +27,14 @@ std::chrono::milliseconds since(Clock::time_point start)
 host::Kind host_kind(const config::Config& config, const trigger::Environment& environment)
 {
     switch (config.host) {
-    case config::HostKind::github: return host::Kind::github;
-    case config::HostKind::azure_devops: return host::Kind::azure_devops;
-    case config::HostKind::local: return host::Kind::local;
-    case config::HostKind::automatic: break;
+    case config::HostKind::github:
+        return host::Kind::github;
+    case config::HostKind::azure_devops:
+        return host::Kind::azure_devops;
+    case config::HostKind::local:
+        return host::Kind::local;
+    case config::HostKind::automatic:
+        break;
     }
     return to_host_kind(environment.host);
 }
@@ -73,7 +76,8 @@ void acknowledge(const Setting& setting, const Admitted& admitted)
 
 // The report phase: the exit status from the results, the overview and
 // status posted, the outputs written. `result` is the run as it ends.
-ExitCode finish(const Setting& setting, const config::Config& config, RunResult result, const llm::Meter* meter, bool crashed)
+ExitCode finish(const Setting& setting, const config::Config& config, RunResult result,
+                const llm::Meter* meter, bool crashed)
 {
     const auto started = Clock::now();
     // Let the last comment and status through after a signal stopped the transfers.
@@ -114,8 +118,8 @@ ExitCode finish(const Setting& setting, const config::Config& config, RunResult 
 }
 
 // Ends the run after `what` went wrong; `code` (else the variants' outcome) is the exit status.
-ExitCode fail(const Setting& setting, const config::Config& config, RunResult result, const std::string& what,
-              std::optional<ExitCode> code, bool crashed)
+ExitCode fail(const Setting& setting, const config::Config& config, RunResult result,
+              const std::string& what, std::optional<ExitCode> code, bool crashed)
 {
     log::error("{}", what);
     result.error = what;
@@ -139,7 +143,6 @@ ExitCode fail(const Setting& setting, const config::Config& config, RunResult re
     return stop_requested() ? ExitCode::interrupted : code.value_or(finished);
 }
 
-
 // The prepare phase: the pull request's head commit (fetched when the
 // checkout lacks it), its files, the secret filter, the meter and the
 // models' client.
@@ -151,8 +154,8 @@ Context prepare(const Setting& setting, const Request& request, Repo& repo, host
     context.base_tree = repo.tree(context.base_commit);
     context.files = repo.list_files(context.base_commit);
     context.secrets = std::make_shared<const agent::SecretFilter>(request.config.secrets);
-    context.base_files = std::make_shared<const agent::BaseFiles>(*context.base_tree,
-                                                                  context.files, *context.secrets);
+    context.base_files = std::make_shared<const agent::BaseFiles>(*context.base_tree, context.files,
+                                                                  *context.secrets);
     llm::BudgetLimits budget;
     budget.max_tokens = request.config.budget.tokens;
     budget.max_cost_usd = request.config.budget.cost_usd;
@@ -234,8 +237,13 @@ ExitCode work(const Setting& setting, const Admitted& admitted)
         const Plan& planned = prepared.second;
         meter = context.meter;
         result.variant_records = planned.variants;
-        const Job job{request, context, *admitted.doors.repo, setting.observer, setting.options.record,
-                        setting.environment, &planned.continuations};
+        const Job job{request,
+                      context,
+                      *admitted.doors.repo,
+                      setting.observer,
+                      setting.options.record,
+                      setting.environment,
+                      &planned.continuations};
         result.variant_records = in_group(setting, result, "variants", "draftsmith: variants", [&] {
             return planned.which.empty() ? planned.variants
                                          : run_variants(job, planned.variants, planned.which);
@@ -244,19 +252,24 @@ ExitCode work(const Setting& setting, const Admitted& admitted)
         publishing.dry_run = setting.options.dry_run;
         publishing.on_host = setting.kind != host::Kind::local;
         publishing.push = setting.options.push;
-        publishing.checkpoint = [&](std::string_view where) { crash_for_test(setting.environment.test_crash_at, where); };
+        publishing.checkpoint = [&](std::string_view where) {
+            crash_for_test(setting.environment.test_crash_at, where);
+        };
         const PublishDoors doors{*admitted.doors.repo, *admitted.doors.host, setting.observer};
-        result.variant_records = in_group(setting, result, "publish", "draftsmith: pull requests", [&] {
-            return publish(request, doors, result.variant_records, planned.existing, publishing);
-        });
+        result.variant_records =
+            in_group(setting, result, "publish", "draftsmith: pull requests", [&] {
+                return publish(request, doors, result.variant_records, planned.existing,
+                               publishing);
+            });
         crash_for_test(setting.environment.test_crash_at, "overview");
     } catch (const Error& error) {
-        return fail(setting, request.config, result, error.what(), exit_code_for(error.category()), false);
+        return fail(setting, request.config, result, error.what(), exit_code_for(error.category()),
+                    false);
     } catch (const std::exception& error) {
         // std::bad_alloc, a JSON library's exception, std::out_of_range: a bug,
         // but the loop is closed all the same.
-        return fail(setting, request.config, result, fmt::format("internal error: {}", error.what()),
-                    ExitCode::some_failed, false);
+        return fail(setting, request.config, result,
+                    fmt::format("internal error: {}", error.what()), ExitCode::some_failed, false);
     } catch (...) {
         return fail(setting, request.config, result, "internal error: an unknown exception",
                     ExitCode::some_failed, false);
@@ -309,8 +322,14 @@ ExitCode execute(const Setting& setting)
 
 ExitCode run(const Options& options, Observer& observer)
 {
-    Setting setting{options, options.environment, {}, host::Kind::local, nullptr, observer,
-                    Clock::now(), [](const host::Options& host_options) { return host::make_host(host_options); },
+    Setting setting{options,
+                    options.environment,
+                    {},
+                    host::Kind::local,
+                    nullptr,
+                    observer,
+                    Clock::now(),
+                    [](const host::Options& host_options) { return host::make_host(host_options); },
                     open_repo};
     setting.config = load_run_config(setting, std::nullopt, ".draftsmith.yml");
     register_run_secrets(setting, setting.config);

@@ -41,8 +41,8 @@ llm::ProviderOptions provider_options(const config::Config& config,
     if (settings.provider == config::Provider::replay) {
         options.replay_file = config.replay;
     } else if (!settings.api_key_env.empty()) {
-        options.api_key = llm::api_key_from_environment(options, settings.api_key_env,
-                                                       environment.lookup());
+        options.api_key =
+            llm::api_key_from_environment(options, settings.api_key_env, environment.lookup());
         options.api_key_variable = settings.api_key_env;
     }
     return options;

@@ -6,9 +6,6 @@
 
 #include <fmt/format.h>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -17,6 +14,8 @@
 #include <iostream>
 #include <stdexcept>
 #include <string>
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace draftsmith::run {
 namespace {
@@ -56,7 +55,8 @@ WorkerEnd wait_for(pid_t child)
             return {false, 0, WIFSIGNALED(status) ? WTERMSIG(status) : 0};
         }
         if (ended < 0 && errno != EINTR) {
-            log::error("lost the worker process: {}", std::strerror(errno)); // NOLINT(concurrency-mt-unsafe): one thread here
+            log::error("lost the worker process: {}",
+                       std::strerror(errno)); // NOLINT(concurrency-mt-unsafe): one thread here
             return {false, 0, 0};
         }
     }

@@ -9,19 +9,18 @@
 // fatal-signal handler could not do that safely: HTTP, TLS and malloc are not
 // async-signal-safe, and a crashed heap cannot be trusted.
 
-#include <sys/types.h>
-
 #include <functional>
 #include <optional>
-#include <string_view>
 #include <string>
+#include <string_view>
+#include <sys/types.h>
 
 namespace draftsmith::run {
 
 struct WorkerEnd {
     bool exited = false; // true: `code` is the worker's exit status
     int code = 0;
-    int signal = 0;      // when !exited and known: the signal that killed it
+    int signal = 0; // when !exited and known: the signal that killed it
 };
 
 // Runs `work` in a child process and waits for it, forwarding SIGINT/SIGTERM

@@ -4,20 +4,21 @@
 // nothing else is shared between workers but the observer, which never
 // waits for a host call. Identical trees are duplicates of the
 // lowest-numbered variant with that tree.
+#include "draftsmith/run/variants.hpp"
+
 #include "draftsmith/llm/cache_warmup.hpp"
 #include "draftsmith/llm/provider.hpp"
 #include "draftsmith/llm/replay.hpp"
-#include "draftsmith/run/variants.hpp"
 #include "draftsmith/util/log.hpp"
 #include "draftsmith/util/secret.hpp"
-
-#include "incomplete.hpp"
-#include "settings.hpp"
 
 #include <fmt/format.h>
 
 #include <atomic>
 #include <thread>
+
+#include "incomplete.hpp"
+#include "settings.hpp"
 
 namespace draftsmith::run {
 namespace {
@@ -102,9 +103,9 @@ Committed commit_variant(const Job& job, const VariantResult& variant, const Ove
 
 } // namespace
 
-std::unique_ptr<llm::Provider> make_variant_provider(const Job& job,
-                                                     const llm::ProviderOptions& options,
-                                                     const std::shared_ptr<llm::Recording>& recording)
+std::unique_ptr<llm::Provider>
+make_variant_provider(const Job& job, const llm::ProviderOptions& options,
+                      const std::shared_ptr<llm::Recording>& recording)
 {
     auto provider = llm::make_provider(options, job.context.http);
     if (recording) {
@@ -142,9 +143,8 @@ VariantResult make_variant(const Job& job, llm::Provider& provider,
                 agent_settings(job.request, job.context, settings));
             variant.phases.emplace_back("model", since(model_started));
         }
-        const IncompleteRules rules{
-            job.request.config.incomplete == config::IncompletePolicy::keep,
-            continuation != nullptr, incomplete_why(outcome)};
+        const IncompleteRules rules{job.request.config.incomplete == config::IncompletePolicy::keep,
+                                    continuation != nullptr, incomplete_why(outcome)};
         variant = settle(std::move(variant), outcome, commit, rules);
     } catch (const std::exception& error) {
         variant.state = VariantState::failed;

@@ -26,19 +26,23 @@ using detail::FenceTracker;
 constexpr std::size_t k_max_slug_length = 40;
 constexpr std::string_view k_fallback_slug = "edit";
 
-bool is_blank(char c) {
+bool is_blank(char c)
+{
     return c == ' ' || c == '\t';
 }
 
-bool is_digit(char c) {
+bool is_digit(char c)
+{
     return c >= '0' && c <= '9';
 }
 
-bool is_alpha(char c) {
+bool is_alpha(char c)
+{
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-std::string_view skip_blanks(std::string_view text) {
+std::string_view skip_blanks(std::string_view text)
+{
     while (!text.empty() && is_blank(text.front())) {
         text.remove_prefix(1);
     }
@@ -46,7 +50,8 @@ std::string_view skip_blanks(std::string_view text) {
 }
 
 // "\r\n" and lone "\r" become "\n".
-std::string normalised_newlines(std::string_view text) {
+std::string normalised_newlines(std::string_view text)
+{
     std::string out;
     out.reserve(text.size());
     for (std::size_t i = 0; i < text.size(); ++i) {
@@ -62,7 +67,8 @@ std::string normalised_newlines(std::string_view text) {
     return out;
 }
 
-std::vector<std::string_view> lines_of(std::string_view text) {
+std::vector<std::string_view> lines_of(std::string_view text)
+{
     std::vector<std::string_view> lines;
     std::size_t start = 0;
     while (true) {
@@ -76,13 +82,15 @@ std::vector<std::string_view> lines_of(std::string_view text) {
     return lines;
 }
 
-bool is_quote(std::string_view line) {
+bool is_quote(std::string_view line)
+{
     line = skip_blanks(line);
     return !line.empty() && line.front() == '>';
 }
 
 // What follows "/edit" on a command line, or nullopt when the line is no command.
-std::optional<std::string_view> after_edit_keyword(std::string_view line) {
+std::optional<std::string_view> after_edit_keyword(std::string_view line)
+{
     constexpr std::string_view keyword = "/edit";
     line = skip_blanks(line);
     if (line.size() < keyword.size() ||
@@ -96,12 +104,13 @@ std::optional<std::string_view> after_edit_keyword(std::string_view line) {
     return rest;
 }
 
-std::string example(int max_variants) {
+std::string example(int max_variants)
+{
     return fmt::format("'/edit /{} make the buttons red'", std::min(3, max_variants));
 }
 
-std::optional<std::string> parse_variant_count(std::string_view token, int max_variants,
-                                               int& count) {
+std::optional<std::string> parse_variant_count(std::string_view token, int max_variants, int& count)
+{
     const auto digits = token.substr(1);
     int value = 0;
     const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
@@ -120,17 +129,20 @@ std::optional<std::string> parse_variant_count(std::string_view token, int max_v
     return std::nullopt;
 }
 
-bool is_option_key(std::string_view key) {
+bool is_option_key(std::string_view key)
+{
     return !key.empty() && is_alpha(key.front()) && std::all_of(key.begin(), key.end(), [](char c) {
         return is_alpha(c) || is_digit(c) || c == '_' || c == '-';
     });
 }
 
-std::string known_keys_list() {
+std::string known_keys_list()
+{
     return fmt::format("{}", fmt::join(known_option_keys(), ", "));
 }
 
-std::optional<std::string> check_option_value(const std::string& key, std::string_view value) {
+std::optional<std::string> check_option_value(const std::string& key, std::string_view value)
+{
     if (value.empty()) {
         return fmt::format("option '{}' has no value: write {}=VALUE with no spaces around '='",
                            key, key);
@@ -156,7 +168,8 @@ std::optional<std::string> check_option_value(const std::string& key, std::strin
 // Splits "[/N] [key=value ...] [--] intent" from the command line's rest.
 // Returns an error message, or fills `command` and the intent's first line.
 std::optional<std::string> parse_arguments(std::string_view rest, int max_variants,
-                                           Command& command, std::string_view& first_line) {
+                                           Command& command, std::string_view& first_line)
+{
     bool first = true;
     while (true) {
         rest = skip_blanks(rest);
@@ -211,7 +224,8 @@ std::optional<std::string> parse_arguments(std::string_view rest, int max_varian
 // The intent: the command line's remainder and every following line. Lines
 // outside fenced code lose trailing blanks; fenced code is kept verbatim.
 std::string collect_intent(std::string_view first_line, const std::vector<std::string_view>& lines,
-                           std::size_t next) {
+                           std::size_t next)
+{
     std::string intent(text::trim_right(first_line));
     FenceTracker fences;
     for (std::size_t i = next; i < lines.size(); ++i) {
@@ -246,7 +260,8 @@ constexpr Run k_latin_extended_a[] = {
     {"t", 6}, {"u", 12}, {"w", 2},  {"y", 3},  {"z", 6}, {"s", 1},
 };
 
-std::string_view transliterated(char32_t code_point) {
+std::string_view transliterated(char32_t code_point)
+{
     if (code_point >= 0xC0 && code_point <= 0xFF) {
         return k_latin1[code_point - 0xC0];
     }
@@ -267,7 +282,8 @@ std::string_view transliterated(char32_t code_point) {
 
 // Decodes one UTF-8 sequence at the start of `text`; an invalid byte decodes
 // as U+FFFD and consumes one byte.
-char32_t next_code_point(std::string_view& text) {
+char32_t next_code_point(std::string_view& text)
+{
     const auto lead = static_cast<unsigned char>(text.front());
     std::size_t length = lead < 0x80           ? 1
                          : (lead >> 5) == 0x6  ? 2
@@ -291,7 +307,8 @@ char32_t next_code_point(std::string_view& text) {
     return code_point;
 }
 
-void add_words(std::string_view line, std::vector<std::string>& words) {
+void add_words(std::string_view line, std::vector<std::string>& words)
+{
     std::string word;
     auto finish_word = [&] {
         if (!word.empty()) {
@@ -317,12 +334,14 @@ void add_words(std::string_view line, std::vector<std::string>& words) {
 
 } // namespace
 
-const std::vector<std::string>& known_option_keys() {
+const std::vector<std::string>& known_option_keys()
+{
     static const std::vector<std::string> keys{"model", "provider", "files", "mode"};
     return keys;
 }
 
-std::string make_slug(std::string_view intent) {
+std::string make_slug(std::string_view intent)
+{
     const auto normalised = normalised_newlines(intent);
     std::vector<std::string> words;
     FenceTracker fences;
@@ -353,7 +372,8 @@ namespace {
 // A command whose line or intent holds an invisible character is refused:
 // it could tell the model what no reviewer sees (trigger/hidden.hpp).
 std::optional<std::string> hidden_character_error(const std::vector<std::string_view>& lines,
-                                                  std::size_t first) {
+                                                  std::size_t first)
+{
     for (std::size_t i = first; i < lines.size(); ++i) {
         if (const auto hidden = find_hidden_character(lines[i])) {
             return fmt::format("the /edit command holds an invisible character (U+{:04X}) on "
@@ -366,7 +386,8 @@ std::optional<std::string> hidden_character_error(const std::vector<std::string_
 
 } // namespace
 
-ParseResult parse_comment(std::string_view text, int max_variants) {
+ParseResult parse_comment(std::string_view text, int max_variants)
+{
     max_variants = std::max(1, max_variants);
     if (text.size() > limits::k_max_comment_bytes) {
         // Not parsed line by line: no host keeps a comment this long.
@@ -411,7 +432,8 @@ ParseResult parse_comment(std::string_view text, int max_variants) {
     return NotACommand{};
 }
 
-nlohmann::ordered_json to_json(const ParseResult& result) {
+nlohmann::ordered_json to_json(const ParseResult& result)
+{
     nlohmann::ordered_json out;
     if (const auto* command = std::get_if<Command>(&result)) {
         out["command"] = "edit";

@@ -10,7 +10,8 @@
 
 namespace draftsmith::trigger::detail {
 
-inline std::string_view skip_fence_indent(std::string_view line) {
+inline std::string_view skip_fence_indent(std::string_view line)
+{
     while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) {
         line.remove_prefix(1);
     }
@@ -25,7 +26,8 @@ struct Fence {
     std::size_t length;
 };
 
-inline std::optional<Fence> fence_opening(std::string_view line) {
+inline std::optional<Fence> fence_opening(std::string_view line)
+{
     line = skip_fence_indent(line);
     if (line.empty() || (line.front() != '`' && line.front() != '~')) {
         return std::nullopt;
@@ -42,7 +44,8 @@ inline std::optional<Fence> fence_opening(std::string_view line) {
     return Fence{marker, length};
 }
 
-inline bool closes(const Fence& fence, std::string_view line) {
+inline bool closes(const Fence& fence, std::string_view line)
+{
     line = text::trim(line);
     return line.size() >= fence.length &&
            line.find_first_not_of(fence.marker) == std::string_view::npos;
@@ -52,7 +55,8 @@ inline bool closes(const Fence& fence, std::string_view line) {
 class FenceTracker {
 public:
     // True when `line` is a fence line or inside fenced code.
-    bool in_code(std::string_view line) {
+    bool in_code(std::string_view line)
+    {
         if (m_open) {
             if (closes(*m_open, line)) {
                 m_open.reset();

@@ -16,7 +16,8 @@ constexpr std::string_view k_close = "-->";
 
 // Where a backtick code span starting at `at` ends (one past its closing
 // run), or npos when the run of backticks opens no span on this line.
-std::size_t code_span_end(std::string_view line, std::size_t at) {
+std::size_t code_span_end(std::string_view line, std::size_t at)
+{
     const auto run_end = std::min(line.find_first_not_of('`', at), line.size());
     const auto run = run_end - at;
     for (auto next = line.find('`', run_end); next != std::string_view::npos;) {
@@ -31,7 +32,8 @@ std::size_t code_span_end(std::string_view line, std::size_t at) {
 
 // Appends `line`'s visible part to `out`; `in_comment` carries an open
 // comment from line to line.
-void strip_line(std::string_view line, bool& in_comment, std::string& out) {
+void strip_line(std::string_view line, bool& in_comment, std::string& out)
+{
     std::size_t i = 0;
     while (i < line.size()) {
         if (in_comment) {
@@ -63,7 +65,8 @@ void strip_line(std::string_view line, bool& in_comment, std::string& out) {
 
 // One UTF-8 sequence at `at`: its code point and length, or length 0 when
 // malformed.
-std::pair<char32_t, std::size_t> decode(std::string_view text, std::size_t at) {
+std::pair<char32_t, std::size_t> decode(std::string_view text, std::size_t at)
+{
     const auto lead = static_cast<unsigned char>(text[at]);
     const std::size_t length = lead < 0x80           ? 1
                                : (lead >> 5) == 0x6  ? 2
@@ -84,7 +87,8 @@ std::pair<char32_t, std::size_t> decode(std::string_view text, std::size_t at) {
     return {code_point, length};
 }
 
-bool is_hidden(char32_t c) {
+bool is_hidden(char32_t c)
+{
     return c == 0xAD || c == 0x61C || c == 0x180E || (c >= 0x200B && c <= 0x200F) ||
            (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x2064) ||
            (c >= 0x2066 && c <= 0x206F) || c == 0xFEFF || (c >= 0xE0000 && c <= 0xE007F) ||
@@ -93,7 +97,8 @@ bool is_hidden(char32_t c) {
 
 } // namespace
 
-std::string without_html_comments(std::string_view markdown) {
+std::string without_html_comments(std::string_view markdown)
+{
     std::string out;
     out.reserve(markdown.size());
     detail::FenceTracker fences;
@@ -118,7 +123,8 @@ std::string without_html_comments(std::string_view markdown) {
     return out;
 }
 
-std::optional<HiddenCharacter> find_hidden_character(std::string_view text) {
+std::optional<HiddenCharacter> find_hidden_character(std::string_view text)
+{
     for (std::size_t i = 0; i < text.size();) {
         const auto [code_point, length] = decode(text, i);
         if (length != 0 && is_hidden(code_point)) {
@@ -129,7 +135,8 @@ std::optional<HiddenCharacter> find_hidden_character(std::string_view text) {
     return std::nullopt;
 }
 
-std::string without_hidden_characters(std::string_view text) {
+std::string without_hidden_characters(std::string_view text)
+{
     std::string out;
     out.reserve(text.size());
     for (std::size_t i = 0; i < text.size();) {
@@ -143,7 +150,8 @@ std::string without_hidden_characters(std::string_view text) {
     return out;
 }
 
-std::string visible_text(std::string_view markdown) {
+std::string visible_text(std::string_view markdown)
+{
     std::string unix_lines;
     unix_lines.reserve(markdown.size());
     for (std::size_t i = 0; i < markdown.size(); ++i) {

@@ -16,15 +16,13 @@ using nlohmann::json;
 json parse_payload(std::string_view text, std::string_view what)
 {
     if (limits::json_deeper_than(text)) {
-        throw Error(ErrorCategory::input,
-                    fmt::format("{}: nested deeper than {} levels; refused", what,
-                                limits::k_max_json_depth));
+        throw Error(ErrorCategory::input, fmt::format("{}: nested deeper than {} levels; refused",
+                                                      what, limits::k_max_json_depth));
     }
     try {
         return json::parse(text);
     } catch (const json::exception& error) {
-        throw Error(ErrorCategory::input,
-                    fmt::format("{}: not JSON ({})", what, error.what()));
+        throw Error(ErrorCategory::input, fmt::format("{}: not JSON ({})", what, error.what()));
     }
 }
 
@@ -110,7 +108,8 @@ Intake read_azure_devops_event(std::string_view json_text)
     constexpr std::string_view what = "Azure DevOps service-hook payload";
     const json event = parse_payload(json_text, what);
     const auto& type = at(event, "eventType", what);
-    if (!type.is_string() || type.get<std::string>() != "ms.vss-code.git-pullrequest-comment-event") {
+    if (!type.is_string() ||
+        type.get<std::string>() != "ms.vss-code.git-pullrequest-comment-event") {
         return Ignored{fmt::format("the {} event is not a pull-request comment",
                                    type.is_string() ? type.get<std::string>() : "unnamed")};
     }
@@ -125,17 +124,19 @@ Intake read_azure_devops_event(std::string_view json_text)
     trigger.host = HostKind::azure_devops;
     trigger.pr = integer_at(event, "resource/pullRequest/pullRequestId", what);
     trigger.comment.id = integer_at(event, "resource/comment/id", what);
-    for (const char* link : {"/resource/comment/_links/threads/href",
-                             "/resource/comment/_links/self/href"}) {
+    for (const char* link :
+         {"/resource/comment/_links/threads/href", "/resource/comment/_links/self/href"}) {
         if (trigger.comment.thread_id == 0) {
-            trigger.comment.thread_id = thread_id_in(string_or_empty(event, json::json_pointer(link)));
+            trigger.comment.thread_id =
+                thread_id_in(string_or_empty(event, json::json_pointer(link)));
         }
     }
     if (trigger.comment.thread_id == 0) {
         throw Error(ErrorCategory::input,
                     fmt::format("{}: resource/comment/_links names no thread (threads/N)", what));
     }
-    trigger.author = string_or_empty(event, json::json_pointer("/resource/comment/author/uniqueName"));
+    trigger.author =
+        string_or_empty(event, json::json_pointer("/resource/comment/author/uniqueName"));
     trigger.repository =
         string_or_empty(event, json::json_pointer("/resource/pullRequest/repository/id"));
     trigger.project =

@@ -27,17 +27,28 @@ ExitCode exit_code_for(ErrorCategory category) noexcept
 const char* to_string(ErrorCategory category) noexcept
 {
     switch (category) {
-    case ErrorCategory::usage: return "usage";
-    case ErrorCategory::input: return "input";
-    case ErrorCategory::config: return "config";
-    case ErrorCategory::network: return "network";
-    case ErrorCategory::git: return "git";
-    case ErrorCategory::llm: return "llm";
-    case ErrorCategory::host: return "host";
-    case ErrorCategory::edit: return "edit";
-    case ErrorCategory::refused: return "refused";
-    case ErrorCategory::interrupted: return "interrupted";
-    case ErrorCategory::internal: return "internal";
+    case ErrorCategory::usage:
+        return "usage";
+    case ErrorCategory::input:
+        return "input";
+    case ErrorCategory::config:
+        return "config";
+    case ErrorCategory::network:
+        return "network";
+    case ErrorCategory::git:
+        return "git";
+    case ErrorCategory::llm:
+        return "llm";
+    case ErrorCategory::host:
+        return "host";
+    case ErrorCategory::edit:
+        return "edit";
+    case ErrorCategory::refused:
+        return "refused";
+    case ErrorCategory::interrupted:
+        return "interrupted";
+    case ErrorCategory::internal:
+        return "internal";
     }
     return "internal";
 }

@@ -18,7 +18,8 @@ namespace {
 
 [[noreturn]] void cannot_read(const std::string& name, int error)
 {
-    throw Error(ErrorCategory::input, fmt::format("{}: cannot read: {}", name, std::strerror(error)));
+    throw Error(ErrorCategory::input,
+                fmt::format("{}: cannot read: {}", name, std::strerror(error)));
 }
 
 [[noreturn]] void too_large(const std::string& name, std::size_t max_bytes)

@@ -23,7 +23,8 @@ namespace {
 
 // One UTF-8 sequence at the start of `text`, consumed; nullopt for a
 // malformed one (git's next_hfs_char() stops there too: no match).
-std::optional<char32_t> next_code_point(std::string_view& text) {
+std::optional<char32_t> next_code_point(std::string_view& text)
+{
     const auto lead = static_cast<unsigned char>(text.front());
     const std::size_t length = lead < 0x80           ? 1
                                : (lead >> 5) == 0x6  ? 2
@@ -45,18 +46,21 @@ std::optional<char32_t> next_code_point(std::string_view& text) {
     return code_point;
 }
 
-bool hfs_ignored(char32_t c) {
+bool hfs_ignored(char32_t c)
+{
     return (c >= 0x200C && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) ||
            (c >= 0x206A && c <= 0x206F) || c == 0xFEFF;
 }
 
-char lower(char32_t c) {
+char lower(char32_t c)
+{
     return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
 }
 
 // git's is_hfs_dot_generic(): "." + `needle` once the ignored code points
 // are dropped and ASCII case folded.
-bool is_hfs_dot(std::string_view name, std::string_view needle) {
+bool is_hfs_dot(std::string_view name, std::string_view needle)
+{
     std::string folded;
     while (!name.empty()) {
         const auto c = next_code_point(name);
@@ -76,7 +80,8 @@ bool is_hfs_dot(std::string_view name, std::string_view needle) {
 }
 
 // True when `rest` holds only dots and spaces up to its end or a ':'.
-bool only_dots_and_spaces(std::string_view rest) {
+bool only_dots_and_spaces(std::string_view rest)
+{
     for (const char c : rest) {
         if (c == ':') {
             return true;
@@ -88,7 +93,8 @@ bool only_dots_and_spaces(std::string_view rest) {
     return true;
 }
 
-bool iprefix(std::string_view name, std::string_view prefix) {
+bool iprefix(std::string_view name, std::string_view prefix)
+{
     if (name.size() < prefix.size()) {
         return false;
     }
@@ -101,7 +107,8 @@ bool iprefix(std::string_view name, std::string_view prefix) {
 }
 
 // git's is_ntfs_dotgit().
-bool is_ntfs_dotgit(std::string_view name) {
+bool is_ntfs_dotgit(std::string_view name)
+{
     if (iprefix(name, ".git")) {
         return only_dots_and_spaces(name.substr(4));
     }
@@ -113,7 +120,8 @@ bool is_ntfs_dotgit(std::string_view name) {
 
 // The fall-back short name: up to six characters of `prefix`, '~', a digit
 // 1-9 and more digits, eight characters in all (git's loop, verbatim).
-bool is_ntfs_fallback_short_name(std::string_view name, std::string_view prefix) {
+bool is_ntfs_fallback_short_name(std::string_view name, std::string_view prefix)
+{
     bool saw_tilde = false;
     std::size_t i = 0;
     for (; i < 8; ++i) {
@@ -139,7 +147,8 @@ bool is_ntfs_fallback_short_name(std::string_view name, std::string_view prefix)
 }
 
 // git's is_ntfs_dot_generic() for ".<dotless>".
-bool is_ntfs_dot(std::string_view name, std::string_view dotless, std::string_view short_prefix) {
+bool is_ntfs_dot(std::string_view name, std::string_view dotless, std::string_view short_prefix)
+{
     if (!name.empty() && name.front() == '.' && iprefix(name.substr(1), dotless)) {
         return only_dots_and_spaces(name.substr(1 + dotless.size()));
     }
@@ -164,7 +173,8 @@ constexpr std::array<DotFile, 4> k_dot_files{{
 
 } // namespace
 
-std::optional<std::string> refusal(std::string_view component) {
+std::optional<std::string> refusal(std::string_view component)
+{
     if (is_hfs_dot(component, "git") || is_ntfs_dotgit(component)) {
         return std::string("it names .git (as git, macOS or Windows read it)");
     }

@@ -3,7 +3,8 @@
 namespace draftsmith::glob {
 namespace {
 
-std::vector<std::string_view> components(std::string_view text) {
+std::vector<std::string_view> components(std::string_view text)
+{
     std::vector<std::string_view> parts;
     while (!text.empty()) {
         const auto slash = text.find('/');
@@ -17,7 +18,8 @@ std::vector<std::string_view> components(std::string_view text) {
 }
 
 // One component against one pattern component: '*' and '?'.
-bool component_matches(std::string_view pattern, std::string_view name) {
+bool component_matches(std::string_view pattern, std::string_view name)
+{
     std::size_t p = 0;
     std::size_t n = 0;
     std::size_t star = std::string_view::npos;
@@ -44,7 +46,8 @@ bool component_matches(std::string_view pattern, std::string_view name) {
 
 // Does the pattern match the first `count` path components exactly?
 bool prefix_matches(const std::vector<std::string_view>& pattern, std::size_t i,
-                    const std::vector<std::string_view>& path, std::size_t j, std::size_t count) {
+                    const std::vector<std::string_view>& path, std::size_t j, std::size_t count)
+{
     if (i == pattern.size()) {
         return j == count;
     }
@@ -62,7 +65,8 @@ bool prefix_matches(const std::vector<std::string_view>& pattern, std::size_t i,
 
 } // namespace
 
-bool matches(std::string_view pattern, std::string_view path) {
+bool matches(std::string_view pattern, std::string_view path)
+{
     const auto path_parts = components(path);
     auto pattern_parts = components(pattern);
     if (pattern_parts.empty() || path_parts.empty()) {
@@ -80,7 +84,8 @@ bool matches(std::string_view pattern, std::string_view path) {
     return false;
 }
 
-bool matches_any(const std::vector<std::string>& patterns, std::string_view path) {
+bool matches_any(const std::vector<std::string>& patterns, std::string_view path)
+{
     for (const auto& pattern : patterns) {
         if (matches(pattern, path)) {
             return true;

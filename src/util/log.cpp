@@ -30,11 +30,16 @@ State& state()
 const char* name_of(Level level)
 {
     switch (level) {
-    case Level::error: return "error";
-    case Level::warning: return "warning";
-    case Level::info: return "info";
-    case Level::debug: return "debug";
-    case Level::trace: return "trace";
+    case Level::error:
+        return "error";
+    case Level::warning:
+        return "warning";
+    case Level::info:
+        return "info";
+    case Level::debug:
+        return "debug";
+    case Level::trace:
+        return "trace";
     }
     return "info";
 }
@@ -42,11 +47,15 @@ const char* name_of(Level level)
 const char* color_of(Level level)
 {
     switch (level) {
-    case Level::error: return "\033[31m";
-    case Level::warning: return "\033[33m";
-    case Level::info: return "";
+    case Level::error:
+        return "\033[31m";
+    case Level::warning:
+        return "\033[33m";
+    case Level::info:
+        return "";
     case Level::debug:
-    case Level::trace: return "\033[2m";
+    case Level::trace:
+        return "\033[2m";
     }
     return "";
 }
@@ -72,8 +81,7 @@ std::string render(const State& s, Level level, const std::string& message)
         return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     }
     if (s.color && level != Level::info) {
-        return fmt::format("{}draftsmith: {}: {}\033[0m", color_of(level), name_of(level),
-                           message);
+        return fmt::format("{}draftsmith: {}: {}\033[0m", color_of(level), name_of(level), message);
     }
     if (level == Level::info) {
         return fmt::format("draftsmith: {}", message);

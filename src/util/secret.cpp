@@ -53,8 +53,7 @@ std::string redacted(std::string_view text)
     auto& reg = registry();
     std::lock_guard lock(reg.mutex);
     for (const auto& value : reg.values) {
-        for (auto pos = out.find(value); pos != std::string::npos;
-             pos = out.find(value, pos + 3)) {
+        for (auto pos = out.find(value); pos != std::string::npos; pos = out.find(value, pos + 3)) {
             out.replace(pos, value.size(), "***");
         }
     }
@@ -72,10 +71,14 @@ bool holds_secret(std::string_view text)
 
 std::span<const std::string_view> secret_variables() noexcept
 {
-    static constexpr std::array<std::string_view, 8> names = {
-        "ANTHROPIC_API_KEY", "OPENAI_API_KEY",     "AZURE_OPENAI_API_KEY",
-        "GITHUB_TOKEN",      "GH_TOKEN",           "SYSTEM_ACCESSTOKEN",
-        "AZURE_DEVOPS_EXT_PAT", "DRAFTSMITH_GIT_AUTHORIZATION"};
+    static constexpr std::array<std::string_view, 8> names = {"ANTHROPIC_API_KEY",
+                                                              "OPENAI_API_KEY",
+                                                              "AZURE_OPENAI_API_KEY",
+                                                              "GITHUB_TOKEN",
+                                                              "GH_TOKEN",
+                                                              "SYSTEM_ACCESSTOKEN",
+                                                              "AZURE_DEVOPS_EXT_PAT",
+                                                              "DRAFTSMITH_GIT_AUTHORIZATION"};
     return names;
 }
 

@@ -5,35 +5,41 @@
 namespace draftsmith::text {
 namespace {
 
-bool is_space(char c) {
+bool is_space(char c)
+{
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-char lower(char c) {
+char lower(char c)
+{
     return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
 } // namespace
 
-std::string_view trim_left(std::string_view text) {
+std::string_view trim_left(std::string_view text)
+{
     while (!text.empty() && is_space(text.front())) {
         text.remove_prefix(1);
     }
     return text;
 }
 
-std::string_view trim_right(std::string_view text) {
+std::string_view trim_right(std::string_view text)
+{
     while (!text.empty() && is_space(text.back())) {
         text.remove_suffix(1);
     }
     return text;
 }
 
-std::string_view trim(std::string_view text) {
+std::string_view trim(std::string_view text)
+{
     return trim_right(trim_left(text));
 }
 
-std::vector<std::string_view> split_lines(std::string_view text) {
+std::vector<std::string_view> split_lines(std::string_view text)
+{
     std::vector<std::string_view> lines;
     while (!text.empty()) {
         const auto end = text.find('\n');
@@ -50,18 +56,21 @@ std::vector<std::string_view> split_lines(std::string_view text) {
     return lines;
 }
 
-std::string to_lower_ascii(std::string_view text) {
+std::string to_lower_ascii(std::string_view text)
+{
     std::string out(text);
     std::transform(out.begin(), out.end(), out.begin(), lower);
     return out;
 }
 
-bool iequals_ascii(std::string_view a, std::string_view b) {
+bool iequals_ascii(std::string_view a, std::string_view b)
+{
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
                                               [](char x, char y) { return lower(x) == lower(y); });
 }
 
-std::size_t edit_distance(std::string_view a, std::string_view b) {
+std::size_t edit_distance(std::string_view a, std::string_view b)
+{
     // Optimal string alignment: Levenshtein plus adjacent transposition, the
     // most common typo ("modle" for "model").
     const std::size_t width = b.size() + 1;
@@ -85,7 +94,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     return at(a.size(), b.size());
 }
 
-std::string or_list(const std::vector<std::string>& names) {
+std::string or_list(const std::vector<std::string>& names)
+{
     std::string out;
     for (std::size_t i = 0; i < names.size(); ++i) {
         out += i == 0 ? "" : i + 1 == names.size() ? " or " : ", ";
@@ -95,7 +105,8 @@ std::string or_list(const std::vector<std::string>& names) {
 }
 
 std::optional<std::string> closest_match(std::string_view word,
-                                         const std::vector<std::string>& candidates) {
+                                         const std::vector<std::string>& candidates)
+{
     const std::size_t limit = std::max<std::size_t>(1, word.size() / 3);
     std::optional<std::string> best;
     std::size_t best_distance = limit + 1;
@@ -144,7 +155,8 @@ std::string fill_placeholders(std::string_view text,
     return out;
 }
 
-std::size_t utf8_sequence_length(std::string_view text) {
+std::size_t utf8_sequence_length(std::string_view text)
+{
     const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
     const auto continuation = [&](std::size_t i, unsigned char low = 0x80,
                                   unsigned char high = 0xBF) {
@@ -170,7 +182,8 @@ std::size_t utf8_sequence_length(std::string_view text) {
     return 0;
 }
 
-std::optional<std::size_t> invalid_utf8_at(std::string_view text) {
+std::optional<std::size_t> invalid_utf8_at(std::string_view text)
+{
     std::size_t offset = 0;
     while (offset < text.size()) {
         const auto length = utf8_sequence_length(text.substr(offset));
@@ -182,7 +195,8 @@ std::optional<std::size_t> invalid_utf8_at(std::string_view text) {
     return std::nullopt;
 }
 
-bool is_valid_branch_name(std::string_view name) {
+bool is_valid_branch_name(std::string_view name)
+{
     if (name.empty() || name.front() == '/' || name.back() == '/' || name.back() == '.' ||
         name.front() == '-' || name.find("..") != std::string_view::npos ||
         name.find("//") != std::string_view::npos || name.find("@{") != std::string_view::npos ||
@@ -200,16 +214,17 @@ bool is_valid_branch_name(std::string_view name) {
     return true;
 }
 
-std::string base64(std::string_view bytes) {
+std::string base64(std::string_view bytes)
+{
     static constexpr char k_alphabet[] =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     std::string out;
     out.reserve((bytes.size() + 2) / 3 * 4);
     std::size_t i = 0;
     for (; i + 2 < bytes.size(); i += 3) {
-        const auto n = (static_cast<unsigned>(static_cast<unsigned char>(bytes[i])) << 16)
-                       | (static_cast<unsigned>(static_cast<unsigned char>(bytes[i + 1])) << 8)
-                       | static_cast<unsigned>(static_cast<unsigned char>(bytes[i + 2]));
+        const auto n = (static_cast<unsigned>(static_cast<unsigned char>(bytes[i])) << 16) |
+                       (static_cast<unsigned>(static_cast<unsigned char>(bytes[i + 1])) << 8) |
+                       static_cast<unsigned>(static_cast<unsigned char>(bytes[i + 2]));
         out += k_alphabet[(n >> 18) & 63];
         out += k_alphabet[(n >> 12) & 63];
         out += k_alphabet[(n >> 6) & 63];
@@ -222,8 +237,8 @@ std::string base64(std::string_view bytes) {
         out += k_alphabet[(n >> 12) & 63];
         out += "==";
     } else if (rest == 2) {
-        const auto n = (static_cast<unsigned>(static_cast<unsigned char>(bytes[i])) << 16)
-                       | (static_cast<unsigned>(static_cast<unsigned char>(bytes[i + 1])) << 8);
+        const auto n = (static_cast<unsigned>(static_cast<unsigned char>(bytes[i])) << 16) |
+                       (static_cast<unsigned>(static_cast<unsigned char>(bytes[i + 1])) << 8);
         out += k_alphabet[(n >> 18) & 63];
         out += k_alphabet[(n >> 12) & 63];
         out += k_alphabet[(n >> 6) & 63];
@@ -232,7 +247,8 @@ std::string base64(std::string_view bytes) {
     return out;
 }
 
-bool is_binary(std::string_view bytes) {
+bool is_binary(std::string_view bytes)
+{
     return bytes.substr(0, 8000).find('\0') != std::string_view::npos;
 }
 

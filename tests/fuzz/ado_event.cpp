@@ -6,7 +6,8 @@
 
 #include "fuzz_common.hpp"
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
+{
     const auto text = draftsmith::fuzz::as_text(data, size);
     try {
         (void)draftsmith::trigger::read_azure_devops_event(text);

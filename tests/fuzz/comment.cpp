@@ -6,7 +6,8 @@
 
 #include "fuzz_common.hpp"
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
+{
     const auto text = draftsmith::fuzz::as_text(data, size);
     const int max_variants = size > 0 ? 1 + data[0] % 10 : 5;
     const auto result = draftsmith::trigger::parse_comment(text, max_variants);

@@ -9,7 +9,8 @@
 namespace {
 
 template <typename Parse>
-void parse_or_refuse(Parse parse, std::string_view text) {
+void parse_or_refuse(Parse parse, std::string_view text)
+{
     try {
         (void)parse(text);
     } catch (const draftsmith::Error&) {
@@ -19,7 +20,8 @@ void parse_or_refuse(Parse parse, std::string_view text) {
 
 } // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
+{
     namespace edit = draftsmith::edit;
     const auto text = draftsmith::fuzz::as_text(data, size);
     (void)edit::detect_format(text);
@@ -30,9 +32,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const edit::FileExists exists = [](std::string_view path) {
         return !path.empty() && path.size() < 64 && path.find(' ') == std::string_view::npos;
     };
-    parse_or_refuse([&](std::string_view t) { return edit::parse(t, edit::Format::automatic, exists); },
+    parse_or_refuse(
+        [&](std::string_view t) { return edit::parse(t, edit::Format::automatic, exists); }, text);
+    parse_or_refuse([&](std::string_view t) { return edit::parse_search_replace(t, exists); },
                     text);
-    parse_or_refuse([&](std::string_view t) { return edit::parse_search_replace(t, exists); }, text);
     parse_or_refuse([](std::string_view t) { return edit::parse_search_replace(t); }, text);
     parse_or_refuse([&](std::string_view t) { return edit::parse_whole_files(t, exists); }, text);
     parse_or_refuse(edit::parse_codex_patch, text);

@@ -11,7 +11,8 @@
 
 namespace draftsmith::fuzz {
 
-inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {
+inline std::string_view as_text(const std::uint8_t* data, std::size_t size)
+{
     return {reinterpret_cast<const char*>(data), size};
 }
 

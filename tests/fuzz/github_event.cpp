@@ -5,7 +5,8 @@
 
 #include "fuzz_common.hpp"
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
+{
     const auto text = draftsmith::fuzz::as_text(data, size);
     for (const char* event : {"issue_comment", "", "pull_request_review_comment"}) {
         try {

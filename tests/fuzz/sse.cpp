@@ -6,7 +6,8 @@
 #include "fuzz_common.hpp"
 #include "llm/wire.hpp"
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
+{
     namespace detail = draftsmith::llm::detail;
     if (size == 0) {
         return 0;

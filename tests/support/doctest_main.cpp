@@ -1,9 +1,9 @@
 // The main() of every test binary, plus a listener that removes a test case's
 // temporary directories when it passed and keeps them when it failed.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
-#include "temp_dir.hpp"
-
 #include <doctest/doctest.h>
+
+#include "temp_dir.hpp"
 
 namespace {
 

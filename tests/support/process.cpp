@@ -60,8 +60,8 @@ void pump(int in_fd, int out_fd, int err_fd, const std::string& input, ProcessRe
                     ::close(fd);
                     fd = -1;
                 } else {
-                    (i == 1 ? result.out : result.err).append(buffer.data(),
-                                                              static_cast<std::size_t>(n));
+                    (i == 1 ? result.out : result.err)
+                        .append(buffer.data(), static_cast<std::size_t>(n));
                 }
             }
         }

@@ -2,8 +2,8 @@
 
 #include <arpa/inet.h>
 #include <cerrno>
-#include <cstdio>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
@@ -137,8 +137,7 @@ void ServerProcess::wait_until_accepting(int port, std::chrono::milliseconds tim
     const auto deadline = Clock::now() + timeout;
     while (!accepts_connection(port)) {
         if (exited()) {
-            throw std::runtime_error("server exited before accepting connections\n" +
-                                     log_tail());
+            throw std::runtime_error("server exited before accepting connections\n" + log_tail());
         }
         if (Clock::now() > deadline) {
             throw std::runtime_error("server did not accept connections in time\n" + log_tail());

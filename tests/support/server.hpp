@@ -9,9 +9,8 @@
 #include <chrono>
 #include <filesystem>
 #include <string>
-#include <vector>
-
 #include <sys/types.h>
+#include <vector>
 
 namespace draftsmith::test {
 
@@ -28,9 +27,9 @@ public:
     // argv, reads that line (stdout's remainder and stderr go to `log_file`).
     // Throws when the server exits or stays silent longer than `timeout`,
     // with the log's tail in the message.
-    static ServerProcess reporting_port(const std::vector<std::string>& argv,
-                                        const std::filesystem::path& log_file,
-                                        std::chrono::milliseconds timeout = std::chrono::seconds(20));
+    static ServerProcess
+    reporting_port(const std::vector<std::string>& argv, const std::filesystem::path& log_file,
+                   std::chrono::milliseconds timeout = std::chrono::seconds(20));
 
     ServerProcess(ServerProcess&& other) noexcept;
 

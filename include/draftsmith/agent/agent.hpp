@@ -79,7 +79,7 @@ struct Settings {
     // must be built over run_variant's `base` with `secrets` (else, and when
     // null, the variant builds its own).
     std::shared_ptr<const BaseFiles> base_files;
-    std::function<bool()> should_stop;     // true -> stop at the next turn boundary (SIGTERM)
+    std::function<bool()> should_stop; // true -> stop at the next turn boundary (SIGTERM)
     std::optional<std::chrono::steady_clock::time_point> deadline; // run-wide time budget
     // 64 KiB: read/search/list results are cut to this, saying so.
     std::size_t max_tool_output_bytes = 65'536;
@@ -114,14 +114,14 @@ const char* to_string(Limit limit) noexcept;
 
 struct Outcome {
     Status status = Status::failed;
-    Overlay overlay;      // the variant's changes over the base (may be empty)
-    std::string summary;  // finish(summary), else the model's last text, trimmed
-    std::string reason;   // every status but finished: one sentence ("turn limit of 40 reached")
-    Limit limit = Limit::none; // limit_reached / interrupted: which limit
-    llm::Usage usage;     // summed over calls
-    double cost_usd = 0;  // summed Response::cost_usd
-    int turns = 0;        // calls made
-    int failed_edits = 0; // edit tool calls (oneshot: answers) that did not apply
+    Overlay overlay;     // the variant's changes over the base (may be empty)
+    std::string summary; // finish(summary), else the model's last text, trimmed
+    std::string reason;  // every status but finished: one sentence ("turn limit of 40 reached")
+    Limit limit = Limit::none;           // limit_reached / interrupted: which limit
+    llm::Usage usage;                    // summed over calls
+    double cost_usd = 0;                 // summed Response::cost_usd
+    int turns = 0;                       // calls made
+    int failed_edits = 0;                // edit tool calls (oneshot: answers) that did not apply
     std::vector<std::string> files_read; // in the order first read, for the report
 };
 

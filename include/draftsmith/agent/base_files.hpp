@@ -100,7 +100,7 @@ private:
 
     const edit::BaseTree& m_base;
     const SecretFilter& m_secrets;
-    std::vector<std::string> m_paths; // sorted, unique
+    std::vector<std::string> m_paths;    // sorted, unique
     mutable std::deque<Entry> m_entries; // m_entries[i] is m_paths[i]'s
     mutable std::atomic<std::size_t> m_next_to_prepare{0};
     std::size_t m_budget;

@@ -93,7 +93,7 @@ struct DraftsmithTrailers {
     std::optional<RequestId> request;
     std::optional<VariantNumber> variant;
     std::optional<std::string> incomplete; // Draftsmith-Incomplete's value
-    std::vector<std::string> co_authors; // "Name <email>"
+    std::vector<std::string> co_authors;   // "Name <email>"
 };
 DraftsmithTrailers parse_trailers(std::string_view message);
 

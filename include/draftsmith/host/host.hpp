@@ -199,9 +199,9 @@ struct Options {
 
     // Local host.
     std::filesystem::path overview_file = "draftsmith-overview.md";
-    PullRequest local_pr;            // what get_pull_request returns
+    PullRequest local_pr;                 // what get_pull_request returns
     std::optional<Comment> local_comment; // what get_comment returns (the --comment text)
-    std::ostream* out = nullptr;     // where comments are printed; null: stdout
+    std::ostream* out = nullptr;          // where comments are printed; null: stdout
 };
 
 // The host for options.kind with its own HTTP client (net::make_http_client

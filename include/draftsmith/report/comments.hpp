@@ -31,9 +31,10 @@ std::string overview_comment(const RunRecord& run, std::string_view marker);
 // The draft PR's body: the request (quoted) with a link back to the comment, the model's summary,
 // the diffstat in a code block, tokens/cost/turns, variant i of N and its hint, and `marker`
 // (host::request_marker); an incomplete variant's body opens with a warning saying why it
-// stopped and what it cost (issue 17). At most k_max_body_chars bytes, keeping the marker: the diffstat,
-// then the request, then the summary are shortened as needed.
-std::string pull_request_body(const RunRecord& run, const VariantRecord& variant, std::string_view marker);
+// stopped and what it cost (issue 17). At most k_max_body_chars bytes, keeping the marker: the
+// diffstat, then the request, then the summary are shortened as needed.
+std::string pull_request_body(const RunRecord& run, const VariantRecord& variant,
+                              std::string_view marker);
 
 // The PR title from a template: {i} {n} {slug} {pr} {intent} (intent on one line, cut to 60
 // chars). Unknown placeholders stay as written. An incomplete variant's title starts with
@@ -47,7 +48,8 @@ std::string refusal_comment(std::string_view user, std::string_view reason);
 std::string usage_comment(std::string_view message);
 
 // The commit message of variant i: subject (the intent on one line without emoji, "(variant
-// i/N)" when N > 1, at most 72 bytes), blank line, the model's summary. No trailers: git/ adds them.
+// i/N)" when N > 1, at most 72 bytes), blank line, the model's summary. No trailers: git/ adds
+// them.
 std::string commit_message(const RunRecord& run, const VariantRecord& variant);
 
 } // namespace draftsmith::report

@@ -66,8 +66,8 @@ private:
 
     std::mutex m_mutex; // guards the three below; never held across a host call
     std::condition_variable_any m_changed;
-    std::optional<run::RunResult> m_latest;  // the run as progress() last said
-    bool m_pending = false;                  // m_latest not posted yet
+    std::optional<run::RunResult> m_latest; // the run as progress() last said
+    bool m_pending = false;                 // m_latest not posted yet
     std::jthread m_updater;
 };
 

@@ -35,8 +35,8 @@ namespace draftsmith::run {
 // What intake found: the request, read and checked.
 struct Request {
     config::Config config;
-    host::PullRequest pr;     // title and body redacted
-    host::Comment comment;    // body redacted
+    host::PullRequest pr;  // title and body redacted
+    host::Comment comment; // body redacted
     trigger::Command command;
     host::RequestKey key;
     git::RequestId id;        // the commits' Draftsmith-Request
@@ -53,7 +53,7 @@ struct Context {
     std::shared_ptr<const agent::SecretFilter> secrets;
     std::shared_ptr<const agent::BaseFiles> base_files; // over base_tree, files and secrets
     std::shared_ptr<llm::Meter> meter;
-    std::shared_ptr<net::HttpClient> http; // the models' client
+    std::shared_ptr<net::HttpClient> http;          // the models' client
     std::shared_ptr<net::RetryBudget> retry_budget; // the run's one, for answer retries too
 };
 
@@ -69,10 +69,10 @@ using Continuations = std::map<int, std::shared_ptr<const Continuation>>;
 
 // Which variants still need a model.
 struct Plan {
-    std::vector<VariantResult> variants;         // all N; kept ones succeeded and pr_reused
-    std::vector<int> which;                      // 1-based, the ones to make
-    std::map<int, host::PullRequest> existing;   // an earlier run's pull requests, by variant
-    Continuations continuations;                 // issue 17: by variant
+    std::vector<VariantResult> variants;       // all N; kept ones succeeded and pr_reused
+    std::vector<int> which;                    // 1-based, the ones to make
+    std::map<int, host::PullRequest> existing; // an earlier run's pull requests, by variant
+    Continuations continuations;               // issue 17: by variant
 };
 
 // The pull requests an earlier run of this request opened, by variant:
@@ -107,8 +107,8 @@ struct IncompleteRules {
 
 // What the agent's outcome makes of a variant before publishing: the state
 // and reason, the summary and usage. `commit` writes the overlay and
-// returns the commit and its diffstat (given the variant with its summary; called only for a finished outcome
-// with changes and no secret in them).
+// returns the commit and its diffstat (given the variant with its summary; called only for a
+// finished outcome with changes and no secret in them).
 struct Committed {
     std::string commit;
     git::DiffStat stat;
@@ -123,8 +123,9 @@ VariantResult settle(VariantResult variant, const agent::Outcome& outcome,
 
 // Succeeded variants whose tree equals a lower variant's become duplicates
 // of it; kept ones (pr_reused) are left out (their commits may not be here).
-std::vector<VariantResult> mark_duplicates(std::vector<VariantResult> variants,
-                                           const std::function<std::string(const std::string&)>& tree_of);
+std::vector<VariantResult>
+mark_duplicates(std::vector<VariantResult> variants,
+                const std::function<std::string(const std::string&)>& tree_of);
 
 // Variants still queued or running get `state` and `reason`.
 std::vector<VariantResult> end_unfinished(std::vector<VariantResult> variants, VariantState state,
@@ -138,8 +139,8 @@ struct PublishDoors {
 };
 struct PublishSettings {
     bool dry_run = false;
-    bool on_host = true;              // false: --local, branches here (and --push REMOTE)
-    std::optional<std::string> push;  // --local --push REMOTE
+    bool on_host = true;             // false: --local, branches here (and --push REMOTE)
+    std::optional<std::string> push; // --local --push REMOTE
     std::function<void(std::string_view)> checkpoint; // after each pull request (crash tests)
 };
 

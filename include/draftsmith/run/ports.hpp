@@ -62,13 +62,13 @@ std::unique_ptr<Repo> open_repo(const std::filesystem::path& path);
 // Where the run's story is told: the overview comment on the source pull
 // request (or the terminal and a file, --local; stdout, --dry-run).
 struct Audience {
-    host::Host* host = nullptr;        // null: nothing posted (not known yet)
-    host::PullRequest pr;              // the source pull request
-    host::CommentRef comment;          // the request; replies go there
-    std::string marker;                // host::overview_marker: finds the comment again
-    bool post = true;                  // false for --dry-run: print to `out` instead
-    bool progress_comments = true;     // false for --local and --dry-run
-    std::ostream* out = nullptr;       // --dry-run's overview; null: stdout
+    host::Host* host = nullptr;    // null: nothing posted (not known yet)
+    host::PullRequest pr;          // the source pull request
+    host::CommentRef comment;      // the request; replies go there
+    std::string marker;            // host::overview_marker: finds the comment again
+    bool post = true;              // false for --dry-run: print to `out` instead
+    bool progress_comments = true; // false for --local and --dry-run
+    std::ostream* out = nullptr;   // --dry-run's overview; null: stdout
 };
 
 // The machine-readable outputs the configuration asks for ("" when not).
@@ -88,7 +88,8 @@ class Observer {
 public:
     virtual ~Observer() = default;
 
-    virtual std::string commit_message(const RunResult& run, const VariantResult& variant) const = 0;
+    virtual std::string commit_message(const RunResult& run,
+                                       const VariantResult& variant) const = 0;
     virtual std::string pull_request_title(std::string_view title_template, const RunResult& run,
                                            int variant) const = 0;
     virtual std::string pull_request_body(const RunResult& run, const VariantResult& variant,

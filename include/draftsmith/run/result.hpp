@@ -28,7 +28,17 @@
 
 namespace draftsmith::run {
 
-enum class VariantState { queued, running, succeeded, failed, duplicate, no_changes, interrupted, dry_run, incomplete };
+enum class VariantState {
+    queued,
+    running,
+    succeeded,
+    failed,
+    duplicate,
+    no_changes,
+    interrupted,
+    dry_run,
+    incomplete
+};
 
 // "queued", "running", "succeeded", "failed", "duplicate", "no-changes",
 // "interrupted", "dry-run", "incomplete".
@@ -47,9 +57,9 @@ struct VariantResult {
     std::string phase; // what it is doing now: "model", "commit", "push", "pull request"
     std::string provider, model;
     std::string hint;
-    std::string branch;  // "" when none
-    std::string commit;  // full id, "" when none
-    std::string pr_url;  // "" when none
+    std::string branch; // "" when none
+    std::string commit; // full id, "" when none
+    std::string pr_url; // "" when none
     std::int64_t pr_number = 0;
     bool pr_reused = false; // an earlier run's PR was found and kept/updated
     int duplicate_of = 0;   // duplicate: the variant with the same tree
@@ -72,17 +82,17 @@ struct VariantResult {
 };
 
 struct RunResult {
-    std::string host;        // "github", "azure-devops", "local"
-    std::string repository;  // "octo/app", "org/project/repo", or the local path
+    std::string host;       // "github", "azure-devops", "local"
+    std::string repository; // "octo/app", "org/project/repo", or the local path
     std::int64_t pr = 0;
     std::string pr_url;
     std::string comment_url; // link back to the triggering comment ("" when unknown)
     std::string requester;   // login / display name
     std::string intent;
     std::string slug;
-    int variants = 0;        // N asked for
-    std::string request_id;  // host::request_id(...)
-    std::string run_url;     // the pipeline run ("" when unknown)
+    int variants = 0;       // N asked for
+    std::string request_id; // host::request_id(...)
+    std::string run_url;    // the pipeline run ("" when unknown)
     bool dry_run = false;
     std::vector<VariantResult> variant_records; // index i-1 = variant i
     std::chrono::system_clock::time_point started;
@@ -98,7 +108,6 @@ struct RunResult {
 // any is incomplete (issue 17: never 0, and not 3 -- something is there to
 // review), 0 when all are good (1 after a `crashed` worker: never report
 // success then), 3 when none is, else 1.
-ExitCode exit_code_of(const std::vector<VariantResult>& variants, bool interrupted,
-                      bool crashed);
+ExitCode exit_code_of(const std::vector<VariantResult>& variants, bool interrupted, bool crashed);
 
 } // namespace draftsmith::run

@@ -42,23 +42,23 @@ struct Options {
     // Configuration from flags, by key (`provider`, `model`, `host`, `jobs`,
     // ...): the highest precedence (config/config.hpp).
     std::map<std::string, std::string> config_flags;
-    std::filesystem::path repo = ".";         // the repository the job runs in
+    std::filesystem::path repo = ".";           // the repository the job runs in
     std::optional<std::filesystem::path> event; // --event FILE (else GITHUB_EVENT_PATH)
-    std::optional<std::string> comment;       // --comment TEXT (local, or with --pr)
-    std::optional<std::int64_t> pr;           // --pr N
-    std::optional<std::int64_t> comment_id;   // --comment-id N: read it from the host
-    std::optional<std::int64_t> thread_id;    // --thread-id N (Azure DevOps)
-    std::string user;                         // --user NAME
-    std::string base = "HEAD";                // --local: where the variants start
-    std::optional<std::string> push;          // --local --push REMOTE
-    std::string remote = "origin";            // fetch and push remote on a host
+    std::optional<std::string> comment;         // --comment TEXT (local, or with --pr)
+    std::optional<std::int64_t> pr;             // --pr N
+    std::optional<std::int64_t> comment_id;     // --comment-id N: read it from the host
+    std::optional<std::int64_t> thread_id;      // --thread-id N (Azure DevOps)
+    std::string user;                           // --user NAME
+    std::string base = "HEAD";                  // --local: where the variants start
+    std::optional<std::string> push;            // --local --push REMOTE
+    std::string remote = "origin";              // fetch and push remote on a host
     std::optional<std::filesystem::path> ca_file;
     std::optional<std::filesystem::path> record; // --record FILE
     bool dry_run = false;
     bool force = false;
     trigger::Environment environment; // what the CI job says (cli reads it once)
-    std::ostream* out = nullptr; // local overview; null: stdout
-    bool progress_terminal = false; // redraw progress lines (stderr is a terminal)
+    std::ostream* out = nullptr;      // local overview; null: stdout
+    bool progress_terminal = false;   // redraw progress lines (stderr is a terminal)
 };
 
 // Runs the whole request, telling `observer` (report::Reporter) what

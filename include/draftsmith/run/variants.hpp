@@ -22,17 +22,17 @@ struct Job {
     const Context& context;
     Repo& repo;
     Observer& observer;
-    std::optional<std::filesystem::path> record; // --record FILE: every variant's answers
-    const trigger::Environment& environment;     // where providers find their keys
+    std::optional<std::filesystem::path> record;  // --record FILE: every variant's answers
+    const trigger::Environment& environment;      // where providers find their keys
     const Continuations* continuations = nullptr; // issue 17: variants continued, by index
 };
 
 // A variant's own provider, made from `options` (run/settings.hpp's
 // provider_options), over the run's model client and meter; with
 // `recording`, its answers are also written there.
-std::unique_ptr<llm::Provider> make_variant_provider(const Job& job,
-                                                     const llm::ProviderOptions& options,
-                                                     const std::shared_ptr<llm::Recording>& recording);
+std::unique_ptr<llm::Provider>
+make_variant_provider(const Job& job, const llm::ProviderOptions& options,
+                      const std::shared_ptr<llm::Recording>& recording);
 
 // Runs one variant's agent through `provider`, commits what it made and
 // returns its result (failed with the reason on any exception: the variant

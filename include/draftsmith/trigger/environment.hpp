@@ -46,17 +46,17 @@ enum class HostKind { github, azure_devops, local };
 // set them).
 struct GitHubEnvironment {
     std::string api_url = "https://api.github.com"; // GITHUB_API_URL (Enterprise Server)
-    std::string owner;      // GITHUB_REPOSITORY before the '/'
-    std::string repository; // GITHUB_REPOSITORY after the '/'
-    Secret token;           // GITHUB_TOKEN
+    std::string owner;                              // GITHUB_REPOSITORY before the '/'
+    std::string repository;                         // GITHUB_REPOSITORY after the '/'
+    Secret token;                                   // GITHUB_TOKEN
 };
 
 // What Azure Pipelines says about the repository on Azure DevOps.
 struct AzureDevOpsEnvironment {
-    std::string collection_uri; // SYSTEM_COLLECTIONURI ("https://dev.azure.com/org/")
-    std::string project;        // SYSTEM_TEAMPROJECT
-    std::string repository;     // BUILD_REPOSITORY_ID, else BUILD_REPOSITORY_NAME
-    Secret access_token;        // SYSTEM_ACCESSTOKEN (the job's token, sent as bearer)
+    std::string collection_uri;   // SYSTEM_COLLECTIONURI ("https://dev.azure.com/org/")
+    std::string project;          // SYSTEM_TEAMPROJECT
+    std::string repository;       // BUILD_REPOSITORY_ID, else BUILD_REPOSITORY_NAME
+    Secret access_token;          // SYSTEM_ACCESSTOKEN (the job's token, sent as bearer)
     Secret personal_access_token; // AZURE_DEVOPS_EXT_PAT (sent as basic)
 };
 

@@ -21,15 +21,15 @@ enum class ExitCode : int {
 };
 
 enum class ErrorCategory {
-    usage,      // command line
-    input,      // a file or payload we were given
-    config,     // .draftsmith.yml, environment
-    network,    // HTTP transport or status
-    git,        // libgit2
-    llm,        // model provider
-    host,       // GitHub / Azure DevOps
-    edit,       // edit engine
-    refused,    // authorization
+    usage,   // command line
+    input,   // a file or payload we were given
+    config,  // .draftsmith.yml, environment
+    network, // HTTP transport or status
+    git,     // libgit2
+    llm,     // model provider
+    host,    // GitHub / Azure DevOps
+    edit,    // edit engine
+    refused, // authorization
     interrupted,
     internal,
 };

@@ -14,11 +14,13 @@ using draftsmith::test::TempDir;
 namespace {
 
 // The request every branch of this suite belongs to.
-RequestId request_id() {
+RequestId request_id()
+{
     return RequestId{"local", "demo", "1", "9"};
 }
 
-CommitSpec variant_spec(int index, const RequestId& request = request_id()) {
+CommitSpec variant_spec(int index, const RequestId& request = request_id())
+{
     CommitSpec spec;
     spec.message = "Variant " + std::to_string(index);
     spec.request = request;
@@ -26,13 +28,15 @@ CommitSpec variant_spec(int index, const RequestId& request = request_id()) {
     return spec;
 }
 
-std::string remote_tip(const std::filesystem::path& bare, const std::string& branch) {
+std::string remote_tip(const std::filesystem::path& bare, const std::string& branch)
+{
     return git(bare, {"for-each-ref", "--format=%(objectname)", "refs/heads/" + branch});
 }
 
 } // namespace
 
-TEST_CASE("git::Repository::push_branches, file:// remote") {
+TEST_CASE("git::Repository::push_branches, file:// remote")
+{
     const TempDir temp;
     make_repository(temp / "source", {{"a.txt", "A\n"}, {"src/b.txt", "B\n"}});
     git(temp.path(),
@@ -51,7 +55,8 @@ TEST_CASE("git::Repository::push_branches, file:// remote") {
     RemoteAccess access;
     access.remote = "file://" + server.string();
 
-    SUBCASE("N branches in one push; a re-run replaces only its own") {
+    SUBCASE("N branches in one push; a re-run replaces only its own")
+    {
         const auto report = repo.push_branches(access, branches, request_id());
         REQUIRE(report.branches.size() == 3);
         CHECK(report.all_pushed());
@@ -70,7 +75,8 @@ TEST_CASE("git::Repository::push_branches, file:// remote") {
         CHECK(remote_tip(server, branches[0].branch) == again);
         CHECK(git(server, {"show", branches[0].branch + ":a.txt"}) == "again");
     }
-    SUBCASE("a branch someone else made is left alone, the others are pushed") {
+    SUBCASE("a branch someone else made is left alone, the others are pushed")
+    {
         git(server, {"branch", branches[1].branch, "main"});
         const std::string other_request = repo.commit_overlay(
             base, {{"a.txt", "theirs\n"}}, variant_spec(3, RequestId{"local", "demo", "1", "10"}));
@@ -90,7 +96,8 @@ TEST_CASE("git::Repository::push_branches, file:// remote") {
         CHECK(remote_tip(server, branches[2].branch) == other_request);
         CHECK(remote_tip(server, branches[0].branch) == branches[0].commit);
     }
-    SUBCASE("a local branch that is not ours is left alone") {
+    SUBCASE("a local branch that is not ours is left alone")
+    {
         git(temp / "work", {"branch", branches[0].branch, "main"});
         const auto report = repo.push_branches(access, {branches[0]}, request_id());
         CHECK(report.branches[0].status == BranchPushStatus::foreign);
@@ -100,7 +107,8 @@ TEST_CASE("git::Repository::push_branches, file:// remote") {
         CHECK(remote_tip(server, branches[0].branch).empty());
         CHECK(repo.branch_tip(branches[0].branch) == base);
     }
-    SUBCASE("a remote by name, and a plain path") {
+    SUBCASE("a remote by name, and a plain path")
+    {
         access.remote = "origin";
         CHECK(repo.push_branches(access, {branches[0]}, request_id()).all_pushed());
         access.remote = server.string();
@@ -108,7 +116,8 @@ TEST_CASE("git::Repository::push_branches, file:// remote") {
         CHECK(remote_tip(server, branches[0].branch) == branches[0].commit);
         CHECK(remote_tip(server, branches[1].branch) == branches[1].commit);
     }
-    SUBCASE("an unknown remote name is a clear error") {
+    SUBCASE("an unknown remote name is a clear error")
+    {
         access.remote = "upstream";
         CHECK_THROWS_WITH(repo.push_branches(access, {branches[0]}, request_id()),
                           "use remote 'upstream': no such remote in this repository (give its name "
@@ -116,7 +125,8 @@ TEST_CASE("git::Repository::push_branches, file:// remote") {
     }
 }
 
-TEST_CASE("git::Repository::fetch_commit, file:// remote") {
+TEST_CASE("git::Repository::fetch_commit, file:// remote")
+{
     const TempDir temp;
     make_repository(temp / "source", {{"a.txt", "A\n"}});
     git(temp / "source", {"checkout", "-q", "-b", "feature"});
@@ -130,23 +140,27 @@ TEST_CASE("git::Repository::fetch_commit, file:// remote") {
     auto repo = Repository::open(temp / "work");
     REQUIRE_FALSE(repo.find_commit(feature));
     RemoteAccess access; // origin
-    SUBCASE("by branch name") {
+    SUBCASE("by branch name")
+    {
         CHECK(repo.fetch_commit(access, "feature") == feature);
         CHECK(repo.tree(feature).read("a.txt") == "feature\n");
         CHECK(git(temp / "work", {"for-each-ref", "refs/remotes"}).find("feature") ==
               std::string::npos);
     }
-    SUBCASE("find_or_fetch_commit: here already, or fetched") {
+    SUBCASE("find_or_fetch_commit: here already, or fetched")
+    {
         CHECK(repo.find_or_fetch_commit("main", access, "main") == *repo.find_commit("main"));
         CHECK(repo.find_or_fetch_commit(feature, access, "refs/heads/feature") == feature);
     }
-    SUBCASE("a ref the remote does not have") {
+    SUBCASE("a ref the remote does not have")
+    {
         CHECK_THROWS_WITH(repo.fetch_commit(access, "refs/pull/7/head"),
                           "fetch refs/pull/7/head from origin: the remote has no such ref");
     }
 }
 
-TEST_CASE("git::Repository::push_branches_fast_forward and move_branch") {
+TEST_CASE("git::Repository::push_branches_fast_forward and move_branch")
+{
     const TempDir temp;
     make_repository(temp / "source", {{"a.txt", "A\n"}});
     git(temp.path(),
@@ -161,7 +175,8 @@ TEST_CASE("git::Repository::push_branches_fast_forward and move_branch") {
     const std::string second = repo.commit_overlay(first, {{"a.txt", "2\n"}}, spec);
     const std::string sideways = repo.commit_overlay(base, {{"a.txt", "x\n"}}, spec);
 
-    SUBCASE("move_branch is a compare-and-swap") {
+    SUBCASE("move_branch is a compare-and-swap")
+    {
         CHECK(repo.move_branch("topic", first, std::nullopt));
         CHECK_FALSE(repo.move_branch("topic", second, std::nullopt));
         CHECK_FALSE(repo.move_branch("topic", second, base));
@@ -170,7 +185,8 @@ TEST_CASE("git::Repository::push_branches_fast_forward and move_branch") {
         CHECK_THROWS_WITH(repo.move_branch("bad..name", first, std::nullopt),
                           "create branch 'bad..name': not a valid branch name");
     }
-    SUBCASE("created, fast-forwarded, and a sideways commit refused") {
+    SUBCASE("created, fast-forwarded, and a sideways commit refused")
+    {
         RemoteAccess access;
         auto report = repo.push_branches_fast_forward(access, {{"topic", first}});
         CHECK(report.branches[0].status == BranchPushStatus::created);

@@ -12,7 +12,8 @@
 namespace draftsmith::test {
 namespace {
 
-void run_or_throw(const std::vector<std::string>& argv, const std::filesystem::path& dir) {
+void run_or_throw(const std::vector<std::string>& argv, const std::filesystem::path& dir)
+{
     ProcessOptions options;
     options.working_dir = dir.string();
     const auto result = run_process(argv, options);
@@ -24,7 +25,8 @@ void run_or_throw(const std::vector<std::string>& argv, const std::filesystem::p
 // A CA and a certificate for 127.0.0.1 signed by it. mbedTLS (libgit2's TLS
 // on Debian) matches the host against DNS names, so the address is both a
 // DNS and an IP subject alternative name.
-void make_certificates(const std::filesystem::path& dir) {
+void make_certificates(const std::filesystem::path& dir)
+{
     write_file(dir / "server.ext", "basicConstraints=CA:FALSE\n"
                                    "keyUsage=digitalSignature,keyEncipherment\n"
                                    "extendedKeyUsage=serverAuth\n"
@@ -46,7 +48,8 @@ void make_certificates(const std::filesystem::path& dir) {
 GitHttpServer::GitHttpServer(const std::filesystem::path& root, Tls tls)
     : m_root(root)
     , m_scheme(tls == Tls::on ? "https" : "http")
-    , m_port(free_port()) {
+    , m_port(free_port())
+{
     std::filesystem::create_directories(m_root / "repos");
     std::filesystem::create_directories(m_root / "www");
     write_file(m_root / "users", fmt::format("{}:{}\n", k_user, k_password));
@@ -90,16 +93,19 @@ GitHttpServer::GitHttpServer(const std::filesystem::path& root, Tls tls)
     m_process->wait_until_accepting(m_port);
 }
 
-std::string GitHttpServer::url(const std::string& name) const {
+std::string GitHttpServer::url(const std::string& name) const
+{
     return fmt::format("{}://127.0.0.1:{}/git/{}.git", m_scheme, m_port, name);
 }
 
-std::filesystem::path GitHttpServer::repo(const std::string& name) const {
+std::filesystem::path GitHttpServer::repo(const std::string& name) const
+{
     return m_root / "repos" / (name + ".git");
 }
 
 std::filesystem::path GitHttpServer::create_repo(const std::string& name,
-                                                 const std::filesystem::path& source) const {
+                                                 const std::filesystem::path& source) const
+{
     auto path = repo(name);
     git(m_root, {"clone", "-q", "--bare", source.string(), path.string()});
     git(path, {"config", "http.receivepack", "true"});
@@ -107,13 +113,15 @@ std::filesystem::path GitHttpServer::create_repo(const std::string& name,
     return path;
 }
 
-void GitHttpServer::refuse_pushes(const std::string& name, const std::string& message) const {
+void GitHttpServer::refuse_pushes(const std::string& name, const std::string& message) const
+{
     const auto hook = repo(name) / "hooks" / "pre-receive";
     write_file(hook, fmt::format("#!/bin/sh\necho '{}' >&2\nexit 1\n", message));
     std::filesystem::permissions(hook, std::filesystem::perms::owner_all);
 }
 
-void GitHttpServer::refuse_refs(const std::string& name, const std::string& pattern) const {
+void GitHttpServer::refuse_refs(const std::string& name, const std::string& pattern) const
+{
     const auto hook = repo(name) / "hooks" / "update";
     write_file(hook, fmt::format("#!/bin/sh\ncase \"$1\" in *{}*) echo \"no pushes to $1\" >&2; "
                                  "exit 1;; esac\nexit 0\n",

@@ -24,11 +24,13 @@ using draftsmith::test::write_file;
 namespace {
 
 // The request every branch of this suite belongs to.
-RequestId request_id() {
+RequestId request_id()
+{
     return RequestId{"github", "octo/app", "42", "1001"};
 }
 
-std::vector<BranchPush> make_variants(Repository& repo, const std::string& base, int count) {
+std::vector<BranchPush> make_variants(Repository& repo, const std::string& base, int count)
+{
     std::vector<BranchPush> branches;
     for (int i = 1; i <= count; ++i) {
         CommitSpec spec;
@@ -44,13 +46,15 @@ std::vector<BranchPush> make_variants(Repository& repo, const std::string& base,
     return branches;
 }
 
-std::string server_branches(const std::filesystem::path& bare) {
+std::string server_branches(const std::filesystem::path& bare)
+{
     return git(bare, {"for-each-ref", "--format=%(refname)", "refs/heads/draftsmith"});
 }
 
 // A source repository with three commits on main (so a depth-1 clone really
 // lacks history) and a branch `feature`.
-std::filesystem::path make_source(const TempDir& temp) {
+std::filesystem::path make_source(const TempDir& temp)
+{
     auto source = temp / "source";
     make_repository(source, {{"README.md", "app\n"}, {"src/style.css", "button {}\n"}});
     for (const char* text : {"two\n", "three\n"}) {
@@ -68,7 +72,8 @@ std::filesystem::path make_source(const TempDir& temp) {
 
 } // namespace
 
-TEST_CASE("git over smart HTTP with basic auth") {
+TEST_CASE("git over smart HTTP with basic auth")
+{
     const TempDir temp;
     const GitHttpServer server(temp / "server", Tls::off);
     const auto source = make_source(temp);
@@ -87,7 +92,8 @@ TEST_CASE("git over smart HTTP with basic auth") {
     REQUIRE(repo.is_shallow());
     const std::string base = *repo.find_commit("HEAD");
 
-    SUBCASE("N branches pushed from a depth-1 clone") {
+    SUBCASE("N branches pushed from a depth-1 clone")
+    {
         const auto branches = make_variants(repo, base, 3);
         const auto report = repo.push_branches(access, branches, request_id());
         CHECK(report.all_pushed());
@@ -101,7 +107,8 @@ TEST_CASE("git over smart HTTP with basic auth") {
         CHECK(repo.push_branches(access, rerun, request_id()).branches[0].status ==
               BranchPushStatus::updated);
     }
-    SUBCASE("a re-run in a fresh depth-1 clone finds the branches of its request") {
+    SUBCASE("a re-run in a fresh depth-1 clone finds the branches of its request")
+    {
         const auto branches = make_variants(repo, base, 3);
         REQUIRE(repo.push_branches(access, branches, request_id()).all_pushed());
         git(bare, {"branch", "draftsmith/someone-else", "main"});
@@ -122,7 +129,8 @@ TEST_CASE("git over smart HTTP with basic auth") {
         CHECK(repo.find_local_request_branches(request_id(), "draftsmith/").size() == 3);
         CHECK(repo.find_local_request_branches(request_id(), "other/").empty());
     }
-    SUBCASE("a depth-1 clone whose base is no longer a tip on the server") {
+    SUBCASE("a depth-1 clone whose base is no longer a tip on the server")
+    {
         git(temp.path(), {"clone", "-q", "file://" + bare.string(), (temp / "other").string()});
         write_file(temp / "other" / "README.md", "moved on\n");
         git(temp / "other", {"commit", "-q", "-am", "moved on"});
@@ -132,17 +140,20 @@ TEST_CASE("git over smart HTTP with basic auth") {
         CHECK(git(bare, {"rev-parse", branches[1].branch + "^"}) == base);
         git(bare, {"fsck", "--no-progress", "--connectivity-only"});
     }
-    SUBCASE("the missing PR head is fetched, edited and pushed") {
+    SUBCASE("the missing PR head is fetched, edited and pushed")
+    {
         REQUIRE_FALSE(repo.find_commit(feature));
         std::vector<std::string> log_lines;
         draftsmith::log::configure(draftsmith::log::Level::debug, draftsmith::log::Format::text,
                                    draftsmith::log::Color::never);
         draftsmith::log::set_sink(
             [&log_lines](std::string_view line) { log_lines.emplace_back(line); });
-        SUBCASE("by ref") {
+        SUBCASE("by ref")
+        {
             CHECK(repo.fetch_commit(access, "refs/heads/feature") == feature);
         }
-        SUBCASE("by id") {
+        SUBCASE("by id")
+        {
             CHECK(repo.fetch_commit(access, feature) == feature);
         }
         draftsmith::log::set_sink({});
@@ -162,13 +173,15 @@ TEST_CASE("git over smart HTTP with basic auth") {
         CHECK(repo.push_branches(access, branches, request_id()).all_pushed());
         CHECK(git(bare, {"show", branches[0].branch + ":FEATURE.md"}) == "feature");
     }
-    SUBCASE("a server that refuses fetching by id: the branch's whole history instead") {
+    SUBCASE("a server that refuses fetching by id: the branch's whole history instead")
+    {
         git(bare, {"config", "uploadpack.allowReachableSHA1InWant", "false"});
         CHECK(repo.fetch_commit(access, "feature") == feature);
         CHECK(repo.tree(feature).read("README.md") == "two\n");
         CHECK(git(temp / "work", {"rev-list", "--count", feature}) == "3");
     }
-    SUBCASE("a remote branch not here is fetched to check whose it is") {
+    SUBCASE("a remote branch not here is fetched to check whose it is")
+    {
         const auto theirs = make_variants(repo, base, 1);
         git(temp / "work", {"push", "-q", "file://" + bare.string(),
                             theirs[0].commit + ":refs/heads/" + theirs[0].branch});
@@ -186,7 +199,8 @@ TEST_CASE("git over smart HTTP with basic auth") {
         CHECK(report.branches[0].status == BranchPushStatus::updated);
         CHECK(git(bare, {"rev-parse", "refs/heads/" + mine[0].branch}) == mine[0].commit);
     }
-    SUBCASE("a wrong password is a clear error and nothing is pushed") {
+    SUBCASE("a wrong password is a clear error and nothing is pushed")
+    {
         access.authorization =
             basic_authorization(GitHttpServer::k_user, Secret("wrong-password-123"));
         const auto branches = make_variants(repo, base, 2);
@@ -204,9 +218,11 @@ TEST_CASE("git over smart HTTP with basic auth") {
         }
         CHECK(server_branches(bare).empty());
     }
-    SUBCASE("stopped (SIGTERM) or past the deadline: aborted, nothing pushed") {
+    SUBCASE("stopped (SIGTERM) or past the deadline: aborted, nothing pushed")
+    {
         const auto branches = make_variants(repo, base, 2);
-        SUBCASE("stopped") {
+        SUBCASE("stopped")
+        {
             access.should_stop = [] { return true; };
             try {
                 repo.push_branches(access, branches, request_id());
@@ -218,14 +234,16 @@ TEST_CASE("git over smart HTTP with basic auth") {
                 CHECK(message.ends_with(server.url("app") + ": stopped"));
             }
         }
-        SUBCASE("deadline") {
+        SUBCASE("deadline")
+        {
             access.deadline = std::chrono::steady_clock::now() - std::chrono::seconds(1);
             CHECK_THROWS_WITH(repo.fetch_commit(access, "feature"),
                               doctest::Contains("timed out (the deadline passed)"));
         }
         CHECK(server_branches(bare).empty());
     }
-    SUBCASE("credentials that may read but not write (HTTP 403)") {
+    SUBCASE("credentials that may read but not write (HTTP 403)")
+    {
         git(bare, {"config", "http.receivepack", "false"});
         try {
             repo.push_branches(access, make_variants(repo, base, 1), request_id());
@@ -238,19 +256,21 @@ TEST_CASE("git over smart HTTP with basic auth") {
         }
         CHECK(server_branches(bare).empty());
     }
-    SUBCASE("no such repository (HTTP 404)") {
+    SUBCASE("no such repository (HTTP 404)")
+    {
         access.remote = server.url("nothing-here");
         CHECK_THROWS_WITH(repo.fetch_commit(access, "main"),
                           doctest::Contains("no repository at this URL (HTTP 404)"));
     }
-    SUBCASE("no credentials at all") {
+    SUBCASE("no credentials at all")
+    {
         access.authorization.reset();
         CHECK_THROWS_WITH(repo.push_branches(access, make_variants(repo, base, 1), request_id()),
                           doctest::Contains("no credentials were given"));
         CHECK(server_branches(bare).empty());
     }
-    SUBCASE(
-        "an update hook refusing one branch: no atomic push in libgit2 1.5, per-branch results") {
+    SUBCASE("an update hook refusing one branch: no atomic push in libgit2 1.5, per-branch results")
+    {
         server.refuse_refs("app", "/v2");
         const auto report = repo.push_branches(access, make_variants(repo, base, 3), request_id());
         CHECK_FALSE(report.all_pushed());
@@ -263,7 +283,8 @@ TEST_CASE("git over smart HTTP with basic auth") {
         CHECK(server_branches(bare) ==
               "refs/heads/draftsmith/42-1001/v1\nrefs/heads/draftsmith/42-1001/v3");
     }
-    SUBCASE("a pre-receive hook refusing the push: its message, nothing pushed") {
+    SUBCASE("a pre-receive hook refusing the push: its message, nothing pushed")
+    {
         server.refuse_pushes("app", "policy: robots may not push here");
         const auto report = repo.push_branches(access, make_variants(repo, base, 3), request_id());
         CHECK_FALSE(report.all_pushed());
@@ -276,7 +297,8 @@ TEST_CASE("git over smart HTTP with basic auth") {
     }
 }
 
-TEST_CASE("git over HTTPS with a private CA") {
+TEST_CASE("git over HTTPS with a private CA")
+{
     const TempDir temp;
     const GitHttpServer server(temp / "server", Tls::on);
     const auto source = make_source(temp);
@@ -291,14 +313,16 @@ TEST_CASE("git over HTTPS with a private CA") {
     access.authorization =
         basic_authorization(GitHttpServer::k_user, Secret(GitHttpServer::k_password));
 
-    SUBCASE("trusted through the CA file: fetch and push") {
+    SUBCASE("trusted through the CA file: fetch and push")
+    {
         access.ca_file = server.ca_file();
         CHECK(repo.fetch_commit(access, "feature") == git(source, {"rev-parse", "feature"}));
         const auto branches = make_variants(repo, base, 2);
         CHECK(repo.push_branches(access, branches, request_id()).all_pushed());
         CHECK(git(bare, {"rev-parse", "refs/heads/" + branches[1].branch}) == branches[1].commit);
     }
-    SUBCASE("with only the system CAs the certificate is refused") {
+    SUBCASE("with only the system CAs the certificate is refused")
+    {
         CHECK_THROWS_WITH(repo.push_branches(access, make_variants(repo, base, 1), request_id()),
                           doctest::Contains("certificate"));
         CHECK(server_branches(bare).empty());

@@ -24,16 +24,19 @@ using draftsmith::test::write_file;
 namespace {
 
 // The request every branch of this suite belongs to.
-RequestId request_id() {
+RequestId request_id()
+{
     return RequestId{"local", "ssh", "1", "2"};
 }
 
-std::string read_text(const std::filesystem::path& path) {
+std::string read_text(const std::filesystem::path& path)
+{
     std::ifstream in(path);
     return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-void keygen(const std::filesystem::path& file) {
+void keygen(const std::filesystem::path& file)
+{
     REQUIRE(run_process({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "draftsmith-test",
                          "-f", file.string()})
                 .exit_code == 0);
@@ -41,7 +44,8 @@ void keygen(const std::filesystem::path& file) {
 
 } // namespace
 
-TEST_CASE("git over ssh with a key file and known_hosts") {
+TEST_CASE("git over ssh with a key file and known_hosts")
+{
     if (!std::filesystem::exists("/usr/sbin/sshd")) {
         MESSAGE("skipped: /usr/sbin/sshd is not installed (scripts/setup-debian.sh installs it)");
         return;
@@ -90,14 +94,16 @@ TEST_CASE("git over ssh with a key file and known_hosts") {
     const std::string host_key = read_text(dir / "host_key.pub");
     const std::string host_key_blob = host_key.substr(0, host_key.rfind(' '));
 
-    SUBCASE("a known host: pushed") {
+    SUBCASE("a known host: pushed")
+    {
         write_file(dir / "known_hosts", fmt::format("[127.0.0.1]:{} {}\n", port, host_key_blob));
         const auto report = repo.push_branches(access, branches, request_id());
         CHECK(report.all_pushed());
         CHECK(git(temp / "remote.git", {"rev-parse", "refs/heads/draftsmith/ssh/v1"}) ==
               branches[0].commit);
     }
-    SUBCASE("an unknown host is refused, nothing pushed") {
+    SUBCASE("an unknown host is refused, nothing pushed")
+    {
         write_file(dir / "known_hosts", "");
         const std::string expected = fmt::format("ssh host key of [127.0.0.1]:{} is not in {}",
                                                  port, (dir / "known_hosts").string());
@@ -105,7 +111,8 @@ TEST_CASE("git over ssh with a key file and known_hosts") {
                           doctest::Contains(expected.c_str()));
         CHECK(git(temp / "remote.git", {"for-each-ref", "refs/heads/draftsmith"}).empty());
     }
-    SUBCASE("a changed host key is refused") {
+    SUBCASE("a changed host key is refused")
+    {
         keygen(dir / "other_key");
         const std::string other = read_text(dir / "other_key.pub");
         write_file(dir / "known_hosts",
@@ -113,7 +120,8 @@ TEST_CASE("git over ssh with a key file and known_hosts") {
         CHECK_THROWS_WITH(repo.push_branches(access, branches, request_id()),
                           doctest::Contains("does not match"));
     }
-    SUBCASE("a key the server does not accept") {
+    SUBCASE("a key the server does not accept")
+    {
         write_file(dir / "known_hosts", fmt::format("[127.0.0.1]:{} {}\n", port, host_key_blob));
         keygen(dir / "stranger_key");
         access.ssh_key = dir / "stranger_key";

@@ -1,10 +1,10 @@
 // host::azure_devops through the libcurl client against the fake Azure DevOps process.
-#include "fixture.hpp"
-
 #include "draftsmith/host/idempotency.hpp"
 #include "draftsmith/util/error.hpp"
 
 #include <doctest/doctest.h>
+
+#include "fixture.hpp"
 
 using nlohmann::json;
 namespace host = draftsmith::host;
@@ -38,32 +38,46 @@ json seed_state()
                    {"status", "active"},
                    {"publishedDate", "2026-01-01T00:01:00Z"},
                    {"lastUpdatedDate", "2026-01-01T00:01:00Z"},
-                   {"comments",
-                    json::array({{{"id", 1},
-                                  {"parentCommentId", 0},
-                                  {"author", k_alice},
-                                  {"content", "/edit /3 make the buttons red"},
-                                  {"publishedDate", "2026-01-01T00:01:00Z"},
-                                  {"lastUpdatedDate", "2026-01-01T00:01:00Z"},
-                                  {"lastContentUpdatedDate", "2026-01-01T00:01:00Z"},
-                                  {"commentType", "text"}}})}};
+                   {"comments", json::array({{{"id", 1},
+                                              {"parentCommentId", 0},
+                                              {"author", k_alice},
+                                              {"content", "/edit /3 make the buttons red"},
+                                              {"publishedDate", "2026-01-01T00:01:00Z"},
+                                              {"lastUpdatedDate", "2026-01-01T00:01:00Z"},
+                                              {"lastContentUpdatedDate", "2026-01-01T00:01:00Z"},
+                                              {"commentType", "text"}}})}};
     json identities = json::array({
-        {{"id", k_alice}, {"descriptor", "Microsoft.IdentityModel.Claims.ClaimsIdentity;alice"},
-         {"uniqueName", "alice@fabrikam.com"}, {"displayName", "Alice"},
+        {{"id", k_alice},
+         {"descriptor", "Microsoft.IdentityModel.Claims.ClaimsIdentity;alice"},
+         {"uniqueName", "alice@fabrikam.com"},
+         {"displayName", "Alice"},
          {"memberOf", json::array({"Microsoft.TeamFoundation.Identity;S-1-9-team"})}},
-        {{"id", k_bob}, {"descriptor", "Microsoft.IdentityModel.Claims.ClaimsIdentity;bob"},
-         {"uniqueName", "bob@fabrikam.com"}, {"displayName", "Bob"},
+        {{"id", k_bob},
+         {"descriptor", "Microsoft.IdentityModel.Claims.ClaimsIdentity;bob"},
+         {"uniqueName", "bob@fabrikam.com"},
+         {"displayName", "Bob"},
          {"memberOf", json::array({"Microsoft.TeamFoundation.Identity;S-1-9-readers"})}},
         // The team is inside Contributors: alice is a member through it.
-        {{"id", "g-team"}, {"descriptor", "Microsoft.TeamFoundation.Identity;S-1-9-team"},
-         {"name", "[Fabrikam]\\Fabrikam Team"}, {"isGroup", true},
+        {{"id", "g-team"},
+         {"descriptor", "Microsoft.TeamFoundation.Identity;S-1-9-team"},
+         {"name", "[Fabrikam]\\Fabrikam Team"},
+         {"isGroup", true},
          {"memberOf", json::array({"Microsoft.TeamFoundation.Identity;S-1-9-contributors"})}},
-        {{"id", "g-contributors"}, {"descriptor", "Microsoft.TeamFoundation.Identity;S-1-9-contributors"},
-         {"name", "[Fabrikam]\\Contributors"}, {"isGroup", true}, {"memberOf", json::array()}},
-        {{"id", "g-admins"}, {"descriptor", "Microsoft.TeamFoundation.Identity;S-1-9-admins"},
-         {"name", "[Fabrikam]\\Project Administrators"}, {"isGroup", true}, {"memberOf", json::array()}},
-        {{"id", "g-readers"}, {"descriptor", "Microsoft.TeamFoundation.Identity;S-1-9-readers"},
-         {"name", "[Fabrikam]\\Readers"}, {"isGroup", true}, {"memberOf", json::array()}},
+        {{"id", "g-contributors"},
+         {"descriptor", "Microsoft.TeamFoundation.Identity;S-1-9-contributors"},
+         {"name", "[Fabrikam]\\Contributors"},
+         {"isGroup", true},
+         {"memberOf", json::array()}},
+        {{"id", "g-admins"},
+         {"descriptor", "Microsoft.TeamFoundation.Identity;S-1-9-admins"},
+         {"name", "[Fabrikam]\\Project Administrators"},
+         {"isGroup", true},
+         {"memberOf", json::array()}},
+        {{"id", "g-readers"},
+         {"descriptor", "Microsoft.TeamFoundation.Identity;S-1-9-readers"},
+         {"name", "[Fabrikam]\\Readers"},
+         {"isGroup", true},
+         {"memberOf", json::array()}},
     });
     return {{"pulls", json::array({pr, fork})},
             {"threads", json::array({thread})},
@@ -140,28 +154,34 @@ TEST_CASE("integration::host azure devops, every operation")
         REQUIRE(found.size() == 1);
         CHECK(found.at(2).number == made.number);
         // HTTP 409 TF401179 (an active one exists already): found and reused.
-        const auto again = f.ado->create_pull_request({branch, "feature/buttons", "again", "again"});
+        const auto again =
+            f.ado->create_pull_request({branch, "feature/buttons", "again", "again"});
         CHECK(again.number == made.number);
         CHECK(again.title == "again");
         CHECK(f.fake.state()["pulls"].size() == state["pulls"].size());
         // A 409 without an active pull request to reuse is an error that says so.
-        f.fake.inject(json::array({{{"method", "POST"}, {"path", "/pullrequests"}, {"status", 409}}}));
-        REQUIRE_THROWS_WITH(
-            f.ado->create_pull_request({host::variant_branch("draftsmith/", key, 3),
-                                        "feature/buttons", "v3", "v3"}),
-            doctest::Contains("HTTP 409"));
+        f.fake.inject(
+            json::array({{{"method", "POST"}, {"path", "/pullrequests"}, {"status", 409}}}));
+        REQUIRE_THROWS_WITH(f.ado->create_pull_request({host::variant_branch("draftsmith/", key, 3),
+                                                        "feature/buttons", "v3", "v3"}),
+                            doctest::Contains("HTTP 409"));
     }
 
     SUBCASE("update (as --force does): description, reactivation")
     {
-        f.fake.seed({{"pulls", json::array({{{"pullRequestId", 40}, {"status", "abandoned"},
-                                             {"title", "old"}, {"description", "old"},
+        f.fake.seed({{"pulls", json::array({{{"pullRequestId", 40},
+                                             {"status", "abandoned"},
+                                             {"title", "old"},
+                                             {"description", "old"},
                                              {"sourceRefName", "refs/heads/draftsmith/a/v1"},
-                                             {"targetRefName", "refs/heads/main"}, {"isDraft", true},
-                                             {"createdBy", k_alice}, {"creationDate", "x"},
-                                             {"sourceSha", "a"}, {"targetSha", "b"}}})}});
-        const auto updated =
-            f.ado->update_pull_request(40, {std::string("new title"), std::string(5000, 'x'), true});
+                                             {"targetRefName", "refs/heads/main"},
+                                             {"isDraft", true},
+                                             {"createdBy", k_alice},
+                                             {"creationDate", "x"},
+                                             {"sourceSha", "a"},
+                                             {"targetSha", "b"}}})}});
+        const auto updated = f.ado->update_pull_request(
+            40, {std::string("new title"), std::string(5000, 'x'), true});
         CHECK(updated.state == host::PullRequestState::open);
         CHECK(updated.title == "new title");
         CHECK(updated.body.size() <= 4000);
@@ -171,10 +191,14 @@ TEST_CASE("integration::host azure devops, every operation")
     {
         json many = json::array();
         for (int i = 0; i < 130; ++i) {
-            many.push_back({{"pullRequestId", 100 + i}, {"status", i % 2 ? "active" : "abandoned"},
-                            {"title", "t"}, {"sourceRefName", "refs/heads/draftsmith/x/v1"},
+            many.push_back({{"pullRequestId", 100 + i},
+                            {"status", i % 2 ? "active" : "abandoned"},
+                            {"title", "t"},
+                            {"sourceRefName", "refs/heads/draftsmith/x/v1"},
                             {"targetRefName", "refs/heads/t" + std::to_string(i)},
-                            {"createdBy", k_alice}, {"creationDate", "x"}, {"sourceSha", "a"},
+                            {"createdBy", k_alice},
+                            {"creationDate", "x"},
+                            {"sourceSha", "a"},
                             {"targetSha", "b"}});
         }
         f.fake.seed({{"pulls", many}});
@@ -196,7 +220,8 @@ TEST_CASE("integration::host azure devops, every operation")
         CHECK(state["threads"][0]["status"] == "pending");
         CHECK(state["threads"][0]["comments"][1]["parentCommentId"] == 1);
         CHECK(state["threads"][1]["status"] == "closed");
-        CHECK(state["threads"][1]["comments"][0]["content"] == "| variant | status |\n| 1 | done |");
+        CHECK(state["threads"][1]["comments"][0]["content"] ==
+              "| variant | status |\n| 1 | done |");
         f.ado->react(22, {1, 5}, host::Reaction::rocket);
         CHECK(f.fake.state()["threads"][0]["status"] == "fixed");
 
@@ -211,7 +236,8 @@ TEST_CASE("integration::host azure devops, every operation")
     SUBCASE("statuses with the draftsmith genre, states by name")
     {
         const auto pr = f.ado->get_pull_request(22);
-        f.ado->set_status(pr, {host::StatusState::pending, "3 variants", "https://dev.azure.com/run/1"});
+        f.ado->set_status(
+            pr, {host::StatusState::pending, "3 variants", "https://dev.azure.com/run/1"});
         f.ado->set_status(pr, {host::StatusState::failed, "0 of 3", ""});
         const auto statuses = f.fake.state()["statuses"];
         REQUIRE(statuses.size() == 2);
@@ -228,8 +254,8 @@ TEST_CASE("integration::host azure devops, every operation")
         CHECK(alice.reason == "member of [Fabrikam]\\Contributors");
         const auto bob = f.ado->permission({"bob@fabrikam.com", k_bob, "Bob", false});
         CHECK_FALSE(bob.allowed);
-        CHECK(bob.reason
-              == "Bob is not a member of [Fabrikam]\\Contributors or [Fabrikam]\\Project Administrators");
+        CHECK(bob.reason == "Bob is not a member of [Fabrikam]\\Contributors or "
+                            "[Fabrikam]\\Project Administrators");
     }
 }
 
@@ -247,8 +273,9 @@ TEST_CASE("integration::host azure devops, faults and retries")
 
     SUBCASE("503 with Retry-After is retried after the asked wait")
     {
-        f.fake.inject({{{"path", "/threads"}, {"status", 503}, {"retry_after", "1"}, {"count", 1}},
-                       {{"path", "/threads"}, {"status", 429}, {"retry_after", "3"}, {"count", 1}}});
+        f.fake.inject(
+            {{{"path", "/threads"}, {"status", 503}, {"retry_after", "1"}, {"count", 1}},
+             {{"path", "/threads"}, {"status", 429}, {"retry_after", "3"}, {"count", 1}}});
         f.ado->comment(22, "hello");
         CHECK(f.fake.requests() == 3);
         const auto waits = f.fake.waits();
@@ -276,17 +303,21 @@ TEST_CASE("integration::host azure devops, faults and retries")
         CHECK(f.fake.requests() == 1);
         f.fake.forget_requests();
         f.fake.inject({{{"path", "/pullrequests/22"}, {"status", 401}, {"count", 9}}});
-        REQUIRE_THROWS_WITH(f.ado->get_pull_request(22), doctest::Contains("the token was rejected"));
+        REQUIRE_THROWS_WITH(f.ado->get_pull_request(22),
+                            doctest::Contains("the token was rejected"));
         CHECK(f.fake.requests() == 1);
         f.fake.forget_requests();
-        REQUIRE_THROWS_WITH(f.ado->get_pull_request(999),
-                            doctest::Contains("HTTP 404: TF401180: The requested pull request was not found."));
+        REQUIRE_THROWS_WITH(
+            f.ado->get_pull_request(999),
+            doctest::Contains("HTTP 404: TF401180: The requested pull request was not found."));
         CHECK(f.fake.requests() == 1);
     }
 
     SUBCASE("the token never shows")
     {
-        f.fake.inject({{{"path", "/pullrequests/22"}, {"status", 500}, {"count", 9},
+        f.fake.inject({{{"path", "/pullrequests/22"},
+                        {"status", 500},
+                        {"count", 9},
                         {"body", {{"message", "echo " + k_token}}}}});
         std::string message;
         try {
@@ -304,8 +335,9 @@ TEST_CASE("integration::host azure devops, faults and retries")
 TEST_CASE("integration::host azure devops, faults from a script file at start")
 {
     draftsmith::test::TempDir dir;
-    draftsmith::test::write_file(dir / "faults.json",
-                                 R"([{"method": "GET", "path": "/pullrequests/", "status": 502, "count": 2}])");
+    draftsmith::test::write_file(
+        dir / "faults.json",
+        R"([{"method": "GET", "path": "/pullrequests/", "status": 502, "count": 2}])");
     FakeHost fake("fake_azure_devops.py", k_token, {"--faults", (dir / "faults.json").string()});
     fake.seed(seed_state());
     host::Options options;

@@ -2,9 +2,10 @@
 
 #include "draftsmith/util/file.hpp"
 #include "draftsmith/util/log.hpp"
-#include "support/process.hpp"
 
 #include <doctest/doctest.h>
+
+#include "support/process.hpp"
 
 namespace draftsmith::test {
 

@@ -38,7 +38,8 @@ public:
     std::vector<std::chrono::milliseconds> waits();
 
 private:
-    nlohmann::json control(net::Method method, const std::string& path, const std::string& body = {});
+    nlohmann::json control(net::Method method, const std::string& path,
+                           const std::string& body = {});
 
     TempDir m_dir;
     ServerProcess m_server;

@@ -1,14 +1,14 @@
 // host::github through the libcurl client against the fake GitHub process.
-#include "fixture.hpp"
-
 #include "draftsmith/host/idempotency.hpp"
 #include "draftsmith/util/error.hpp"
-#include "support/process.hpp"
 
 #include <doctest/doctest.h>
 
 #include <set>
 #include <thread>
+
+#include "fixture.hpp"
+#include "support/process.hpp"
 
 using nlohmann::json;
 namespace host = draftsmith::host;
@@ -21,12 +21,18 @@ const std::string k_token = "ghs_integration_secret_token_0001";
 
 json seed_state()
 {
-    json pr = {{"id", 1},          {"number", 5},     {"state", "open"},
-               {"title", "Buttons"}, {"body", "make it nice"}, {"draft", false},
-               {"user", "alice"},   {"created_at", "2026-01-01T00:00:00Z"},
-               {"updated_at", "2026-01-01T00:00:00Z"},
-               {"head", {{"ref", "feature/buttons"}, {"sha", "1111111111111111111111111111111111111111"}}},
-               {"base", {{"ref", "main"}, {"sha", "2222222222222222222222222222222222222222"}}}};
+    json pr = {
+        {"id", 1},
+        {"number", 5},
+        {"state", "open"},
+        {"title", "Buttons"},
+        {"body", "make it nice"},
+        {"draft", false},
+        {"user", "alice"},
+        {"created_at", "2026-01-01T00:00:00Z"},
+        {"updated_at", "2026-01-01T00:00:00Z"},
+        {"head", {{"ref", "feature/buttons"}, {"sha", "1111111111111111111111111111111111111111"}}},
+        {"base", {{"ref", "main"}, {"sha", "2222222222222222222222222222222222222222"}}}};
     json fork = pr;
     fork["number"] = 6;
     fork["head"]["repo_full_name"] = "mallory/app";
@@ -116,13 +122,19 @@ TEST_CASE("integration::host github, every operation")
 
     SUBCASE("update (as --force does): body, and reopening a closed one")
     {
-        f.fake.seed({{"pulls", json::array({{{"id", 9}, {"number", 9}, {"state", "closed"},
-                                             {"title", "old"}, {"body", "old"}, {"draft", true},
+        f.fake.seed({{"pulls", json::array({{{"id", 9},
+                                             {"number", 9},
+                                             {"state", "closed"},
+                                             {"title", "old"},
+                                             {"body", "old"},
+                                             {"draft", true},
                                              {"user", "github-actions[bot]"},
-                                             {"created_at", "x"}, {"updated_at", "x"},
+                                             {"created_at", "x"},
+                                             {"updated_at", "x"},
                                              {"head", {{"ref", "draftsmith/a/v1"}, {"sha", "a"}}},
                                              {"base", {{"ref", "main"}, {"sha", "b"}}}}})}});
-        const auto updated = f.github->update_pull_request(9, {std::nullopt, std::string("new"), true});
+        const auto updated =
+            f.github->update_pull_request(9, {std::nullopt, std::string("new"), true});
         CHECK(updated.state == host::PullRequestState::open);
         CHECK(updated.body == "new");
         CHECK(updated.title == "old");
@@ -140,8 +152,12 @@ TEST_CASE("integration::host github, every operation")
 
         json many = json::array();
         for (int i = 0; i < 150; ++i) {
-            many.push_back({{"id", 1000 + i}, {"issue_number", 9}, {"body", "c" + std::to_string(i)},
-                            {"user", "alice"}, {"created_at", "x"}, {"updated_at", "x"}});
+            many.push_back({{"id", 1000 + i},
+                            {"issue_number", 9},
+                            {"body", "c" + std::to_string(i)},
+                            {"user", "alice"},
+                            {"created_at", "x"},
+                            {"updated_at", "x"}});
         }
         f.fake.seed({{"comments", many}});
         f.fake.forget_requests();
@@ -154,7 +170,8 @@ TEST_CASE("integration::host github, every operation")
     SUBCASE("status on the head SHA, reactions")
     {
         const auto pr = f.github->get_pull_request(5);
-        f.github->set_status(pr, {host::StatusState::pending, "3 variants", "https://ci.example/run/9"});
+        f.github->set_status(
+            pr, {host::StatusState::pending, "3 variants", "https://ci.example/run/9"});
         f.github->react(5, {77, 0}, host::Reaction::eyes);
         f.github->react(5, {77, 0}, host::Reaction::eyes); // 200: already there
         f.github->react(5, {77, 0}, host::Reaction::rocket);
@@ -201,7 +218,10 @@ TEST_CASE("integration::host github, faults and retries")
 
     SUBCASE("429 with retry-after waits what the server asked")
     {
-        f.fake.inject({{{"path", "/issues/5/comments"}, {"status", 429}, {"retry_after", "2"}, {"count", 1}}});
+        f.fake.inject({{{"path", "/issues/5/comments"},
+                        {"status", 429},
+                        {"retry_after", "2"},
+                        {"count", 1}}});
         f.github->comment(5, "hello");
         CHECK(f.fake.requests() == 2);
         REQUIRE(f.fake.waits().size() == 1);
@@ -211,16 +231,18 @@ TEST_CASE("integration::host github, faults and retries")
     SUBCASE("404 and 403 are never retried; 403 rate limit says until when")
     {
         f.fake.inject({{{"path", "/pulls/5"}, {"status", 404}, {"count", 5}}});
-        REQUIRE_THROWS_WITH(f.github->get_pull_request(5),
-                            doctest::Contains("HTTP 404: Not Found (not found, or the token cannot see it)"));
+        REQUIRE_THROWS_WITH(
+            f.github->get_pull_request(5),
+            doctest::Contains("HTTP 404: Not Found (not found, or the token cannot see it)"));
         CHECK(f.fake.requests() == 1);
 
         f.fake.forget_requests();
-        f.fake.inject({{{"path", "/statuses/"},
-                        {"status", 403},
-                        {"count", 5},
-                        {"headers", {{"x-ratelimit-remaining", "0"}, {"x-ratelimit-reset", "1700000000"}}},
-                        {"body", {{"message", "API rate limit exceeded"}}}}});
+        f.fake.inject(
+            {{{"path", "/statuses/"},
+              {"status", 403},
+              {"count", 5},
+              {"headers", {{"x-ratelimit-remaining", "0"}, {"x-ratelimit-reset", "1700000000"}}},
+              {"body", {{"message", "API rate limit exceeded"}}}}});
         host::PullRequest pr;
         pr.head_sha = "1111111111111111111111111111111111111111";
         REQUIRE_THROWS_WITH(f.github->set_status(pr, {}),
@@ -246,7 +268,8 @@ TEST_CASE("integration::host github, faults and retries")
             FAIL("no timeout");
         } catch (const draftsmith::Error& error) {
             CHECK(error.category() == draftsmith::ErrorCategory::network);
-            CHECK(std::string(error.what()).find("/repos/octo-org/app/pulls/5") != std::string::npos);
+            CHECK(std::string(error.what()).find("/repos/octo-org/app/pulls/5") !=
+                  std::string::npos);
         }
         CHECK(f.fake.requests() == 2);
     }
@@ -257,7 +280,9 @@ TEST_CASE("integration::host github, the token never shows")
     CapturedLog captured;
     GitHubFixture f(2);
     std::string messages;
-    f.fake.inject({{{"path", "/pulls/5"}, {"status", 401}, {"count", 1},
+    f.fake.inject({{{"path", "/pulls/5"},
+                    {"status", 401},
+                    {"count", 1},
                     {"body", {{"message", "Bad credentials: " + k_token}}}},
                    {{"path", "/issues/comments/77"}, {"status", 500}, {"count", 5}}});
     try {
@@ -292,7 +317,8 @@ TEST_CASE("integration::host github, a pull request needs a pushed branch")
     };
     git({"init", "-q", "--bare", bare});
     git({"init", "-q", "-b", "main", work});
-    git({"-C", work, "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-q", "--allow-empty", "-m", "c"});
+    git({"-C", work, "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-q", "--allow-empty",
+         "-m", "c"});
     git({"-C", work, "push", "-q", bare, "main", "main:feature"});
     const auto sha = git({"-C", work, "rev-parse", "HEAD"}).substr(0, 40);
 
@@ -320,7 +346,8 @@ TEST_CASE("integration::host github, variants in parallel")
     std::vector<std::thread> threads;
     for (int i = 0; i < k_variants; ++i) {
         threads.emplace_back([&, i] {
-            refs[static_cast<std::size_t>(i)] = f.github->comment(5, "variant " + std::to_string(i));
+            refs[static_cast<std::size_t>(i)] =
+                f.github->comment(5, "variant " + std::to_string(i));
         });
     }
     for (auto& thread : threads) {

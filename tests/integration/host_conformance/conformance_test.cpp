@@ -183,7 +183,8 @@ TEST_CASE("conformance::host github, every operation against the official spec")
     github->set_status(pr, {host::StatusState::pending, "working", "https://ci.example/1"});
     github->set_status(pr, {host::StatusState::succeeded, "done", ""});
     github->set_status(pr, {host::StatusState::failed, "failed", ""});
-    for (const auto reaction : {host::Reaction::eyes, host::Reaction::rocket, host::Reaction::confused}) {
+    for (const auto reaction :
+         {host::Reaction::eyes, host::Reaction::rocket, host::Reaction::confused}) {
         github->react(1347, {1, 0}, reaction);
     }
     check_all_valid(*client);
@@ -206,9 +207,9 @@ TEST_CASE("conformance::host azure devops, every operation against the official 
          "--out", extra.string(), "--config",
          std::string(DRAFTSMITH_CONFORMANCE_DIR) + "/ado-extra-ops.json"});
     REQUIRE_MESSAGE(trim.exit_code == 0, trim.err);
-    const auto compiles = draftsmith::test::run_process(
-        {DRAFTSMITH_NODE, k_kit + "/tools/prism-schema-check.cjs", extra.string(),
-         k_kit + "/ado/ado-git-7.1.strict.json"});
+    const auto compiles =
+        draftsmith::test::run_process({DRAFTSMITH_NODE, k_kit + "/tools/prism-schema-check.cjs",
+                                       extra.string(), k_kit + "/ado/ado-git-7.1.strict.json"});
     REQUIRE_MESSAGE(compiles.exit_code == 0, compiles.out, compiles.err);
 
     Prism strict(k_kit + "/ado/ado-git-7.1.strict.json", dir / "prism-ado.log");
@@ -241,15 +242,16 @@ TEST_CASE("conformance::host azure devops, every operation against the official 
     ado->comment(22, "Working on 3 variants");
     ado->comment(22, "Working on it", host::CommentRef{2, 5});
     ado->list_comments(22);
-    for (const auto state : {host::StatusState::pending, host::StatusState::succeeded,
-                             host::StatusState::failed}) {
+    for (const auto state :
+         {host::StatusState::pending, host::StatusState::succeeded, host::StatusState::failed}) {
         ado->set_status(pr, {state, "3 variants", "https://dev.azure.com/fabrikam/run/1"});
     }
     check_all_valid(*client);
 
     ado_extra->get_comment(22, {2, 5}); // Prism's generated comment may say isDeleted
     ado_extra->update_comment(22, {2, 5}, "Done: 3 draft pull requests");
-    for (const auto reaction : {host::Reaction::eyes, host::Reaction::rocket, host::Reaction::confused}) {
+    for (const auto reaction :
+         {host::Reaction::eyes, host::Reaction::rocket, host::Reaction::confused}) {
         ado_extra->react(22, {2, 5}, reaction);
     }
     check_all_valid(*extra_client);
@@ -258,14 +260,14 @@ TEST_CASE("conformance::host azure devops, every operation against the official 
     const auto repo = "/fabrikam/MyProject/_apis/git/repositories/repo1";
     check_rejected(strict.base() + repo + "/pullrequests?api-version=7.1",
                    R"({"sourceRefName":"refs/heads/a","title":"t","isDraft":true})", auth);
-    check_rejected(strict.base() + repo + "/pullRequests/22/threads?api-version=7.1",
-                   R"({"comments":[{"parentCommentId":0,"content":"x","commentType":1}],"status":1})",
-                   auth);
+    check_rejected(
+        strict.base() + repo + "/pullRequests/22/threads?api-version=7.1",
+        R"({"comments":[{"parentCommentId":0,"content":"x","commentType":1}],"status":1})", auth);
     const auto log = draftsmith::file::read_all(dir / "prism-ado.log");
     CHECK(count(log, "did not pass the validation rules") == 2);
     CHECK(count(log, "The request passed the validation rules") == client->exchanges().size());
     const auto extra_log = draftsmith::file::read_all(dir / "prism-ado-extra.log");
     CHECK(count(extra_log, "did not pass the validation rules") == 0);
-    CHECK(count(extra_log, "The request passed the validation rules")
-          == extra_client->exchanges().size());
+    CHECK(count(extra_log, "The request passed the validation rules") ==
+          extra_client->exchanges().size());
 }

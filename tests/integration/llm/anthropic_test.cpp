@@ -1,4 +1,5 @@
-// llm/ against the fake LLM service: the Anthropic Messages API (wire format, errors and retries, prompt caching).
+// llm/ against the fake LLM service: the Anthropic Messages API (wire format, errors and retries,
+// prompt caching).
 #include "llm_test_support.hpp"
 
 using namespace llm_test_support;
@@ -88,7 +89,8 @@ TEST_CASE("llm::anthropic, wire format, tool use and stop reasons")
             }
             fake.script(steps);
             for (const auto& [name, reason] : reasons) {
-                const std::string& stop = name; // Clang 14: no structured binding in CAPTURE's lambda
+                const std::string& stop =
+                    name; // Clang 14: no structured binding in CAPTURE's lambda
                 CAPTURE(stop);
                 const auto response = provider->complete(conversation(), tools(), {});
                 CHECK(response.stop_reason == reason);

@@ -56,7 +56,8 @@ TEST_CASE("llm::openai, OpenAI, Azure OpenAI and compatible servers")
                 reply({{"refusal", "I can't help with that."}, {"finish_reason", "stop"}}));
             fake.script(steps);
             for (const auto& [name, reason] : reasons) {
-                const std::string& stop = name; // Clang 14: no structured binding in CAPTURE's lambda
+                const std::string& stop =
+                    name; // Clang 14: no structured binding in CAPTURE's lambda
                 CAPTURE(stop);
                 CHECK(provider->complete(conversation(), tools(), {}).stop_reason == reason);
             }

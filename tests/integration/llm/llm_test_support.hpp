@@ -148,4 +148,3 @@ inline const json k_two_calls =
                          {{"name", "read_file"}, {"input", {{"path", "src/index.html"}}}}})}});
 
 } // namespace llm_test_support
-

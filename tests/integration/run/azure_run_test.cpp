@@ -102,8 +102,7 @@ public:
 TEST_CASE("run on Azure DevOps: one comment, two draft pull requests")
 {
     AzureRun f;
-    const auto recording =
-        f.world.recording({{1, recolour("#d93025")}, {2, recolour("#b31412")}});
+    const auto recording = f.world.recording({{1, recolour("#d93025")}, {2, recolour("#b31412")}});
     const auto result = f.run(recording);
     INFO(result.err);
     REQUIRE(result.exit_code == 0);

@@ -9,22 +9,24 @@ TEST_CASE("run on GitHub through a real provider client and the fake LLM")
     GitHubRun f;
     FakeLlm llm(f.world.root() / "llm.log");
     const auto call = [](const std::string& name, json input) {
-        return json{{"reply", {{"stop_reason", "tool_use"},
-                               {"tool_calls", json::array({{{"name", name}, {"input", input}}})}}}};
+        return json{{"reply",
+                     {{"stop_reason", "tool_use"},
+                      {"tool_calls", json::array({{{"name", name}, {"input", input}}})}}}};
     };
     SUBCASE("one variant's model is overloaded: exit 1, one PR, the overview says why")
     {
         // --jobs 1: variant 1's calls come first, then variant 2's.
-        llm.script({{"steps",
-                     json::array({call("str_replace", {{"path", "css/style.css"},
-                                                       {"old_str", "  background: #2d6cdf;"},
-                                                       {"new_str", "  background: #d93025;"}}),
-                                  call("finish", {{"summary", "red"}})})},
-                    {"default", {{"error", "overloaded"}}}});
-        const auto result = f.run_with(
-            {"--provider", "anthropic", "--base-url", llm.base(), "--jobs", "1"},
-            {{"ANTHROPIC_API_KEY", "sk-ant-e2e-secret-key-0005"}, {"DRAFTSMITH_RETRIES_MAX_ATTEMPTS", "1"}},
-            101, "/edit /2 make the submit buttons red");
+        llm.script(
+            {{"steps", json::array({call("str_replace", {{"path", "css/style.css"},
+                                                         {"old_str", "  background: #2d6cdf;"},
+                                                         {"new_str", "  background: #d93025;"}}),
+                                    call("finish", {{"summary", "red"}})})},
+             {"default", {{"error", "overloaded"}}}});
+        const auto result =
+            f.run_with({"--provider", "anthropic", "--base-url", llm.base(), "--jobs", "1"},
+                       {{"ANTHROPIC_API_KEY", "sk-ant-e2e-secret-key-0005"},
+                        {"DRAFTSMITH_RETRIES_MAX_ATTEMPTS", "1"}},
+                       101, "/edit /2 make the submit buttons red");
         CHECK(result.exit_code == 1);
         CHECK(f.drafts().size() == 1);
         const auto overview = f.comments_by_bot().at(0)["body"].get<std::string>();
@@ -49,8 +51,8 @@ TEST_CASE("run on GitHub through a real provider client and the fake LLM")
         });
         const auto started = std::chrono::steady_clock::now();
         const auto result = f.run_with({"--provider", "anthropic", "--base-url", llm.base()},
-                                        {{"ANTHROPIC_API_KEY", "sk-ant-e2e-secret-key-0005"}}, 100,
-                                        "", [&](int child) { pid = child; });
+                                       {{"ANTHROPIC_API_KEY", "sk-ant-e2e-secret-key-0005"}}, 100,
+                                       "", [&](int child) { pid = child; });
         sender.join();
         CHECK(result.exit_code == 130);
         CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(30));
@@ -79,24 +81,24 @@ TEST_CASE("run on GitHub: a hostile model cannot hang the job")
     GitHubRun f(std::map<std::string, std::string>{{"hostile/words.txt", words + "!\n"}});
     FakeLlm llm(f.world.root() / "llm.log");
     const auto call = [](const std::string& name, json input) {
-        return json{{"reply", {{"stop_reason", "tool_use"},
-                               {"tool_calls", json::array({{{"name", name}, {"input", input}}})}}}};
+        return json{{"reply",
+                     {{"stop_reason", "tool_use"},
+                      {"tool_calls", json::array({{{"name", name}, {"input", input}}})}}}};
     };
     const std::map<std::string, std::string> key{
         {"ANTHROPIC_API_KEY", "sk-ant-e2e-secret-key-0005"}};
     SUBCASE("a pathological regex: the search answers and the run completes")
     {
-        llm.script({{"steps",
-                     json::array({call("search", {{"query", "^(\\w+\\s?)*$"},
-                                                  {"regex", true},
-                                                  {"path_prefix", "hostile"}}),
-                                  call("str_replace", {{"path", "css/style.css"},
-                                                       {"old_str", "  background: #2d6cdf;"},
-                                                       {"new_str", "  background: #d93025;"}}),
-                                  call("finish", {{"summary", "red"}})})}});
-        const auto result =
-            f.run_with({"--provider", "anthropic", "--base-url", llm.base()}, key, 101,
-                       "/edit make the submit buttons red");
+        llm.script(
+            {{"steps", json::array({call("search", {{"query", "^(\\w+\\s?)*$"},
+                                                    {"regex", true},
+                                                    {"path_prefix", "hostile"}}),
+                                    call("str_replace", {{"path", "css/style.css"},
+                                                         {"old_str", "  background: #2d6cdf;"},
+                                                         {"new_str", "  background: #d93025;"}}),
+                                    call("finish", {{"summary", "red"}})})}});
+        const auto result = f.run_with({"--provider", "anthropic", "--base-url", llm.base()}, key,
+                                       101, "/edit make the submit buttons red");
         INFO(result.err);
         CHECK(result.exit_code == 0);
         CHECK(f.drafts().size() == 1);
@@ -109,10 +111,10 @@ TEST_CASE("run on GitHub: a hostile model cannot hang the job")
     {
         llm.script({{"default", {{"fault", "pings"}, {"interval", 0.2}, {"seconds", 120}}}});
         const auto started = std::chrono::steady_clock::now();
-        const auto result = f.run_with({"--provider", "anthropic", "--base-url", llm.base()},
-                                       {{"ANTHROPIC_API_KEY", "sk-ant-e2e-secret-key-0005"},
-                                        {"DRAFTSMITH_LIMITS_TIME", "3s"}},
-                                       101, "/edit make the submit buttons red");
+        const auto result = f.run_with(
+            {"--provider", "anthropic", "--base-url", llm.base()},
+            {{"ANTHROPIC_API_KEY", "sk-ant-e2e-secret-key-0005"}, {"DRAFTSMITH_LIMITS_TIME", "3s"}},
+            101, "/edit make the submit buttons red");
         INFO(result.err);
         CHECK(result.exit_code == 3); // the only variant made nothing
         // Generous: a hang would take the fake's 120 s (or forever).

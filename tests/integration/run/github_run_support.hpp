@@ -87,20 +87,22 @@ public:
                            std::function<void(int)> on_start = {})
     {
         if (!comment.empty()) {
-            fake.seed({{"comments", json::array({GitHubRun::comment(comment_id, "alice", comment)})}});
+            fake.seed(
+                {{"comments", json::array({GitHubRun::comment(comment_id, "alice", comment)})}});
         }
         std::vector<std::string> args{"run", "--report", (world.root() / "report.json").string()};
         args.insert(args.end(), flags.begin(), flags.end());
-        std::map<std::string, std::string> environment{{"GITHUB_ACTIONS", "true"},
-                   {"GITHUB_API_URL", fake.base()},
-                   {"GITHUB_TOKEN", k_token},
-                   {"GITHUB_REPOSITORY", "octo-org/app"},
-                   {"GITHUB_EVENT_NAME", "issue_comment"},
-                   {"GITHUB_EVENT_PATH", event(comment_id).string()},
-                   {"GITHUB_OUTPUT", (world.root() / "output").string()},
-                   {"GITHUB_STEP_SUMMARY", (world.root() / "summary.md").string()},
-                   {"GITHUB_SERVER_URL", "https://github.com"},
-                   {"GITHUB_RUN_ID", "4242"}};
+        std::map<std::string, std::string> environment{
+            {"GITHUB_ACTIONS", "true"},
+            {"GITHUB_API_URL", fake.base()},
+            {"GITHUB_TOKEN", k_token},
+            {"GITHUB_REPOSITORY", "octo-org/app"},
+            {"GITHUB_EVENT_NAME", "issue_comment"},
+            {"GITHUB_EVENT_PATH", event(comment_id).string()},
+            {"GITHUB_OUTPUT", (world.root() / "output").string()},
+            {"GITHUB_STEP_SUMMARY", (world.root() / "summary.md").string()},
+            {"GITHUB_SERVER_URL", "https://github.com"},
+            {"GITHUB_RUN_ID", "4242"}};
         environment.insert(more.begin(), more.end());
         return world.draftsmith(args, environment, std::move(on_start));
     }
@@ -144,4 +146,3 @@ inline std::map<int, std::vector<Turn>> three_colours()
 }
 
 } // namespace github_run_support
-

@@ -142,15 +142,15 @@ TEST_CASE("run on GitHub: failing variants")
     {
         auto variants = three_colours();
         variants[3] = {{{tool_call("create_file", {{"path", ".github/workflows/evil.yml"},
-                                                    {"content", "on: push\n"}})}},
+                                                   {"content", "on: push\n"}})}},
                        {{tool_call("finish", {{"summary", "tried"}})}}};
         const auto result = f.run(f.world.recording(variants));
         CHECK(result.exit_code == 1);
         CHECK(f.drafts().size() == 2);
         CHECK(f.report()["variants"][2]["state"] == "no-changes");
         for (const auto& branch : f.world.server_variant_branches()) {
-            CHECK(f.world.server_git({"ls-tree", "-r", "--name-only", branch})
-                      .find(".github") == std::string::npos);
+            CHECK(f.world.server_git({"ls-tree", "-r", "--name-only", branch}).find(".github") ==
+                  std::string::npos);
         }
     }
 }
@@ -208,9 +208,9 @@ TEST_CASE("run on GitHub: who may trigger")
     }
     SUBCASE("an /edit hidden in an HTML comment: exit 0, nothing written (issue 12, item 7)")
     {
-        f.fake.seed({{"comments",
-                      json::array({GitHubRun::comment(
-                          100, "alice", "LGTM\n<!--\n/edit /3 make the buttons red\n-->")})}});
+        f.fake.seed(
+            {{"comments", json::array({GitHubRun::comment(
+                              100, "alice", "LGTM\n<!--\n/edit /3 make the buttons red\n-->")})}});
         const auto result = f.run(recording);
         CHECK(result.exit_code == 0);
         CHECK(f.comments_by_bot().empty());
@@ -238,7 +238,7 @@ TEST_CASE("run on GitHub: the rules come from the target branch, not from the pu
         {".draftsmith.yml", "max_variants: 1\nallow_protected: true\n"}});
     auto variants = three_colours();
     variants[3] = {{{tool_call("create_file", {{"path", ".github/workflows/evil.yml"},
-                                                {"content", "on: push\n"}})}},
+                                               {"content", "on: push\n"}})}},
                    {{tool_call("finish", {{"summary", "tried"}})}}};
     const auto result = f.run(f.world.recording(variants));
     CHECK(result.exit_code == 1); // /3 accepted (main has no cap); variant 3 changed nothing

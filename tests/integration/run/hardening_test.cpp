@@ -169,9 +169,10 @@ private:
                               {"user", "alice"},
                               {"created_at", "2026-11-01T00:01:00Z"},
                               {"updated_at", "2026-11-01T00:01:00Z"}};
-        fake.seed({{"users", {{"alice", {{"id", 1}, {"permission", "write"}, {"role_name", "write"}}}}},
-                   {"pulls", json::array({pr})},
-                   {"comments", json::array({request})}});
+        fake.seed(
+            {{"users", {{"alice", {{"id", 1}, {"permission", "write"}, {"role_name", "write"}}}}},
+             {"pulls", json::array({pr})},
+             {"comments", json::array({request})}});
     }
 
     void seed_azure(const std::string& comment, const std::string& title, const std::string& body)
@@ -248,8 +249,9 @@ private:
 
 json tool_step(const std::string& name, const json& input)
 {
-    return {{"reply", {{"stop_reason", "tool_use"},
-                       {"tool_calls", json::array({{{"name", name}, {"input", input}}})}}}};
+    return {{"reply",
+             {{"stop_reason", "tool_use"},
+              {"tool_calls", json::array({{{"name", name}, {"input", input}}})}}}};
 }
 
 json recolour_step(const std::string& colour = "#d93025")
@@ -276,10 +278,10 @@ std::map<std::string, std::string> planted_secrets(Service service)
             {"GH_TOKEN", "gho_planted_gh_token_3004"},
             {"AZURE_DEVOPS_EXT_PAT", "planted-azure-devops-pat-3006"},
             {"MY_MODEL_KEY", "planted-custom-model-key-3007"},
-            {"GITHUB_TOKEN", service == Service::github ? k_github_token
-                                                        : "ghs_planted_github_token_3008"},
-            {"SYSTEM_ACCESSTOKEN", service == Service::azure ? k_azure_token
-                                                             : "planted-system-accesstoken-3005"}};
+            {"GITHUB_TOKEN",
+             service == Service::github ? k_github_token : "ghs_planted_github_token_3008"},
+            {"SYSTEM_ACCESSTOKEN",
+             service == Service::azure ? k_azure_token : "planted-system-accesstoken-3005"}};
 }
 
 std::string all_values(const std::map<std::string, std::string>& secrets)
@@ -298,9 +300,8 @@ std::string written_to_host(HostRun& f)
     auto state = f.fake.state();
     auto& pulls = state["pulls"];
     for (auto it = pulls.begin(); it != pulls.end();) {
-        it = (*it).value("number", 0) == 7 || (*it).value("pullRequestId", 0) == 7
-                 ? pulls.erase(it)
-                 : it + 1;
+        it = (*it).value("number", 0) == 7 || (*it).value("pullRequestId", 0) == 7 ? pulls.erase(it)
+                                                                                   : it + 1;
     }
     if (f.service == Service::github) {
         auto& comments = state["comments"];
@@ -349,19 +350,21 @@ void secrets_on_every_path_out(Service service)
     const auto values = all_values(secrets);
     // In the intent (first word too: the branch name comes from it), the PR's
     // title and description, and a file of the pull request's branch.
-    HostRun f(service, fmt::format("/edit /2 {} make the submit buttons red;{}",
-                                   secrets.at("OPENAI_API_KEY"), values),
+    HostRun f(service,
+              fmt::format("/edit /2 {} make the submit buttons red;{}",
+                          secrets.at("OPENAI_API_KEY"), values),
               "About page " + secrets.at("GH_TOKEN"), "Adds an about page. Keys:" + values,
               {{"notes/deploy.txt", "deploy with " + secrets.at("AZURE_OPENAI_API_KEY") + "\n"}});
     FakeLlm llm(f.world.root() / "llm.log");
     // --jobs 1: variant 1 echoes every key into its summary; variant 2 writes one into a file.
-    llm.script({{"steps",
-                 json::array({recolour_step(),
-                              tool_step("finish", {{"summary", "Red buttons. I was told" + values}}),
-                              tool_step("create_file", {{"path", "config/keys.txt"},
-                                                        {"content", secrets.at("MY_MODEL_KEY")}}),
-                              tool_step("finish", {{"summary", "Saved the key."}})})},
-                {"default", {{"reply", {{"text", "done"}}}}}});
+    llm.script(
+        {{"steps",
+          json::array({recolour_step(),
+                       tool_step("finish", {{"summary", "Red buttons. I was told" + values}}),
+                       tool_step("create_file", {{"path", "config/keys.txt"},
+                                                 {"content", secrets.at("MY_MODEL_KEY")}}),
+                       tool_step("finish", {{"summary", "Saved the key."}})})},
+         {"default", {{"reply", {{"text", "done"}}}}}});
     auto environment = secrets;
     environment["DRAFTSMITH_API_KEY_ENV"] = "MY_MODEL_KEY";
     environment["DRAFTSMITH_LOG_LEVEL"] = "trace";
@@ -408,8 +411,8 @@ TEST_CASE("hardening: an Azure DevOps re-run makes nothing twice and calls no mo
     const auto finish = tool_step("finish", {{"summary", "The submit buttons are red."}});
     const auto steps =
         json::array({recolour_step("#d93025"), finish, recolour_step("#b31412"), finish});
-    const std::vector<std::string> flags{"--provider", "anthropic", "--base-url", llm.base(),
-                                         "--jobs", "1"};
+    const std::vector<std::string> flags{"--provider", "anthropic", "--base-url",
+                                         llm.base(),   "--jobs",    "1"};
     const std::map<std::string, std::string> key{{"ANTHROPIC_API_KEY", "sk-ant-e2e-key-9"}};
     llm.script({{"steps", steps}});
     const auto first = f.run(flags, key);
@@ -455,9 +458,8 @@ TEST_CASE("hardening: an Azure DevOps re-run makes nothing twice and calls no mo
         int conflicts = 0;
         const auto seen = f.fake.state(); // kept: a range-for would not extend its life
         for (const auto& request : seen["requests"]) {
-            conflicts += request["method"] == "POST" &&
-                         request["path"].get<std::string>().find("/pullrequests") !=
-                             std::string::npos;
+            conflicts += request["method"] == "POST" && request["path"].get<std::string>().find(
+                                                            "/pullrequests") != std::string::npos;
         }
         CHECK(conflicts == 1);
         for (const auto& draft : f.drafts()) {
@@ -484,8 +486,9 @@ void fail_then_converge(Service service, const Failure& failure)
 {
     INFO(name_of(service), ": ", failure.hook);
     HostRun f(service, k_request, "About page", "Adds an about page");
-    const std::vector<std::string> flags{"--provider", "replay", "--replay",
-                                         f.world.recording(two_colours()).string(), "--jobs", "1"};
+    const std::vector<std::string> flags{"--provider", "replay",
+                                         "--replay",   f.world.recording(two_colours()).string(),
+                                         "--jobs",     "1"};
     const auto failed = f.run(flags, {{"DRAFTSMITH_TEST_CRASH_AT", failure.hook}});
     INFO(failed.err);
     CHECK(failed.exit_code == 1);
@@ -518,8 +521,8 @@ TEST_CASE("hardening: an unexpected exception mid-run closes the loop, and runni
 {
     // std::out_of_range, not a draftsmith::Error.
     for (const auto service : {Service::github, Service::azure}) {
-        fail_then_converge(service, {"publish:exception",
-                                     "internal error: injected by DRAFTSMITH_TEST_CRASH_AT"});
+        fail_then_converge(
+            service, {"publish:exception", "internal error: injected by DRAFTSMITH_TEST_CRASH_AT"});
     }
 }
 
@@ -530,8 +533,8 @@ struct Step {
     const char* method;
     const char* github_path;
     const char* azure_path;
-    int exit_code; // what a run with the step failing once ends with (one variant)
-    const char* says;  // what stderr names
+    int exit_code;    // what a run with the step failing once ends with (one variant)
+    const char* says; // what stderr names
 };
 
 const Step k_steps[] = {

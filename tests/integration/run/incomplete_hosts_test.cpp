@@ -21,11 +21,16 @@ TEST_CASE("incomplete: on Azure DevOps, a draft marked incomplete in the comment
     const std::string alice = "aaaaaaaa-0000-0000-0000-000000000001";
     const std::string repository = "3411ebc1-d5aa-464f-9615-0b527bc66719";
     FakeHost fake{"fake_azure_devops.py", token, {"--git-dir", world.bare().string()}};
-    json pr = {{"pullRequestId", 7},          {"status", "active"},
-               {"title", "About page"},       {"description", "Adds an about page"},
-               {"sourceRefName", "refs/heads/feature"}, {"targetRefName", "refs/heads/main"},
-               {"isDraft", false},            {"createdBy", alice},
-               {"creationDate", "2026-11-01T00:00:00Z"}, {"sourceSha", world.head_sha()},
+    json pr = {{"pullRequestId", 7},
+               {"status", "active"},
+               {"title", "About page"},
+               {"description", "Adds an about page"},
+               {"sourceRefName", "refs/heads/feature"},
+               {"targetRefName", "refs/heads/main"},
+               {"isDraft", false},
+               {"createdBy", alice},
+               {"creationDate", "2026-11-01T00:00:00Z"},
+               {"sourceSha", world.head_sha()},
                {"targetSha", world.base_sha()}};
     json comment = {{"id", 1},
                     {"parentCommentId", 0},
@@ -35,7 +40,9 @@ TEST_CASE("incomplete: on Azure DevOps, a draft marked incomplete in the comment
                     {"lastUpdatedDate", "2026-11-01T00:01:00Z"},
                     {"lastContentUpdatedDate", "2026-11-01T00:01:00Z"},
                     {"commentType", "text"}};
-    json thread = {{"id", 5}, {"pr", 7}, {"status", "active"},
+    json thread = {{"id", 5},
+                   {"pr", 7},
+                   {"status", "active"},
                    {"publishedDate", "2026-11-01T00:01:00Z"},
                    {"lastUpdatedDate", "2026-11-01T00:01:00Z"},
                    {"comments", json::array({comment})}};
@@ -50,8 +57,10 @@ TEST_CASE("incomplete: on Azure DevOps, a draft marked incomplete in the comment
           {"name", "[Fabrikam]\\Contributors"},
           {"isGroup", true},
           {"memberOf", json::array()}}});
-    fake.seed({{"pulls", json::array({pr})}, {"threads", json::array({thread})},
-               {"identities", identities}, {"next_id", 100}});
+    fake.seed({{"pulls", json::array({pr})},
+               {"threads", json::array({thread})},
+               {"identities", identities},
+               {"next_id", 100}});
     auto payload = json::parse(draftsmith::file::read_all(source_path(
         "tests/specs/ado/service-hooks/ms.vss-code.git-pullrequest-comment-event.json")));
     payload["resource"]["pullRequest"]["pullRequestId"] = 7;
@@ -59,20 +68,21 @@ TEST_CASE("incomplete: on Azure DevOps, a draft marked incomplete in the comment
     payload["resource"]["pullRequest"]["repository"]["project"]["name"] = "Fabrikam";
     payload["resource"]["comment"]["id"] = 1;
     payload["resource"]["comment"]["_links"]["threads"]["href"] =
-        fake.base() + "/fabrikam/_apis/git/repositories/" + repository + "/pullRequests/7/threads/5";
+        fake.base() + "/fabrikam/_apis/git/repositories/" + repository +
+        "/pullRequests/7/threads/5";
     write_file(world.root() / "hook.json", payload.dump());
     const auto recording = world.recording({{1, recolour("#d93025")}});
 
-    const auto result = world.draftsmith(
-        {"run", "--host", "azure-devops", "--event", (world.root() / "hook.json").string(),
-         "--provider", "replay", "--replay", recording.string()},
-        {{"TF_BUILD", "True"},
-         {"SYSTEM_COLLECTIONURI", fake.base() + "/fabrikam/"},
-         {"SYSTEM_TEAMPROJECT", "Fabrikam"},
-         {"BUILD_REPOSITORY_ID", repository},
-         {"BUILD_BUILDID", "99"},
-         {"SYSTEM_ACCESSTOKEN", token},
-         {"DRAFTSMITH_LIMITS_TURNS", "1"}});
+    const auto result = world.draftsmith({"run", "--host", "azure-devops", "--event",
+                                          (world.root() / "hook.json").string(), "--provider",
+                                          "replay", "--replay", recording.string()},
+                                         {{"TF_BUILD", "True"},
+                                          {"SYSTEM_COLLECTIONURI", fake.base() + "/fabrikam/"},
+                                          {"SYSTEM_TEAMPROJECT", "Fabrikam"},
+                                          {"BUILD_REPOSITORY_ID", repository},
+                                          {"BUILD_BUILDID", "99"},
+                                          {"SYSTEM_ACCESSTOKEN", token},
+                                          {"DRAFTSMITH_LIMITS_TURNS", "1"}});
     INFO(result.err);
     CHECK(result.exit_code == 1);
     const auto branches = world.server_variant_branches();
@@ -116,11 +126,13 @@ TEST_CASE("incomplete: run --local keeps a local branch marked incomplete and co
         std::vector<std::string> all{"-C", world.checkout().string()};
         all.insert(all.end(), args.begin(), args.end());
         ProcessOptions options;
-        const auto result = run_process([&] {
-            std::vector<std::string> argv{"git"};
-            argv.insert(argv.end(), all.begin(), all.end());
-            return argv;
-        }(), options);
+        const auto result = run_process(
+            [&] {
+                std::vector<std::string> argv{"git"};
+                argv.insert(argv.end(), all.begin(), all.end());
+                return argv;
+            }(),
+            options);
         REQUIRE(result.exit_code == 0);
         return std::string(result.out.substr(0, result.out.find_last_not_of('\n') + 1));
     };
@@ -131,8 +143,9 @@ TEST_CASE("incomplete: run --local keeps a local branch marked incomplete and co
     const auto branch =
         local_git({"for-each-ref", "--format=%(refname:short)", "refs/heads/draftsmith/"});
     REQUIRE_FALSE(branch.empty());
-    CHECK(local_git({"log", "-1", "--format=%B", branch}).find("Draftsmith-Incomplete: turn limit") !=
-          std::string::npos);
+    CHECK(
+        local_git({"log", "-1", "--format=%B", branch}).find("Draftsmith-Incomplete: turn limit") !=
+        std::string::npos);
     const auto incomplete = local_git({"rev-parse", branch});
     CHECK(first.out.find("\xE2\x9A\xA0 incomplete (turn limit)") != std::string::npos);
 
@@ -146,4 +159,3 @@ TEST_CASE("incomplete: run --local keeps a local branch marked incomplete and co
     CHECK(local_git({"log", "-1", "--format=%B", branch}).find("Draftsmith-Incomplete") ==
           std::string::npos);
 }
-

@@ -53,9 +53,10 @@ public:
                         {"user", "alice"},
                         {"created_at", "2026-11-01T00:01:00Z"},
                         {"updated_at", "2026-11-01T00:01:00Z"}};
-        fake.seed({{"users", {{"alice", {{"id", 1}, {"permission", "write"}, {"role_name", "write"}}}}},
-                   {"pulls", json::array({pr})},
-                   {"comments", json::array({comment})}});
+        fake.seed(
+            {{"users", {{"alice", {{"id", 1}, {"permission", "write"}, {"role_name", "write"}}}}},
+             {"pulls", json::array({pr})},
+             {"comments", json::array({comment})}});
         auto payload = json::parse(draftsmith::file::read_all(source_path(
             "tests/specs/github/webhooks/issue_comment.created.on-pull-request.DERIVED.json")));
         payload["issue"]["number"] = 7;
@@ -66,8 +67,10 @@ public:
     ProcessResult run(std::map<std::string, std::string> more = {},
                       std::vector<std::string> flags = {}, std::function<void(int)> on_start = {})
     {
-        std::vector<std::string> args{"run",        "--report", (world.root() / "report.json").string(),
-                                      "--provider", "anthropic", "--base-url", llm.base()};
+        std::vector<std::string> args{
+            "run",        "--report",  (world.root() / "report.json").string(),
+            "--provider", "anthropic", "--base-url",
+            llm.base()};
         args.insert(args.end(), flags.begin(), flags.end());
         std::map<std::string, std::string> environment{
             {"GITHUB_ACTIONS", "true"},
@@ -154,7 +157,8 @@ void check_kept(Run& f, const std::string& why, int variant = 1)
     CHECK(body.find("continue it") != std::string::npos);
 
     const auto overview = f.overview();
-    const auto url = fmt::format("https://github.com/octo-org/app/pull/{}", draft["number"].get<int>());
+    const auto url =
+        fmt::format("https://github.com/octo-org/app/pull/{}", draft["number"].get<int>());
     CHECK(overview.find(fmt::format("| {} | \xE2\x9A\xA0 incomplete ({}) | [#{}]({}) |", variant,
                                     why, draft["number"].get<int>(), url)) != std::string::npos);
     CHECK(overview.find(fmt::format("**Variant {}** is incomplete", variant)) != std::string::npos);
@@ -196,14 +200,16 @@ TEST_CASE("incomplete: each limit keeps the edits as a draft pull request marked
     }
     SUBCASE("time")
     {
-        f.llm.script({{"steps", json::array({recolour_step("#d93025")})}, {"default", hanging_step()}});
+        f.llm.script(
+            {{"steps", json::array({recolour_step("#d93025")})}, {"default", hanging_step()}});
         limit = {{"DRAFTSMITH_LIMITS_TIME", "2s"}};
         why = "time limit";
         reason = "time limit of 2 s reached";
     }
     SUBCASE("the run's budget")
     {
-        f.llm.script({{"steps", json::array({recolour_step("#d93025")})}, {"default", hanging_step()}});
+        f.llm.script(
+            {{"steps", json::array({recolour_step("#d93025")})}, {"default", hanging_step()}});
         limit = {{"DRAFTSMITH_BUDGET_TOKENS", "100"}};
         why = "run budget";
         reason = "token budget of 100 tokens is spent";
@@ -254,8 +260,7 @@ TEST_CASE("incomplete: a re-run continues the variant from its branch; --force s
         REQUIRE(f.run({{"DRAFTSMITH_LIMITS_TURNS", "1"}}, {"--force"}).exit_code == 1);
         CHECK(f.world.server_git({"rev-parse", "refs/heads/" + branch + "^"}) ==
               f.world.head_sha());
-        CHECK(f.tip_message(branch).find("Draftsmith-Incomplete: turn limit") !=
-              std::string::npos);
+        CHECK(f.tip_message(branch).find("Draftsmith-Incomplete: turn limit") != std::string::npos);
         f.llm.script({{"steps", json::array({recolour_step("#0b8043"), finish_step("green")})}});
         const auto forced = f.run({}, {"--force"});
         CHECK(forced.exit_code == 0);
@@ -384,4 +389,3 @@ TEST_CASE("incomplete: a cancel whose push fails says which variants were kept a
     CHECK(overview.find("pre-receive hook declined") != std::string::npos);
     CHECK(f.report()["variants"][0]["incomplete"] == "cancelled (SIGINT)");
 }
-

@@ -14,18 +14,19 @@ TEST_CASE("run --local: local branches, pushed with --push, and the outputs")
     World world;
     const auto recording = world.recording({{1, recolour("#d93025")}, {2, recolour("#b31412")}});
     const auto metrics = world.root() / "metrics.prom";
-    const auto result = world.draftsmith(
-        {"run", "--local", "--comment", "/edit /2 make the submit buttons red", "--user", "ann",
-         "--provider", "replay", "--replay", recording.string(), "--push", "origin",
-         "--metrics-file", metrics.string()},
-        {});
+    const auto result =
+        world.draftsmith({"run", "--local", "--comment", "/edit /2 make the submit buttons red",
+                          "--user", "ann", "--provider", "replay", "--replay", recording.string(),
+                          "--push", "origin", "--metrics-file", metrics.string()},
+                         {});
     INFO(result.err);
     REQUIRE(result.exit_code == 0);
     // Two local branches on main's commit, pushed to the server as they are.
-    const auto local = git(world.checkout(), {"for-each-ref", "--format=%(refname:short) %(objectname)",
-                                              "refs/heads/draftsmith/"});
-    const auto server = world.server_git({"for-each-ref", "--format=%(refname:short) %(objectname)",
-                                          "refs/heads/draftsmith/"});
+    const auto local =
+        git(world.checkout(),
+            {"for-each-ref", "--format=%(refname:short) %(objectname)", "refs/heads/draftsmith/"});
+    const auto server = world.server_git(
+        {"for-each-ref", "--format=%(refname:short) %(objectname)", "refs/heads/draftsmith/"});
     CHECK(local == server);
     CHECK(world.server_variant_branches().size() == 2);
     for (const auto& branch : world.server_variant_branches()) {
@@ -45,10 +46,10 @@ TEST_CASE("run --local: local branches, pushed with --push, and the outputs")
 
     SUBCASE("the same request again keeps the branches")
     {
-        const auto again = world.draftsmith(
-            {"run", "--local", "--comment", "/edit /2 make the submit buttons red", "--provider",
-             "replay", "--replay", world.recording({}).string()},
-            {});
+        const auto again =
+            world.draftsmith({"run", "--local", "--comment", "/edit /2 make the submit buttons red",
+                              "--provider", "replay", "--replay", world.recording({}).string()},
+                             {});
         CHECK(again.exit_code == 0);
         CHECK(git(world.checkout(), {"for-each-ref", "--format=%(refname:short) %(objectname)",
                                      "refs/heads/draftsmith/"}) == local);

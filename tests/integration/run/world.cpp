@@ -140,16 +140,16 @@ World::World(const std::map<std::string, std::string>& feature_files)
     server_git({"update-ref", "refs/pull/7/head", m_head});
     // What actions/checkout and Azure Pipelines make: depth 1, one branch.
     m_checkout = m_dir.path() / "checkout";
-    git(m_dir.path(), {"-c", "http.extraHeader=Authorization: " + git_authorization(), "clone",
-                       "-q", "--depth", "1", "--branch", "main", m_server.url("app"),
-                       m_checkout.string()});
+    git(m_dir.path(),
+        {"-c", "http.extraHeader=Authorization: " + git_authorization(), "clone", "-q", "--depth",
+         "1", "--branch", "main", m_server.url("app"), m_checkout.string()});
     REQUIRE(git(m_checkout, {"rev-parse", "--is-shallow-repository"}) == "true");
 }
 
 std::string World::git_authorization() const
 {
-    return "Basic " + base64(fmt::format("{}:{}", GitHttpServer::k_user,
-                                         GitHttpServer::k_password));
+    return "Basic " +
+           base64(fmt::format("{}:{}", GitHttpServer::k_user, GitHttpServer::k_password));
 }
 
 std::filesystem::path World::recording(const std::map<int, std::vector<Turn>>& variants)
@@ -157,14 +157,16 @@ std::filesystem::path World::recording(const std::map<int, std::vector<Turn>>& v
     std::string lines;
     for (const auto& [variant, turns] : variants) {
         for (std::size_t turn = 0; turn < turns.size(); ++turn) {
-            const json response = {
-                {"content", turns[turn].blocks},
-                {"stop_reason", turns[turn].stop_reason},
-                {"usage", {{"input_tokens", 1000}, {"output_tokens", 100}}},
-                {"model", "claude-sonnet-4-5-20250929"},
-                {"id", fmt::format("msg_{}_{}", variant, turn)}};
-            lines += json{{"variant", variant}, {"turn", turn}, {"provider", "anthropic"},
-                          {"model", "claude-sonnet-4-5"}, {"response", response}}
+            const json response = {{"content", turns[turn].blocks},
+                                   {"stop_reason", turns[turn].stop_reason},
+                                   {"usage", {{"input_tokens", 1000}, {"output_tokens", 100}}},
+                                   {"model", "claude-sonnet-4-5-20250929"},
+                                   {"id", fmt::format("msg_{}_{}", variant, turn)}};
+            lines += json{{"variant", variant},
+                          {"turn", turn},
+                          {"provider", "anthropic"},
+                          {"model", "claude-sonnet-4-5"},
+                          {"response", response}}
                          .dump() +
                      "\n";
         }
@@ -204,8 +206,8 @@ std::string World::server_git(const std::vector<std::string>& args) const
 
 std::vector<std::string> World::server_variant_branches() const
 {
-    const auto out = git(m_bare, {"for-each-ref", "--format=%(refname:short)",
-                                  "refs/heads/draftsmith/"});
+    const auto out =
+        git(m_bare, {"for-each-ref", "--format=%(refname:short)", "refs/heads/draftsmith/"});
     std::vector<std::string> branches;
     std::size_t start = 0;
     while (start < out.size()) {

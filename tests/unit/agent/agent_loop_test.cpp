@@ -287,13 +287,14 @@ TEST_CASE("agent::run_variant, model calls carry the time left as their deadline
         REQUIRE(provider.calls.size() == 1);
         REQUIRE(provider.calls[0].deadline.has_value());
         CHECK(*provider.calls[0].deadline >= before + std::chrono::seconds(600));
-        CHECK(*provider.calls[0].deadline <= std::chrono::steady_clock::now() +
-                                                 std::chrono::seconds(600));
+        CHECK(*provider.calls[0].deadline <=
+              std::chrono::steady_clock::now() + std::chrono::seconds(600));
     }
     SUBCASE("the run's budget when it ends first; a call cut there says so")
     {
         settings.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
-        provider.fail(llm::FailureKind::budget, "scripted: the time allowed for this call is spent");
+        provider.fail(llm::FailureKind::budget,
+                      "scripted: the time allowed for this call is spent");
         const auto outcome = agent::run_variant(provider, repo.tree, repo.files, task(), settings);
         REQUIRE(provider.calls.size() == 1);
         CHECK(provider.calls[0].deadline == settings.deadline);

@@ -1,4 +1,5 @@
-// agent::run_variant: What the model may not touch or see: protected paths, secrets, hidden text, invalid UTF-8, oversized output.
+// agent::run_variant: What the model may not touch or see: protected paths, secrets, hidden text,
+// invalid UTF-8, oversized output.
 #include "agent_test_support.hpp"
 
 using namespace agent_test_support;

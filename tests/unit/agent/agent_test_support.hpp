@@ -78,7 +78,7 @@ inline llm::Response tool_use(const std::string& name, json input, double cost =
 }
 
 inline llm::Response text_answer(const std::string& text,
-                          llm::StopReason reason = llm::StopReason::end_turn)
+                                 llm::StopReason reason = llm::StopReason::end_turn)
 {
     llm::Response response;
     response.message.role = llm::Role::assistant;
@@ -146,4 +146,3 @@ inline agent::Task task(int variant = 1, int variants = 1)
 }
 
 } // namespace agent_test_support
-

@@ -134,7 +134,7 @@ TEST_CASE("agent::run_variant, a limit says which and keeps the edits made")
     const auto outcome = agent::run_variant(provider, f.tree, f.files, f.task, settings);
     CHECK(outcome.limit == expected);
     CHECK(outcome.status == (expected == agent::Limit::stop ? agent::Status::interrupted
-                                                             : agent::Status::limit_reached));
+                                                            : agent::Status::limit_reached));
     REQUIRE(outcome.overlay.count("src/button.css") == 1);
     CHECK(outcome.overlay.at("src/button.css")->find("color: red;") != std::string::npos);
 }
@@ -174,7 +174,8 @@ TEST_CASE("agent::run_variant, a continued variant is told what it did before")
                        "it finished (time limit).") != std::string::npos);
     CHECK(variant.find("What you said then: Started on the buttons.") != std::string::npos);
     CHECK(variant.find("```diff\n--- a/src/button.css") != std::string::npos);
-    CHECK(variant.find("+    color: red;\n```") != std::string::npos); // newline added before the fence
+    CHECK(variant.find("+    color: red;\n```") !=
+          std::string::npos); // newline added before the fence
     // The shared first message (the cached prefix) is the same as without it.
     CHECK(all_text(messages[0]).find("earlier run") == std::string::npos);
 }

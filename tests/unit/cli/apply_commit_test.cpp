@@ -24,14 +24,16 @@ const char* const k_edit =
 
 } // namespace
 
-TEST_CASE("cli apply --commit-to, commits without touching the working tree") {
+TEST_CASE("cli apply --commit-to, commits without touching the working tree")
+{
     const TempDir temp;
     const auto repo = temp / "repo";
     const std::string head = make_repository(repo, {{"a.txt", "alpha\nbeta\ngamma\n"}});
     write_file(temp / "edit.diff", k_edit);
     const std::string edit = (temp / "edit.diff").string();
 
-    SUBCASE("a new branch from HEAD") {
+    SUBCASE("a new branch from HEAD")
+    {
         const auto result = run_draftsmith({"apply", "--repo", repo.string(), "--commit-to",
                                             "topic", "--message", "Make beta loud", edit});
         INFO(result.err);
@@ -46,7 +48,8 @@ TEST_CASE("cli apply --commit-to, commits without touching the working tree") {
         CHECK(git(repo, {"status", "--porcelain"}).empty());
         CHECK(git(repo, {"rev-parse", "HEAD"}) == head);
 
-        SUBCASE("again onto the same branch: it grows") {
+        SUBCASE("again onto the same branch: it grows")
+        {
             write_file(
                 temp / "second.diff",
                 "--- a/a.txt\n+++ b/a.txt\n@@ -1,3 +1,3 @@\n alpha\n BETA\n-gamma\n+GAMMA\n");
@@ -58,13 +61,15 @@ TEST_CASE("cli apply --commit-to, commits without touching the working tree") {
             CHECK(git(repo, {"log", "-1", "--format=%s", "topic"}) == "draftsmith apply");
         }
     }
-    SUBCASE("--check commits nothing") {
+    SUBCASE("--check commits nothing")
+    {
         const auto result = run_draftsmith(
             {"apply", "--repo", repo.string(), "--commit-to", "topic", "--check", edit});
         CHECK(result.exit_code == 0);
         CHECK(git(repo, {"branch", "--list", "topic"}).empty());
     }
-    SUBCASE("--push creates the branch on the remote") {
+    SUBCASE("--push creates the branch on the remote")
+    {
         git(temp.path(), {"clone", "-q", "--bare", repo.string(), (temp / "remote.git").string()});
         const std::string url = "file://" + (temp / "remote.git").string();
         const auto result = run_draftsmith(
@@ -75,7 +80,8 @@ TEST_CASE("cli apply --commit-to, commits without touching the working tree") {
         CHECK(git(temp / "remote.git", {"rev-parse", "topic"}) ==
               git(repo, {"rev-parse", "topic"}));
     }
-    SUBCASE("usage errors") {
+    SUBCASE("usage errors")
+    {
         auto result = run_draftsmith(
             {"apply", "--repo", repo.string(), "--commit-to", "topic", "--base", "nope", edit});
         CHECK(result.exit_code == 2);
@@ -92,7 +98,8 @@ TEST_CASE("cli apply --commit-to, commits without touching the working tree") {
         CHECK(result.err.find("--push requires --commit-to") != std::string::npos);
         CHECK(git(repo, {"branch", "--list", "topic"}).empty());
     }
-    SUBCASE("a path macOS reads as .git is refused, nothing is committed (issue 12, item 8)") {
+    SUBCASE("a path macOS reads as .git is refused, nothing is committed (issue 12, item 8)")
+    {
         write_file(temp / "git.diff",
                    "--- /dev/null\n+++ b/.g\u200cit/config\n@@ -0,0 +1 @@\n+[core]\n");
         const auto result = run_draftsmith({"apply", "--repo", repo.string(), "--commit-to",
@@ -102,7 +109,8 @@ TEST_CASE("cli apply --commit-to, commits without touching the working tree") {
                               ".git") != std::string::npos);
         CHECK(git(repo, {"branch", "--list", "topic"}).empty());
     }
-    SUBCASE("edits that fail commit nothing") {
+    SUBCASE("edits that fail commit nothing")
+    {
         write_file(temp / "bad.diff", "--- a/a.txt\n+++ b/a.txt\n@@ -1 +1 @@\n-delta\n+DELTA\n");
         const auto result = run_draftsmith({"apply", "--repo", repo.string(), "--commit-to",
                                             "topic", (temp / "bad.diff").string()});

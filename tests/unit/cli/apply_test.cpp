@@ -15,18 +15,21 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string read(const fs::path& path) {
+std::string read(const fs::path& path)
+{
     return draftsmith::file::read_all(path);
 }
 
-void make_repo(const TempDir& dir) {
+void make_repo(const TempDir& dir)
+{
     write_file(dir / "repo/a.txt", "alpha\nbeta\ngamma\n");
     write_file(dir / "repo/src/b.txt", "one\ntwo\n");
 }
 
 } // namespace
 
-TEST_CASE("cli apply, applies to the working tree") {
+TEST_CASE("cli apply, applies to the working tree")
+{
     TempDir dir;
     make_repo(dir);
     write_file(dir / "edit.diff", "Sure, here is the diff:\n```diff\n--- a/a.txt\n+++ b/a.txt\n"
@@ -44,7 +47,8 @@ TEST_CASE("cli apply, applies to the working tree") {
     }
 }
 
-TEST_CASE("cli apply, all or nothing") {
+TEST_CASE("cli apply, all or nothing")
+{
     TempDir dir;
     make_repo(dir);
     // The first block applies, the second does not: nothing may be written.
@@ -62,7 +66,8 @@ TEST_CASE("cli apply, all or nothing") {
     CHECK(read(dir / "repo/src/b.txt") == "one\ntwo\n");
 }
 
-TEST_CASE("cli apply, --check and --json") {
+TEST_CASE("cli apply, --check and --json")
+{
     TempDir dir;
     make_repo(dir);
     write_file(dir / "edit.txt", "*** Begin Patch\n*** Update File: src/b.txt\n one\n-two\n+2\n"
@@ -82,7 +87,8 @@ TEST_CASE("cli apply, --check and --json") {
     CHECK(read(dir / "repo/src/b.txt") == "one\ntwo\n");
     CHECK(fs::exists(dir / "repo/a.txt"));
 
-    SUBCASE("a failure in JSON carries its message and exits 1") {
+    SUBCASE("a failure in JSON carries its message and exits 1")
+    {
         write_file(dir / "bad.txt", "a.txt\n<<<<<<< SEARCH\nzeta\n=======\nz\n>>>>>>> REPLACE\n");
         const auto failed = run_draftsmith(
             {"apply", "--json", "--repo", (dir / "repo").string(), (dir / "bad.txt").string()});
@@ -94,23 +100,27 @@ TEST_CASE("cli apply, --check and --json") {
     }
 }
 
-TEST_CASE("cli apply, unreadable input exits 2") {
+TEST_CASE("cli apply, unreadable input exits 2")
+{
     TempDir dir;
     make_repo(dir);
-    SUBCASE("missing file") {
+    SUBCASE("missing file")
+    {
         const auto result = run_draftsmith(
             {"apply", "--repo", (dir / "repo").string(), (dir / "missing.diff").string()});
         CHECK(result.exit_code == 2);
         CHECK(result.err.find("cannot read") != std::string::npos);
     }
-    SUBCASE("no edits in it") {
+    SUBCASE("no edits in it")
+    {
         write_file(dir / "prose.txt", "I could not find anything to change.\n");
         const auto result = run_draftsmith(
             {"apply", "--repo", (dir / "repo").string(), (dir / "prose.txt").string()});
         CHECK(result.exit_code == 2);
         CHECK(result.err.find("prose.txt: line 1: no whole files found") != std::string::npos);
     }
-    SUBCASE("a broken block names its line") {
+    SUBCASE("a broken block names its line")
+    {
         write_file(dir / "broken.txt", "a.txt\n<<<<<<< SEARCH\nbeta\n=======\nBETA\n");
         const auto result =
             run_draftsmith({"apply", "--format", "search-replace", "--repo",
@@ -121,7 +131,8 @@ TEST_CASE("cli apply, unreadable input exits 2") {
                   ": line 2: this SEARCH/REPLACE block is not closed by a '>>>>>>> REPLACE' "
                   "line\n");
     }
-    SUBCASE("--repo that is not a folder") {
+    SUBCASE("--repo that is not a folder")
+    {
         write_file(dir / "e.txt", "a.txt\n```\nx\n```\n");
         const auto result = run_draftsmith(
             {"apply", "--repo", (dir / "nowhere").string(), (dir / "e.txt").string()});
@@ -129,13 +140,15 @@ TEST_CASE("cli apply, unreadable input exits 2") {
         CHECK(result.err ==
               "draftsmith: error: --repo " + (dir / "nowhere").string() + ": is not a folder\n");
     }
-    SUBCASE("a bad --format value") {
+    SUBCASE("a bad --format value")
+    {
         const auto result = run_draftsmith({"apply", "--format", "rtf", "-"});
         CHECK(result.exit_code == 2);
     }
 }
 
-TEST_CASE("cli apply, refuses paths through symlinks on disk") {
+TEST_CASE("cli apply, refuses paths through symlinks on disk")
+{
     TempDir dir;
     make_repo(dir);
     write_file(dir / "outside/secret.txt", "s\n");
@@ -150,7 +163,8 @@ TEST_CASE("cli apply, refuses paths through symlinks on disk") {
     CHECK(read(dir / "outside/secret.txt") == "s\n");
 }
 
-TEST_CASE("cli apply, keeps the executable bit of a file it rewrites") {
+TEST_CASE("cli apply, keeps the executable bit of a file it rewrites")
+{
     TempDir dir;
     make_repo(dir);
     write_file(dir / "repo/run.sh", "#!/bin/sh\necho hi\n");
@@ -165,7 +179,8 @@ TEST_CASE("cli apply, keeps the executable bit of a file it rewrites") {
           fs::perms::none);
 }
 
-TEST_CASE("cli apply, --help and the manual name the same options") {
+TEST_CASE("cli apply, --help and the manual name the same options")
+{
     const auto help = run_draftsmith({"apply", "--help"});
     CHECK(help.exit_code == 0);
     const auto manual = read(draftsmith::test::source_path("man/draftsmith.1"));
@@ -184,12 +199,13 @@ TEST_CASE("cli apply, --help and the manual name the same options") {
     }
 }
 
-TEST_CASE("cli apply, an edit that changes nothing exits 2 saying what was empty") {
+TEST_CASE("cli apply, an edit that changes nothing exits 2 saying what was empty")
+{
     TempDir dir;
     make_repo(dir);
     write_file(dir / "empty.txt", "*** Begin Patch\n*** Update File: a.txt\n*** End Patch\n");
-    const auto result = run_draftsmith(
-        {"apply", "--repo", (dir / "repo").string(), (dir / "empty.txt").string()});
+    const auto result =
+        run_draftsmith({"apply", "--repo", (dir / "repo").string(), (dir / "empty.txt").string()});
     CHECK(result.exit_code == 2);
     CHECK(result.err == "draftsmith: error: " + (dir / "empty.txt").string() +
                             ": line 2: '*** Update File: a.txt' holds no change: no '@@' hunk "
@@ -197,7 +213,8 @@ TEST_CASE("cli apply, an edit that changes nothing exits 2 saying what was empty
     CHECK(read(dir / "repo/a.txt") == "alpha\nbeta\ngamma\n");
 }
 
-TEST_CASE("cli apply, a path line naming a file of the tree without an extension") {
+TEST_CASE("cli apply, a path line naming a file of the tree without an extension")
+{
     TempDir dir;
     make_repo(dir);
     write_file(dir / "repo/configure", "#!/bin/sh\nset -e\n");

@@ -9,7 +9,8 @@ using draftsmith::test::source_path;
 
 namespace {
 
-std::size_t count(const std::string& text, const std::string& what) {
+std::size_t count(const std::string& text, const std::string& what)
+{
     std::size_t n = 0;
     for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) {
         ++n;
@@ -22,7 +23,8 @@ std::size_t count(const std::string& text, const std::string& what) {
 // The README's first command ends in examples/run-demo.sh: `draftsmith run
 // --local` on examples/demo-site with the recorded answers. Its output must
 // show the three variants' branches, their diffs and the overview.
-TEST_CASE("cli::demo, examples/run-demo.sh makes three variant branches") {
+TEST_CASE("cli::demo, examples/run-demo.sh makes three variant branches")
+{
     const auto result = run_process({source_path("examples/run-demo.sh"), DRAFTSMITH_BINARY});
     INFO(result.out);
     INFO(result.err);

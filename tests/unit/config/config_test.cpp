@@ -3,13 +3,16 @@
 
 using namespace config_test_support;
 
-TEST_CASE("config::parse_config, defaults") {
-    SUBCASE("no file, an empty file and a comment-only file give the defaults") {
+TEST_CASE("config::parse_config, defaults")
+{
+    SUBCASE("no file, an empty file and a comment-only file give the defaults")
+    {
         const auto expected = to_json(load_config({})).dump();
         CHECK(to_json(parse("")).dump() == expected);
         CHECK(to_json(parse("# nothing yet\n")).dump() == expected);
     }
-    SUBCASE("the documented values") {
+    SUBCASE("the documented values")
+    {
         const auto c = load_config({});
         CHECK(c.provider == Provider::anthropic);
         CHECK(c.model == "claude-sonnet-4-5");
@@ -23,11 +26,10 @@ TEST_CASE("config::parse_config, defaults") {
         CHECK_FALSE(c.temperature.has_value());
         CHECK(c.branch_template == "draftsmith/pr-{pr}/{comment}-{slug}/v{i}");
         CHECK(c.title_template == "\xF0\x9F\x94\xA7 AI Edit v{i}: {slug}");
-        CHECK(c.protected_paths == std::vector<std::string>{".github/workflows/**",
-                                                            "azure-pipelines*.yml",
-                                                            "azure-pipelines*.yaml",
-                                                            ".azure-pipelines/**",
-                                                            ".draftsmith.yml", ".git*"});
+        CHECK(c.protected_paths ==
+              std::vector<std::string>{".github/workflows/**", "azure-pipelines*.yml",
+                                       "azure-pipelines*.yaml", ".azure-pipelines/**",
+                                       ".draftsmith.yml", ".git*"});
         CHECK(c.is_protected("azure-pipelines.yaml"));
         CHECK(c.is_protected(".azure-pipelines/templates/build.yml"));
         CHECK_FALSE(c.allow_protected);
@@ -39,7 +41,8 @@ TEST_CASE("config::parse_config, defaults") {
     }
 }
 
-TEST_CASE("config::parse_config, every key") {
+TEST_CASE("config::parse_config, every key")
+{
     const auto c = parse(R"(
 provider: openai
 model: gpt-4.1-mini
@@ -130,7 +133,8 @@ metrics_file: out/metrics.prom
     CHECK(c.report == "out/report.json");
     CHECK(c.metrics_file == "out/metrics.prom");
 
-    SUBCASE("variant settings inherit or bring their provider's defaults") {
+    SUBCASE("variant settings inherit or bring their provider's defaults")
+    {
         const auto first = c.variant(1);
         CHECK(first.provider == Provider::openai);
         CHECK(first.model == "gpt-4.1-mini");
@@ -156,96 +160,117 @@ metrics_file: out/metrics.prom
     }
 }
 
-TEST_CASE("config::parse_config, provider defaults follow the provider") {
-    SUBCASE("openai") {
+TEST_CASE("config::parse_config, provider defaults follow the provider")
+{
+    SUBCASE("openai")
+    {
         const auto c = parse("provider: openai\n");
         CHECK(c.model == "gpt-4.1");
         CHECK(c.base_url == "https://api.openai.com/v1");
         CHECK(c.api_key_env == "OPENAI_API_KEY");
     }
-    SUBCASE("azure-openai") {
+    SUBCASE("azure-openai")
+    {
         const auto c = parse("provider: azure-openai\n");
         CHECK(c.model.empty());
         CHECK(c.api_key_env == "AZURE_OPENAI_API_KEY");
     }
-    SUBCASE("replay sends no key") {
+    SUBCASE("replay sends no key")
+    {
         CHECK(parse("provider: replay\n").api_key_env.empty());
     }
-    SUBCASE("an explicit empty key variable stays empty (a local server without a key)") {
+    SUBCASE("an explicit empty key variable stays empty (a local server without a key)")
+    {
         CHECK(parse("provider: openai\napi_key_env: ''\n").api_key_env.empty());
     }
 }
 
-TEST_CASE("config::parse_config, unknown keys") {
-    SUBCASE("near miss at the top") {
+TEST_CASE("config::parse_config, unknown keys")
+{
+    SUBCASE("near miss at the top")
+    {
         CHECK(error_of("provider: openai\nmodle: x\n") ==
               ".draftsmith.yml:2:1: unknown key 'modle' (did you mean 'model'?)");
     }
-    SUBCASE("no near miss lists the known keys") {
+    SUBCASE("no near miss lists the known keys")
+    {
         CHECK(error_of("colour: red\n")
                   .rfind(".draftsmith.yml:1:1: unknown key 'colour'; known keys here: provider, "
                          "model, base_url,",
                          0) == 0);
     }
-    SUBCASE("inside a section") {
+    SUBCASE("inside a section")
+    {
         CHECK(error_of("limits:\n  turn: 3\n") ==
               ".draftsmith.yml:2:3: unknown key 'turn' (did you mean 'turns'?)");
         CHECK(error_of("timeouts:\n  total: 3\n") ==
               ".draftsmith.yml:2:3: unknown key 'total'; known keys here: connect, request, idle");
     }
-    SUBCASE("inside a variant") {
+    SUBCASE("inside a variant")
+    {
         CHECK(error_of("variants:\n  - modell: x\n") ==
               ".draftsmith.yml:2:5: unknown key 'modell' (did you mean 'model'?)");
     }
-    SUBCASE("inside a price") {
+    SUBCASE("inside a price")
+    {
         CHECK(error_of("prices:\n  m: {input: 1, output: 2, cached: 3}\n") ==
               ".draftsmith.yml:2:28: unknown key 'cached'; known keys here: input, output, "
               "cache_write, cache_read");
     }
-    SUBCASE("a dotted key is not a shortcut") {
+    SUBCASE("a dotted key is not a shortcut")
+    {
         CHECK(error_of("limits.turns: 3\n")
                   .rfind(".draftsmith.yml:1:1: unknown key 'limits.turns'", 0) == 0);
     }
 }
 
-TEST_CASE("config::parse_config, the document's shape") {
-    SUBCASE("not a mapping") {
+TEST_CASE("config::parse_config, the document's shape")
+{
+    SUBCASE("not a mapping")
+    {
         CHECK(error_of("- model\n") == ".draftsmith.yml:1:1: the configuration must be a mapping "
                                        "of keys to values, not a list");
         CHECK(error_of("just text\n") == ".draftsmith.yml:1:1: the configuration must be a "
                                          "mapping of keys to values, not 'just text'");
     }
-    SUBCASE("invalid YAML") {
+    SUBCASE("invalid YAML")
+    {
         CHECK(error_of("model: [a\nmode: tools\n")
                   .rfind(".draftsmith.yml:2:5: invalid YAML: end of sequence flow not found", 0) ==
               0);
         CHECK(error_of("model: x\n  bad: indentation\n").find("invalid YAML") != std::string::npos);
     }
-    SUBCASE("duplicate keys") {
+    SUBCASE("duplicate keys")
+    {
         CHECK(error_of("model: a\njobs: 1\nmodel: b\n") ==
               ".draftsmith.yml:3:1: duplicate key 'model' (first at line 1)");
         CHECK(error_of("limits:\n  turns: 1\n  turns: 2\n") ==
               ".draftsmith.yml:3:3: duplicate key 'turns' (first at line 2)");
     }
-    SUBCASE("a section that is not a mapping") {
+    SUBCASE("a section that is not a mapping")
+    {
         CHECK(error_of("limits: 5\n") == ".draftsmith.yml:1:9: limits: expected a mapping of "
                                          "turns, tokens, cost_usd, time, got '5'");
         CHECK(error_of("commit:\n") == ".draftsmith.yml:1:1: commit: expected a mapping of name, "
                                        "email, got no value");
     }
-    SUBCASE("keys that are not names") {
+    SUBCASE("keys that are not names")
+    {
         CHECK(error_of("? [a, b]\n: 1\n") == ".draftsmith.yml:1:3: keys must be plain names");
     }
 }
 
-TEST_CASE("config::parse_config, wrong types") {
-    SUBCASE("string") {
+TEST_CASE("config::parse_config, wrong types")
+{
+    SUBCASE("string")
+    {
         CHECK(error_of("model:\n") ==
               ".draftsmith.yml:1:1: model: expected a string, got no value");
         CHECK(error_of("model: [a]\n") ==
               ".draftsmith.yml:1:8: model: expected a string, got a list");
     }
-    SUBCASE("integer") {
+    SUBCASE("integer")
+    {
         CHECK(error_of("max_variants: five\n") == ".draftsmith.yml:1:15: max_variants: expected "
                                                   "an integer from 1 to 10, got 'five'");
         CHECK(error_of("max_variants: 2.5\n").find("expected an integer") != std::string::npos);
@@ -253,13 +278,15 @@ TEST_CASE("config::parse_config, wrong types") {
         CHECK(error_of("limits: {tokens: -1}\n") ==
               ".draftsmith.yml:1:18: limits.tokens: -1 is out of range: use an integer at least 1");
     }
-    SUBCASE("number") {
+    SUBCASE("number")
+    {
         CHECK(error_of("temperature: hot\n") == ".draftsmith.yml:1:14: temperature: expected a "
                                                 "number from 0 to 2, got 'hot'");
         CHECK(error_of("temperature: .nan\n").find("expected a number") != std::string::npos);
         CHECK_FALSE(parse("temperature: null\n").temperature.has_value());
     }
-    SUBCASE("boolean") {
+    SUBCASE("boolean")
+    {
         CHECK(error_of("allow_protected: maybe\n") ==
               ".draftsmith.yml:1:18: allow_protected: expected true or false, got 'maybe'");
         CHECK(error_of("allow_protected: 'true'\n").find("expected true or false") !=
@@ -267,7 +294,8 @@ TEST_CASE("config::parse_config, wrong types") {
         CHECK(error_of("allow_protected: 1\n").find("expected true or false") != std::string::npos);
         CHECK(parse("allow_protected: yes\n").allow_protected);
     }
-    SUBCASE("choice") {
+    SUBCASE("choice")
+    {
         CHECK(error_of("provider: opnai\n") == ".draftsmith.yml:1:11: provider: unknown value "
                                                "'opnai' (did you mean 'openai'?); use anthropic, "
                                                "openai, azure-openai or replay");
@@ -278,19 +306,22 @@ TEST_CASE("config::parse_config, wrong types") {
               ".draftsmith.yml:1:7: host: unknown value 'bitbucket'; "
               "use auto, github, azure-devops or local");
     }
-    SUBCASE("list") {
+    SUBCASE("list")
+    {
         CHECK(error_of("allowed_users: alice\n") == ".draftsmith.yml:1:16: allowed_users: "
                                                     "expected a list, e.g. [a, b], got 'alice'");
         CHECK(error_of("allowed_users: [alice, [bob]]\n") ==
               ".draftsmith.yml:1:24: allowed_users: expected a string, got a list");
     }
-    SUBCASE("regular expressions") {
+    SUBCASE("regular expressions")
+    {
         CHECK(error_of("secrets:\n  extra_patterns: ['ok', '(unclosed']\n")
                   .rfind(".draftsmith.yml:2:26: secrets.extra_patterns: '(unclosed' is not a "
                          "valid regular expression",
                          0) == 0);
     }
-    SUBCASE("variants and prices") {
+    SUBCASE("variants and prices")
+    {
         CHECK(error_of("variants: {model: x}\n") ==
               ".draftsmith.yml:1:11: variants: expected a list of mappings, one per variant, got "
               "a mapping");
@@ -312,7 +343,8 @@ TEST_CASE("config::parse_config, wrong types") {
     }
 }
 
-TEST_CASE("config::parse_config, out-of-range values") {
+TEST_CASE("config::parse_config, out-of-range values")
+{
     CHECK(error_of("max_variants: 11\n") ==
           ".draftsmith.yml:1:15: max_variants: 11 is out of range: use an integer from 1 to 10");
     CHECK(error_of("max_variants: 0\n").find("0 is out of range") != std::string::npos);
@@ -330,7 +362,8 @@ TEST_CASE("config::parse_config, out-of-range values") {
           std::string::npos);
 }
 
-TEST_CASE("config::parse_config, durations") {
+TEST_CASE("config::parse_config, durations")
+{
     auto time_of = [](const std::string& text) {
         return parse("limits: {time: " + text + "}\n").limits.time.count();
     };
@@ -351,27 +384,32 @@ TEST_CASE("config::parse_config, durations") {
     CHECK(error_of("timeouts: {connect: 11m}\n").find("use 1s to 600s") != std::string::npos);
 }
 
-TEST_CASE("config::parse_config, templates") {
-    SUBCASE("unknown placeholder") {
+TEST_CASE("config::parse_config, templates")
+{
+    SUBCASE("unknown placeholder")
+    {
         CHECK(error_of("title_template: 'v{index}'\n") ==
               ".draftsmith.yml:1:17: title_template: unknown placeholder '{index}'; use {pr}, "
               "{comment}, {slug}, {i} or {n}");
         CHECK(error_of("branch_template: 'a/{slugg}/{i}'\n").find("(did you mean '{slug}'?)") !=
               std::string::npos);
     }
-    SUBCASE("unbalanced braces") {
+    SUBCASE("unbalanced braces")
+    {
         CHECK(error_of("title_template: 'v{i'\n").find("unmatched '{' in 'v{i'") !=
               std::string::npos);
         CHECK(error_of("title_template: 'v}'\n").find("unmatched '}' in 'v}'") !=
               std::string::npos);
     }
-    SUBCASE("a branch template needs {i}") {
+    SUBCASE("a branch template needs {i}")
+    {
         CHECK(error_of("branch_template: 'ai/{slug}'\n") ==
               ".draftsmith.yml:1:18: branch_template: 'ai/{slug}' has no {i}: every variant needs "
               "its own branch");
         CHECK(parse("title_template: 'no index'\n").title_template == "no index");
     }
-    SUBCASE("a branch template must make a valid branch name") {
+    SUBCASE("a branch template must make a valid branch name")
+    {
         CHECK(error_of("branch_template: 'a b/{i}'\n").find("is not a valid git branch name") !=
               std::string::npos);
         CHECK(error_of("branch_template: 'a..b/{i}'\n").find("is not a valid git branch name") !=

@@ -13,12 +13,14 @@ using draftsmith::Error;
 
 namespace config_test_support {
 
-inline Config parse(const std::string& yaml) {
+inline Config parse(const std::string& yaml)
+{
     return parse_config(yaml, ".draftsmith.yml");
 }
 
 // The message of the Error(config) that parsing `yaml` throws.
-inline std::string error_of(const std::string& yaml) {
+inline std::string error_of(const std::string& yaml)
+{
     try {
         parse(yaml);
     } catch (const Error& e) {
@@ -29,7 +31,8 @@ inline std::string error_of(const std::string& yaml) {
     return "";
 }
 
-inline std::string error_of(const Sources& sources) {
+inline std::string error_of(const Sources& sources)
+{
     try {
         load_config(sources);
     } catch (const Error& e) {
@@ -40,4 +43,3 @@ inline std::string error_of(const Sources& sources) {
 }
 
 } // namespace config_test_support
-

@@ -3,7 +3,8 @@
 
 using namespace apply_test_support;
 
-TEST_CASE("edit::apply, edits accumulate over an existing overlay") {
+TEST_CASE("edit::apply, edits accumulate over an existing overlay")
+{
     const MemoryTree tree(Files{{"a.txt", "one\ntwo\n"}, {"gone.txt", "x\n"}});
     draftsmith::Overlay turn1 = {{"a.txt", std::string("one\n2\n")}, {"gone.txt", std::nullopt}};
     const auto result =
@@ -16,7 +17,8 @@ TEST_CASE("edit::apply, edits accumulate over an existing overlay") {
     CHECK(again.files[0].message == "gone.txt: does not exist; to create it, send the whole file");
 }
 
-TEST_CASE("edit::apply, several hunks shift later claimed lines") {
+TEST_CASE("edit::apply, several hunks shift later claimed lines")
+{
     std::string text;
     for (int i = 1; i <= 40; ++i) {
         text += "line " + std::to_string(i) + "\n";
@@ -34,11 +36,13 @@ TEST_CASE("edit::apply, several hunks shift later claimed lines") {
     CHECK(out.find("line 30\nLINE 31\nline 32\n") != std::string::npos);
 }
 
-TEST_CASE("edit::apply, more model habits") {
+TEST_CASE("edit::apply, more model habits")
+{
     const std::string code = "def a():\n    return 1\n\n\ndef b():\n    return 1\n\n\n"
                              "def c():\n    x = 0\n    return x\n";
     const Files files = {{"m.py", code}};
-    SUBCASE("codex anchor picks the right one of two identical bodies") {
+    SUBCASE("codex anchor picks the right one of two identical bodies")
+    {
         const auto result = apply_text("*** Begin Patch\n*** Update File: m.py\n@@ def b():\n"
                                        "-    return 1\n+    return 2\n*** End Patch\n",
                                        files);
@@ -47,14 +51,16 @@ TEST_CASE("edit::apply, more model habits") {
               "def a():\n    return 1\n\n\ndef b():\n    return 2\n\n\n"
               "def c():\n    x = 0\n    return x\n");
     }
-    SUBCASE("truncated hunk: trailing context cut, counts wrong") {
+    SUBCASE("truncated hunk: trailing context cut, counts wrong")
+    {
         const auto result = apply_text(
             "--- a/m.py\n+++ b/m.py\n@@ -9,3 +9,3 @@\n def c():\n-    x = 0\n+    x = 5\n", files);
         REQUIRE_MESSAGE(result.ok(), result.failure_report());
         CHECK(result.files[0].stage == Stage::exact);
         CHECK(after(result, files, "m.py").find("    x = 5\n    return x\n") != std::string::npos);
     }
-    SUBCASE("an insertion where the model left out a line is refused, not guessed") {
+    SUBCASE("an insertion where the model left out a line is refused, not guessed")
+    {
         const Files listing = {{"l.txt", "one\ntwo\nthree\nfour\nfive\nsix\n"}};
         const auto result = apply_text(
             "--- a/l.txt\n+++ b/l.txt\n@@ -1,6 +1,6 @@\n one\n two\n+new\n four\n five\n six\n",
@@ -64,7 +70,8 @@ TEST_CASE("edit::apply, more model habits") {
                   "refused: it adds lines where the file has lines 3-3 that the edit does not "
                   "show") != std::string::npos);
     }
-    SUBCASE("a replacement where the model left out a context line is applied (fuzzy)") {
+    SUBCASE("a replacement where the model left out a context line is applied (fuzzy)")
+    {
         const Files listing = {{"l.txt", "one\ntwo\nthree\nfour\nfive\nsix\n"}};
         const auto result = apply_text(
             "--- a/l.txt\n+++ b/l.txt\n@@ -1,6 +1,6 @@\n one\n two\n four\n-five\n+FIVE\n six\n",
@@ -73,7 +80,8 @@ TEST_CASE("edit::apply, more model habits") {
         CHECK(result.files[0].stage == Stage::fuzzy);
         CHECK(after(result, listing, "l.txt") == "one\ntwo\nthree\nfour\nFIVE\nsix\n");
     }
-    SUBCASE("unicode dashes in the file, ASCII in the model") {
+    SUBCASE("unicode dashes in the file, ASCII in the model")
+    {
         const Files text = {{"r.md", "Range: 1\xE2\x80\x93"
                                      "5 pages\nEnd\n"}};
         const auto result =
@@ -84,7 +92,8 @@ TEST_CASE("edit::apply, more model habits") {
         CHECK(result.files[0].stage == Stage::punctuation);
         CHECK(after(result, text, "r.md") == "Range: 1-9 pages\nEnd\n");
     }
-    SUBCASE("search/replace blocks for two files, and a rename tool call") {
+    SUBCASE("search/replace blocks for two files, and a rename tool call")
+    {
         const Files two = {{"a.txt", "a\n"}, {"b.txt", "b\n"}};
         auto result = apply_text("a.txt\n```\n<<<<<<< SEARCH\na\n=======\nA\n>>>>>>> REPLACE\n```\n"
                                  "\nb.txt\n```\n<<<<<<< SEARCH\nb\n=======\nB\n>>>>>>> REPLACE\n"
@@ -99,7 +108,8 @@ TEST_CASE("edit::apply, more model habits") {
         CHECK(after(result, two, "c.txt") == "a\n");
         CHECK(after(result, two, "a.txt") == "<deleted>");
     }
-    SUBCASE("last_stage limits the tolerance") {
+    SUBCASE("last_stage limits the tolerance")
+    {
         ApplyOptions strict;
         strict.last_stage = Stage::anywhere;
         const auto result =
@@ -111,9 +121,11 @@ TEST_CASE("edit::apply, more model habits") {
     }
 }
 
-TEST_CASE("edit::apply, the claimed line settles a tolerant match that occurs twice") {
+TEST_CASE("edit::apply, the claimed line settles a tolerant match that occurs twice")
+{
     const Files files = {{"r.c", "void f()\n{\n    run();\n}\n\nvoid g()\n{\n    run();\n}\n"}};
-    SUBCASE("re-indented hunk at its claimed line") {
+    SUBCASE("re-indented hunk at its claimed line")
+    {
         const auto result = apply_text(
             "--- a/r.c\n+++ b/r.c\n@@ -7,3 +7,4 @@\n {\n run();\n+\n+stop();\n }\n", files);
         REQUIRE_MESSAGE(result.ok(), result.failure_report());
@@ -121,7 +133,8 @@ TEST_CASE("edit::apply, the claimed line settles a tolerant match that occurs tw
         CHECK(after(result, files, "r.c") ==
               "void f()\n{\n    run();\n}\n\nvoid g()\n{\n    run();\n\n    stop();\n}\n");
     }
-    SUBCASE("the same hunk without a line number is ambiguous") {
+    SUBCASE("the same hunk without a line number is ambiguous")
+    {
         const auto result =
             apply_text("--- a/r.c\n+++ b/r.c\n@@\n {\n run();\n+stop();\n }\n", files);
         REQUIRE_FALSE(result.ok());
@@ -130,7 +143,8 @@ TEST_CASE("edit::apply, the claimed line settles a tolerant match that occurs tw
     }
 }
 
-TEST_CASE("edit::apply, a line number picks among identical places only when clearly nearest") {
+TEST_CASE("edit::apply, a line number picks among identical places only when clearly nearest")
+{
     std::string text;
     for (int block = 0; block < 3; ++block) {
         text += "begin\n  work();\nend\n";
@@ -139,7 +153,8 @@ TEST_CASE("edit::apply, a line number picks among identical places only when cle
         }
     }
     const Files files = {{"b.txt", text}};
-    SUBCASE("claimed 5 lines after the second block: it is taken") {
+    SUBCASE("claimed 5 lines after the second block: it is taken")
+    {
         // The blocks start at lines 1, 24 and 47.
         const auto result = apply_text(
             "--- a/b.txt\n+++ b/b.txt\n@@ -29,3 +29,3 @@\n begin\n-  work();\n+  rest();\n end\n",
@@ -148,7 +163,8 @@ TEST_CASE("edit::apply, a line number picks among identical places only when cle
         const auto out = after(result, files, "b.txt");
         CHECK(out.find("filler 0.19\nbegin\n  rest();\nend\nfiller 1.0\n") != std::string::npos);
     }
-    SUBCASE("claimed halfway between two blocks: refused") {
+    SUBCASE("claimed halfway between two blocks: refused")
+    {
         const auto result = apply_text(
             "--- a/b.txt\n+++ b/b.txt\n@@ -35,3 +35,3 @@\n begin\n-  work();\n+  rest();\n end\n",
             files);
@@ -158,7 +174,8 @@ TEST_CASE("edit::apply, a line number picks among identical places only when cle
     }
 }
 
-TEST_CASE("edit::apply, a caller's path policy refuses protected paths") {
+TEST_CASE("edit::apply, a caller's path policy refuses protected paths")
+{
     const Files files = {{".github/workflows/ci.yml", "on: push\n"}, {"a.txt", "a\n"}};
     ApplyOptions options;
     options.refuse_path = [](std::string_view path) -> std::optional<std::string> {

@@ -1,9 +1,11 @@
-// edit::apply: real-shaped outputs, ambiguity, failure messages, line endings, indentation, file operations, path safety.
+// edit::apply: real-shaped outputs, ambiguity, failure messages, line endings, indentation, file
+// operations, path safety.
 #include "apply_test_support.hpp"
 
 using namespace apply_test_support;
 
-TEST_CASE("edit::apply, real-shaped model outputs") {
+TEST_CASE("edit::apply, real-shaped model outputs")
+{
     const Files files = {{"src/app.c", k_app}};
     const std::vector<Row> rows = {
         {"git diff, right numbers",
@@ -68,9 +70,11 @@ TEST_CASE("edit::apply, real-shaped model outputs") {
     }
 }
 
-TEST_CASE("edit::apply, ambiguous matches are refused") {
+TEST_CASE("edit::apply, ambiguous matches are refused")
+{
     const Files files = {{"a.txt", "x = 1\ny = 2\nx = 1\ny = 2\n"}};
-    SUBCASE("search/replace matching twice") {
+    SUBCASE("search/replace matching twice")
+    {
         const auto result =
             apply_text("a.txt\n<<<<<<< SEARCH\nx = 1\n=======\nx = 3\n>>>>>>> REPLACE\n", files);
         REQUIRE_FALSE(result.ok());
@@ -80,7 +84,8 @@ TEST_CASE("edit::apply, ambiguous matches are refused") {
               "lines so they match once.\n");
         CHECK(result.overlay.empty());
     }
-    SUBCASE("str_replace text occurring twice") {
+    SUBCASE("str_replace text occurring twice")
+    {
         const auto result = apply_text(
             R"({"name":"str_replace","input":{"path":"a.txt","old_str":"y = 2","new_str":"y = 4"}})",
             files);
@@ -89,14 +94,16 @@ TEST_CASE("edit::apply, ambiguous matches are refused") {
               "a.txt: edit (your line 1) was not applied: the text to replace occurs 2 times (at "
               "lines 2, 4); include more of the surrounding text so it occurs once.\n");
     }
-    SUBCASE("ambiguity at the whitespace stage") {
+    SUBCASE("ambiguity at the whitespace stage")
+    {
         const Files indented = {{"a.py", "if a:\n    go()\nif b:\n        go()\n"}};
         const auto result = apply_text(
             "a.py\n<<<<<<< SEARCH\n  go()\n=======\n  stop()\n>>>>>>> REPLACE\n", indented);
         REQUIRE_FALSE(result.ok());
         CHECK(result.files[0].message.find("at the whitespace stage") != std::string::npos);
     }
-    SUBCASE("a near tie at the fuzzy stage") {
+    SUBCASE("a near tie at the fuzzy stage")
+    {
         const Files twins = {{"t.c", "int f() {\n  a = 1;\n  b = 2;\n  c = 3;\n}\n"
                                      "int g() {\n  a = 1;\n  b = 2;\n  c = 3;\n}\n"}};
         const auto result = apply_text(
@@ -108,7 +115,8 @@ TEST_CASE("edit::apply, ambiguous matches are refused") {
     }
 }
 
-TEST_CASE("edit::apply, failure messages say where, what and what is closest") {
+TEST_CASE("edit::apply, failure messages say where, what and what is closest")
+{
     const Files files = {{"src/app.c", k_app}};
     const auto result =
         apply_text("--- a/src/app.c\n+++ b/src/app.c\n@@ -3,4 +3,4 @@\n int sum(int x, int y)\n {\n"
@@ -132,15 +140,18 @@ TEST_CASE("edit::apply, failure messages say where, what and what is closest") {
           "Send the edit again using the file's current text.\n");
 }
 
-TEST_CASE("edit::apply, line endings, final newline, binary") {
-    SUBCASE("CRLF file stays CRLF") {
+TEST_CASE("edit::apply, line endings, final newline, binary")
+{
+    SUBCASE("CRLF file stays CRLF")
+    {
         const Files files = {{"w.txt", "one\r\ntwo\r\nthree\r\n"}};
         const auto result = apply_text(
             "w.txt\n<<<<<<< SEARCH\ntwo\n=======\n2\nand a half\n>>>>>>> REPLACE\n", files);
         REQUIRE(result.ok());
         CHECK(after(result, files, "w.txt") == "one\r\n2\r\nand a half\r\nthree\r\n");
     }
-    SUBCASE("CRLF file, str_replace across lines") {
+    SUBCASE("CRLF file, str_replace across lines")
+    {
         const Files files = {{"w.txt", "one\r\ntwo\r\nthree\r\n"}};
         const auto result = apply_text(
             R"({"name":"str_replace","input":{"path":"w.txt","old_str":"one\ntwo","new_str":"1\n2"}})",
@@ -148,19 +159,22 @@ TEST_CASE("edit::apply, line endings, final newline, binary") {
         REQUIRE(result.ok());
         CHECK(after(result, files, "w.txt") == "1\r\n2\r\nthree\r\n");
     }
-    SUBCASE("CRLF file replaced whole") {
+    SUBCASE("CRLF file replaced whole")
+    {
         const Files files = {{"w.txt", "one\r\ntwo\r\n"}};
         const auto result = apply_text("w.txt\n```\nuno\ndos\n```\n", files);
         CHECK(after(result, files, "w.txt") == "uno\r\ndos\r\n");
     }
-    SUBCASE("a file without a final newline keeps it that way") {
+    SUBCASE("a file without a final newline keeps it that way")
+    {
         const Files files = {{"n.txt", "a\nb\nc"}};
         auto result = apply_text("n.txt\n<<<<<<< SEARCH\nc\n=======\nC\n>>>>>>> REPLACE\n", files);
         CHECK(after(result, files, "n.txt") == "a\nb\nC");
         result = apply_text("n.txt\n```\nx\ny\n```\n", files);
         CHECK(after(result, files, "n.txt") == "x\ny");
     }
-    SUBCASE("a diff may add or remove the final newline") {
+    SUBCASE("a diff may add or remove the final newline")
+    {
         const Files files = {{"n.txt", "a\nb"}};
         auto result = apply_text("--- a/n.txt\n+++ b/n.txt\n@@ -1,2 +1,2 @@\n a\n-b\n"
                                  "\\ No newline at end of file\n+b\n",
@@ -172,7 +186,8 @@ TEST_CASE("edit::apply, line endings, final newline, binary") {
                             with);
         CHECK(after(result, with, "n.txt") == "a\nc");
     }
-    SUBCASE("binary files are refused") {
+    SUBCASE("binary files are refused")
+    {
         const Files files = {{"img.png", std::string("\x89PNG\0\0\x01", 7)}};
         const auto result =
             apply_text("img.png\n<<<<<<< SEARCH\nPNG\n=======\nGIF\n>>>>>>> REPLACE\n", files);
@@ -182,9 +197,11 @@ TEST_CASE("edit::apply, line endings, final newline, binary") {
     }
 }
 
-TEST_CASE("edit::apply, indentation shift is followed by the replacement") {
+TEST_CASE("edit::apply, indentation shift is followed by the replacement")
+{
     const Files files = {{"a.py", "class A:\n    def f(self):\n        x = 1\n        return x\n"}};
-    SUBCASE("model dropped the indentation") {
+    SUBCASE("model dropped the indentation")
+    {
         const auto result = apply_text("a.py\n<<<<<<< SEARCH\nx = 1\nreturn x\n=======\nx = 1\n"
                                        "if x:\n    x += 1\nreturn x\n>>>>>>> REPLACE\n",
                                        files);
@@ -194,7 +211,8 @@ TEST_CASE("edit::apply, indentation shift is followed by the replacement") {
                                               "        if x:\n            x += 1\n"
                                               "        return x\n");
     }
-    SUBCASE("tabs in the model, spaces in the file") {
+    SUBCASE("tabs in the model, spaces in the file")
+    {
         const auto result = apply_text("a.py\n<<<<<<< SEARCH\n\tdef f(self):\n\t\tx = 1\n=======\n"
                                        "\tdef f(self):\n\t\tx = 2\n>>>>>>> REPLACE\n",
                                        files);
@@ -204,9 +222,11 @@ TEST_CASE("edit::apply, indentation shift is followed by the replacement") {
     }
 }
 
-TEST_CASE("edit::apply, creates, deletes, renames and their failures") {
+TEST_CASE("edit::apply, creates, deletes, renames and their failures")
+{
     const Files files = {{"a.txt", "a\n"}, {"dir/b.txt", "b\n"}};
-    SUBCASE("create, delete, rename through a diff") {
+    SUBCASE("create, delete, rename through a diff")
+    {
         const auto result = apply_text(
             "--- /dev/null\n+++ b/new/c.txt\n@@ -0,0 +1 @@\n+c\n"
             "--- a/a.txt\n+++ /dev/null\n@@ -1 +0,0 @@\n-a\n"
@@ -218,7 +238,8 @@ TEST_CASE("edit::apply, creates, deletes, renames and their failures") {
         CHECK(after(result, files, "dir/b.txt") == "<deleted>");
         CHECK(after(result, files, "dir/d.txt") == "b\n");
     }
-    SUBCASE("creating an existing file, deleting a missing one, editing a missing one") {
+    SUBCASE("creating an existing file, deleting a missing one, editing a missing one")
+    {
         auto result = apply_text("--- /dev/null\n+++ b/a.txt\n@@ -0,0 +1 @@\n+other\n", files);
         CHECK(result.files[0].message ==
               "a.txt: already exists; change it with an edit instead of creating it");
@@ -228,20 +249,23 @@ TEST_CASE("edit::apply, creates, deletes, renames and their failures") {
         CHECK(result.files[0].message ==
               "nope.txt: does not exist; to create it, send the whole file");
     }
-    SUBCASE("an empty SEARCH creates a missing file") {
+    SUBCASE("an empty SEARCH creates a missing file")
+    {
         const auto result =
             apply_text("notes.md\n<<<<<<< SEARCH\n=======\n# Notes\n>>>>>>> REPLACE\n", files);
         REQUIRE(result.ok());
         CHECK(after(result, files, "notes.md") == "# Notes\n");
     }
-    SUBCASE("a whole file with a placeholder for the rest is refused") {
+    SUBCASE("a whole file with a placeholder for the rest is refused")
+    {
         const auto result =
             apply_text("a.txt\n```\nnew first line\n// ... existing code ...\n```\n", files);
         REQUIRE_FALSE(result.ok());
         CHECK(result.files[0].message.find("has a placeholder ('// ... existing code ...')") !=
               std::string::npos);
     }
-    SUBCASE("insert after a line, and past the end") {
+    SUBCASE("insert after a line, and past the end")
+    {
         auto result = apply_text(
             R"([{"name":"insert","input":{"path":"a.txt","insert_line":1,"new_str":"z"}}])", files);
         CHECK(after(result, files, "a.txt") == "a\nz\n");
@@ -253,7 +277,8 @@ TEST_CASE("edit::apply, creates, deletes, renames and their failures") {
     }
 }
 
-TEST_CASE("edit::apply, path safety and limits") {
+TEST_CASE("edit::apply, path safety and limits")
+{
     const MemoryTree tree(Files{{"ok.txt", "x\n"}, {"link/real.txt", "y\n"}}, {"link", "lnk.txt"});
     auto run = [&](const std::string& path, const ApplyOptions& options = {}) {
         EditSet edits;

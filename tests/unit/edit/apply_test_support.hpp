@@ -15,30 +15,30 @@ using draftsmith::test::Files;
 namespace apply_test_support {
 
 inline const std::string k_app = "#include <stdio.h>\n"
-                          "\n"
-                          "int add(int a, int b)\n"
-                          "{\n"
-                          "    return a + b;\n"
-                          "}\n"
-                          "\n"
-                          "int main(void)\n"
-                          "{\n"
-                          "    printf(\"%d\\n\", add(1, 2));\n"
-                          "    return 0;\n"
-                          "}\n";
+                                 "\n"
+                                 "int add(int a, int b)\n"
+                                 "{\n"
+                                 "    return a + b;\n"
+                                 "}\n"
+                                 "\n"
+                                 "int main(void)\n"
+                                 "{\n"
+                                 "    printf(\"%d\\n\", add(1, 2));\n"
+                                 "    return 0;\n"
+                                 "}\n";
 
 inline const std::string k_app_sub = "#include <stdio.h>\n"
-                              "\n"
-                              "int add(int a, int b)\n"
-                              "{\n"
-                              "    return a - b;\n"
-                              "}\n"
-                              "\n"
-                              "int main(void)\n"
-                              "{\n"
-                              "    printf(\"%d\\n\", add(1, 2));\n"
-                              "    return 0;\n"
-                              "}\n";
+                                     "\n"
+                                     "int add(int a, int b)\n"
+                                     "{\n"
+                                     "    return a - b;\n"
+                                     "}\n"
+                                     "\n"
+                                     "int main(void)\n"
+                                     "{\n"
+                                     "    printf(\"%d\\n\", add(1, 2));\n"
+                                     "    return 0;\n"
+                                     "}\n";
 
 struct Row {
     const char* name;
@@ -48,4 +48,3 @@ struct Row {
 };
 
 } // namespace apply_test_support
-

@@ -41,7 +41,8 @@ const std::vector<std::string> k_vocabulary = {
     "trailing space ",
     "a longer line of text that looks like prose in a comment block"};
 
-std::vector<std::string> random_lines(std::mt19937& random, std::size_t count) {
+std::vector<std::string> random_lines(std::mt19937& random, std::size_t count)
+{
     std::uniform_int_distribution<std::size_t> pick(0, k_vocabulary.size() - 1);
     std::vector<std::string> lines;
     for (std::size_t i = 0; i < count; ++i) {
@@ -50,7 +51,8 @@ std::vector<std::string> random_lines(std::mt19937& random, std::size_t count) {
     return lines;
 }
 
-std::vector<std::string> mutate(std::mt19937& random, std::vector<std::string> lines) {
+std::vector<std::string> mutate(std::mt19937& random, std::vector<std::string> lines)
+{
     std::uniform_int_distribution<int> edits(1, 6);
     const int count = edits(random);
     for (int e = 0; e < count; ++e) {
@@ -80,8 +82,8 @@ std::vector<std::string> mutate(std::mt19937& random, std::vector<std::string> l
     return lines;
 }
 
-std::string join(const std::vector<std::string>& lines, const std::string& eol,
-                 bool final_newline) {
+std::string join(const std::vector<std::string>& lines, const std::string& eol, bool final_newline)
+{
     std::string text;
     for (std::size_t i = 0; i < lines.size(); ++i) {
         text += lines[i];
@@ -92,7 +94,8 @@ std::string join(const std::vector<std::string>& lines, const std::string& eol,
     return text;
 }
 
-std::string git(const TempDir& dir, std::vector<std::string> args) {
+std::string git(const TempDir& dir, std::vector<std::string> args)
+{
     args.insert(args.begin(), {"git", "-C", dir.path().string(), "-c", "core.autocrlf=false", "-c",
                                "user.name=t", "-c", "user.email=t@example.com"});
     const auto result = run_process(args);
@@ -102,7 +105,8 @@ std::string git(const TempDir& dir, std::vector<std::string> args) {
 
 } // namespace
 
-TEST_CASE("edit::apply, git diff between random versions reproduces the new version") {
+TEST_CASE("edit::apply, git diff between random versions reproduces the new version")
+{
     const std::vector<std::vector<std::string>> diff_options = {
         {}, {"-U0"}, {"-U1"}, {"--no-prefix"}, {"--diff-algorithm=patience", "-U5"}, {"-M"}};
     std::size_t cases = 0;

@@ -14,14 +14,16 @@ using Files = std::map<std::string, std::string, std::less<>>;
 
 inline edit::ApplyResult apply_text(const std::string& model_text, const Files& files,
                                     edit::Format format = edit::Format::automatic,
-                                    const edit::ApplyOptions& options = {}) {
+                                    const edit::ApplyOptions& options = {})
+{
     const edit::MemoryTree tree(files);
     return edit::apply(edit::parse(model_text, format), tree, {}, options);
 }
 
 // The file's bytes after applying, or "<deleted>" / "<absent>".
 inline std::string after(const edit::ApplyResult& result, const Files& files,
-                         const std::string& path) {
+                         const std::string& path)
+{
     const auto found = result.overlay.find(path);
     if (found != result.overlay.end()) {
         return found->second ? *found->second : std::string("<deleted>");

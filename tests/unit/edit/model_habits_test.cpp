@@ -44,7 +44,8 @@ const std::string k_py = "import os\n"
 
 // What `git apply ARGS` makes of `diff` over x.py holding `file`; nullopt when it refuses.
 std::optional<std::string> git_apply(const std::string& file, const std::string& diff,
-                                     const std::vector<std::string>& args) {
+                                     const std::vector<std::string>& args)
+{
     TempDir dir;
     write_file(dir / "x.py", file);
     write_file(dir / "p.diff", diff);
@@ -66,7 +67,8 @@ struct GitRow {
 
 } // namespace
 
-TEST_CASE("edit::apply, model diffs are byte-identical to git apply's result") {
+TEST_CASE("edit::apply, model diffs are byte-identical to git apply's result")
+{
     const std::string head = "--- a/x.py\n+++ b/x.py\n";
     const std::vector<GitRow> rows = {
         {"right counts, one blank context line after (Claude's habit)",
@@ -101,8 +103,9 @@ TEST_CASE("edit::apply, model diffs are byte-identical to git apply's result") {
     for (const auto& row : rows) {
         const std::string name = row.name;
         CAPTURE(name);
-        const auto git = git_apply(k_py, row.diff, row.recount ? std::vector<std::string>{"--recount"}
-                                                               : std::vector<std::string>{});
+        const auto git = git_apply(k_py, row.diff,
+                                   row.recount ? std::vector<std::string>{"--recount"}
+                                               : std::vector<std::string>{});
         REQUIRE(git.has_value());
         const Files files = {{"x.py", k_py}};
         const auto result = apply_text(row.diff, files);
@@ -112,7 +115,8 @@ TEST_CASE("edit::apply, model diffs are byte-identical to git apply's result") {
     }
 }
 
-TEST_CASE("edit::apply, git apply without --recount drops changes past a miscounted header") {
+TEST_CASE("edit::apply, git apply without --recount drops changes past a miscounted header")
+{
     // The row above whose reference is --recount: plain git applies it, but
     // loses the changed line after the count; draftsmith keeps it.
     const std::string diff = "--- a/x.py\n+++ b/x.py\n@@ -1,2 +1,3 @@\n import os\n+import sys\n"
@@ -128,17 +132,19 @@ TEST_CASE("edit::apply, git apply without --recount drops changes past a miscoun
     CHECK(after(result, files, "x.py").find("encoding=\"utf-8\"") != std::string::npos);
 }
 
-TEST_CASE("edit::apply, context past the counts places a hunk that matches twice") {
+TEST_CASE("edit::apply, context past the counts places a hunk that matches twice")
+{
     const std::string file = "a\nb\nc\nx\na\nb\nc\ny\n";
     const Files files = {{"f.txt", file}};
     // Counted part ("a", "b" -> "B") occurs twice; the extra " c" / " y" decide.
-    const auto result = apply_text("--- a/f.txt\n+++ b/f.txt\n@@ -40,2 +40,2 @@\n a\n-b\n+B\n c\n y\n",
-                                   files);
+    const auto result =
+        apply_text("--- a/f.txt\n+++ b/f.txt\n@@ -40,2 +40,2 @@\n a\n-b\n+B\n c\n y\n", files);
     REQUIRE_MESSAGE(result.ok(), result.failure_report());
     CHECK(after(result, files, "f.txt") == "a\nb\nc\nx\na\nB\nc\ny\n");
 }
 
-TEST_CASE("edit::parse, empty edits are bad input naming what was empty") {
+TEST_CASE("edit::parse, empty edits are bad input naming what was empty")
+{
     struct Row {
         const char* text;
         const char* message;
@@ -169,7 +175,8 @@ TEST_CASE("edit::parse, empty edits are bad input naming what was empty") {
     }
 }
 
-TEST_CASE("edit::parse, a hunk that changes nothing beside one that does is dropped") {
+TEST_CASE("edit::parse, a hunk that changes nothing beside one that does is dropped")
+{
     // Only input that changes nothing at all is refused; a quoted stretch of
     // context in its own hunk must not cost the model its real change.
     const Files files = {{"a.py", "x = 1\ny = 2\nz = 3\n"}};
@@ -180,29 +187,34 @@ TEST_CASE("edit::parse, a hunk that changes nothing beside one that does is drop
     CHECK(after(result, files, "a.py") == "x = 1\ny = 2\nz = 4\n");
 }
 
-TEST_CASE("edit::apply, codex envelopes as codex applies them") {
+TEST_CASE("edit::apply, codex envelopes as codex applies them")
+{
     const Files files = {{"a.py", "x = 1\ny = 2\n"}, {"b.txt", "old\n"}};
-    SUBCASE("a pure addition before *** End of File goes at the end") {
+    SUBCASE("a pure addition before *** End of File goes at the end")
+    {
         const auto result = apply_text(
             "*** Begin Patch\n*** Update File: a.py\n@@\n+z = 3\n*** End of File\n*** End Patch\n",
             files);
         REQUIRE_MESSAGE(result.ok(), result.failure_report());
         CHECK(after(result, files, "a.py") == "x = 1\ny = 2\nz = 3\n");
     }
-    SUBCASE("a pure addition without a place goes at the end, as codex puts it") {
+    SUBCASE("a pure addition without a place goes at the end, as codex puts it")
+    {
         const auto result =
             apply_text("*** Begin Patch\n*** Update File: a.py\n+z = 3\n*** End Patch\n", files);
         REQUIRE_MESSAGE(result.ok(), result.failure_report());
         CHECK(after(result, files, "a.py") == "x = 1\ny = 2\nz = 3\n");
     }
-    SUBCASE("a pure addition under an anchor is refused, not appended") {
+    SUBCASE("a pure addition under an anchor is refused, not appended")
+    {
         const auto result = apply_text(
             "*** Begin Patch\n*** Update File: a.py\n@@ x = 1\n+w = 0\n*** End Patch\n", files);
         REQUIRE_FALSE(result.ok());
         CHECK(result.failure_report().find("'@@ x = 1' does not say where under that line") !=
               std::string::npos);
     }
-    SUBCASE("*** End of File places old lines at the end of the file") {
+    SUBCASE("*** End of File places old lines at the end of the file")
+    {
         const Files twice = {{"a.py", "y = 2\nx = 1\ny = 2\n"}};
         const auto result = apply_text(
             "*** Begin Patch\n*** Update File: a.py\n@@\n-y = 2\n+y = 3\n*** End of File\n"
@@ -211,20 +223,24 @@ TEST_CASE("edit::apply, codex envelopes as codex applies them") {
         REQUIRE_MESSAGE(result.ok(), result.failure_report());
         CHECK(after(result, twice, "a.py") == "y = 2\nx = 1\ny = 3\n");
     }
-    SUBCASE("*** Add File over an existing file writes it, as a whole file in a fence does") {
+    SUBCASE("*** Add File over an existing file writes it, as a whole file in a fence does")
+    {
         const auto result =
             apply_text("*** Begin Patch\n*** Add File: b.txt\n+new\n*** End Patch\n", files);
         REQUIRE_MESSAGE(result.ok(), result.failure_report());
         CHECK(after(result, files, "b.txt") == "new\n");
     }
-    SUBCASE("an envelope without *** End Patch is not closed") {
-        CHECK_THROWS_WITH(parse("Here:\n*** Begin Patch\n*** Update File: a.py\n@@\n-x = 1\n"
-                                "+x = 2\n"),
-                          doctest::Contains("line 2: the '*** Begin Patch' envelope is not closed"));
+    SUBCASE("an envelope without *** End Patch is not closed")
+    {
+        CHECK_THROWS_WITH(
+            parse("Here:\n*** Begin Patch\n*** Update File: a.py\n@@\n-x = 1\n"
+                  "+x = 2\n"),
+            doctest::Contains("line 2: the '*** Begin Patch' envelope is not closed"));
     }
 }
 
-TEST_CASE("edit::parse, a path line naming an existing file without an extension") {
+TEST_CASE("edit::parse, a path line naming an existing file without an extension")
+{
     const FileExists exists = [](std::string_view path) {
         return path == "configure" || path == "gradlew" || path == "tmpk3v9x_2q";
     };
@@ -238,8 +254,8 @@ TEST_CASE("edit::parse, a path line naming an existing file without an extension
         // Without the tree, a bare word stays prose.
         CHECK_THROWS_WITH(parse(text), doctest::Contains("put the file's path alone"));
     }
-    const auto whole = parse("**gradlew**\n```sh\n#!/bin/sh\nexec java\n```\n", Format::automatic,
-                             exists);
+    const auto whole =
+        parse("**gradlew**\n```sh\n#!/bin/sh\nexec java\n```\n", Format::automatic, exists);
     REQUIRE(whole.changes.size() == 1);
     CHECK(whole.changes[0].path == "gradlew");
     // A word that names no file is not a path, so the fence is only an example.

@@ -8,7 +8,8 @@
 
 using namespace draftsmith::edit;
 
-TEST_CASE("edit::parse and apply, every truncation of model outputs") {
+TEST_CASE("edit::parse and apply, every truncation of model outputs")
+{
     const draftsmith::test::Files files = {{"src/a.c", "int a;\nint b;\n  int c;\n"},
                                            {"b.txt", "x\r\ny\r\n"}};
     const MemoryTree tree(files);

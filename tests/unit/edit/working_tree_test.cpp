@@ -13,12 +13,14 @@ using draftsmith::test::TempDir;
 using draftsmith::test::write_file;
 namespace fs = std::filesystem;
 
-TEST_CASE("edit::write_overlay, all files or none") {
+TEST_CASE("edit::write_overlay, all files or none")
+{
     TempDir dir;
     write_file(dir / "a.txt", "a\n");
     write_file(dir / "blocker", "i am a file\n");
     write_file(dir / "old/deep/gone.txt", "x\n");
-    SUBCASE("writes, creates folders, deletes and prunes empty folders") {
+    SUBCASE("writes, creates folders, deletes and prunes empty folders")
+    {
         const draftsmith::Overlay overlay = {{"a.txt", std::string("A\n")},
                                              {"new/dir/n.txt", std::string("n\n")},
                                              {"old/deep/gone.txt", std::nullopt}};
@@ -27,7 +29,8 @@ TEST_CASE("edit::write_overlay, all files or none") {
         CHECK(draftsmith::file::read_all(dir / "new/dir/n.txt") == "n\n");
         CHECK_FALSE(fs::exists(dir / "old"));
     }
-    SUBCASE("a write that fails leaves every file as it was, and no temporary files") {
+    SUBCASE("a write that fails leaves every file as it was, and no temporary files")
+    {
         // "a.txt" is staged first (map order), then "blocker/x" cannot be written.
         const draftsmith::Overlay overlay = {{"a.txt", std::string("A\n")},
                                              {"blocker/x", std::string("x\n")},
@@ -46,7 +49,8 @@ TEST_CASE("edit::write_overlay, all files or none") {
     }
 }
 
-TEST_CASE("edit::apply, a path under an existing file is refused") {
+TEST_CASE("edit::apply, a path under an existing file is refused")
+{
     const draftsmith::test::Files files = {{"src", "a file\n"}};
     const auto result = draftsmith::test::apply_text("src/x.c\n```\nint x;\n```\n", files);
     REQUIRE_FALSE(result.ok());

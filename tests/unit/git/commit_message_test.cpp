@@ -9,7 +9,8 @@
 
 using namespace draftsmith::git;
 
-TEST_CASE("git::RequestId, round trip") {
+TEST_CASE("git::RequestId, round trip")
+{
     const RequestId id{"azure-devops", "org/project/repo", "42", "7"};
     CHECK(id.to_string() == "azure-devops/org/project/repo/42/7");
     CHECK(RequestId::parse(id.to_string()) == id);
@@ -18,21 +19,25 @@ TEST_CASE("git::RequestId, round trip") {
     CHECK_FALSE(RequestId::parse("github/1/2"));
     CHECK_FALSE(RequestId::parse("github//1/2"));
     CHECK_FALSE(RequestId::parse(""));
-    SUBCASE("slashes and newlines in parts cannot forge another request") {
+    SUBCASE("slashes and newlines in parts cannot forge another request")
+    {
         const RequestId odd{"git/hub", "octo/app", "1\n2", "3/4"};
         CHECK(odd.to_string() == "git-hub/octo/app/1 2/3-4");
     }
 }
 
-TEST_CASE("git::resolve_identity, author and co-author") {
+TEST_CASE("git::resolve_identity, author and co-author")
+{
     CommitSpec spec;
-    SUBCASE("no requester: draftsmith is author and committer") {
+    SUBCASE("no requester: draftsmith is author and committer")
+    {
         const auto identity = resolve_identity(spec);
         CHECK(identity.author == Person{"draftsmith", "draftsmith@localhost"});
         CHECK(identity.committer == Person{"draftsmith", "draftsmith@localhost"});
         CHECK_FALSE(identity.co_author);
     }
-    SUBCASE("requester with an address is the author") {
+    SUBCASE("requester with an address is the author")
+    {
         spec.requester = Requester{"Ann Lee", "ann@example.com"};
         spec.committer = Person{"bot", "bot@ci"};
         const auto identity = resolve_identity(spec);
@@ -40,20 +45,23 @@ TEST_CASE("git::resolve_identity, author and co-author") {
         CHECK(identity.committer == Person{"bot", "bot@ci"});
         CHECK_FALSE(identity.co_author);
     }
-    SUBCASE("requester without an address is a co-author") {
+    SUBCASE("requester without an address is a co-author")
+    {
         spec.requester = Requester{"ann", std::nullopt};
         const auto identity = resolve_identity(spec);
         CHECK(identity.author == default_committer());
         CHECK(identity.co_author == "Co-authored-by: ann");
     }
-    SUBCASE("angle brackets and newlines are removed from names") {
+    SUBCASE("angle brackets and newlines are removed from names")
+    {
         spec.requester = Requester{"Ann <x>\nLee", "<ann@example.com>"};
         const auto identity = resolve_identity(spec);
         CHECK(identity.author == Person{"Ann x Lee", "ann@example.com"});
     }
 }
 
-TEST_CASE("git::compose_message and parse_trailers, round trip") {
+TEST_CASE("git::compose_message and parse_trailers, round trip")
+{
     CommitSpec spec;
     spec.message = "Make the buttons red\n\nThe hover colour stays.\n\n";
     spec.request = RequestId{"github", "octo/app", "42", "1234567"};
@@ -70,28 +78,33 @@ TEST_CASE("git::compose_message and parse_trailers, round trip") {
     CHECK(trailers.variant == VariantNumber{2, 3});
     CHECK(trailers.co_authors == std::vector<std::string>{"ann"});
 
-    SUBCASE("a message without trailers") {
+    SUBCASE("a message without trailers")
+    {
         const auto none =
             parse_trailers("Fix it\n\nDraftsmith-Request is mentioned in prose here.\n");
         CHECK_FALSE(none.request);
         CHECK_FALSE(none.variant);
     }
-    SUBCASE("malformed values are ignored") {
+    SUBCASE("malformed values are ignored")
+    {
         const auto bad = parse_trailers("x\n\nDraftsmith-Request: nope\nDraftsmith-Variant: 4/3\n");
         CHECK_FALSE(bad.request);
         CHECK_FALSE(bad.variant);
     }
-    SUBCASE("trailers only count in the last paragraph") {
+    SUBCASE("trailers only count in the last paragraph")
+    {
         const auto earlier =
             parse_trailers("x\n\nDraftsmith-Request: github/a/b/1/2\n\nSigned-off-by: A <a@b>\n");
         CHECK_FALSE(earlier.request);
     }
-    SUBCASE("an empty message gets a default subject") {
+    SUBCASE("an empty message gets a default subject")
+    {
         CHECK(compose_message(CommitSpec{}) == "draftsmith edit\n");
     }
 }
 
-TEST_CASE("git::Repository::commit_overlay, identity and trailers in the commit") {
+TEST_CASE("git::Repository::commit_overlay, identity and trailers in the commit")
+{
     using draftsmith::test::git;
     const draftsmith::test::TempDir temp;
     const auto dir = temp / "repo";
@@ -112,7 +125,8 @@ TEST_CASE("git::Repository::commit_overlay, identity and trailers in the commit"
     CHECK(parse_trailers(repo.message(commit)).variant == VariantNumber{1, 2});
 }
 
-TEST_CASE("git::url_for_log, hides credentials in URLs") {
+TEST_CASE("git::url_for_log, hides credentials in URLs")
+{
     CHECK(url_for_log("https://x-access-token:ghs_secret@github.com/o/r.git") ==
           "https://***@github.com/o/r.git");
     CHECK(url_for_log("https://github.com/o/r.git") == "https://github.com/o/r.git");

@@ -15,7 +15,8 @@ namespace draftsmith::test {
 
 // Runs git in `dir` with a fixed identity and no user or system config;
 // REQUIREs success and returns stdout with the final newline removed.
-inline std::string git(const std::filesystem::path& dir, std::vector<std::string> args) {
+inline std::string git(const std::filesystem::path& dir, std::vector<std::string> args)
+{
     std::vector<std::string> argv{"git",
                                   "-c",
                                   "user.name=Tester",
@@ -43,7 +44,8 @@ inline std::string git(const std::filesystem::path& dir, std::vector<std::string
 
 // A repository in `dir` with the given files committed on main; returns HEAD's id.
 inline std::string make_repository(const std::filesystem::path& dir,
-                                   const std::vector<std::pair<std::string, std::string>>& files) {
+                                   const std::vector<std::pair<std::string, std::string>>& files)
+{
     std::filesystem::create_directories(dir);
     git(dir, {"init", "-q"});
     for (const auto& [path, bytes] : files) {

@@ -16,18 +16,21 @@ using draftsmith::test::TempDir;
 
 namespace {
 
-std::string ls_tree(const std::filesystem::path& dir, const std::string& commit) {
+std::string ls_tree(const std::filesystem::path& dir, const std::string& commit)
+{
     return git(dir, {"ls-tree", "-r", "--full-tree", commit});
 }
 
 std::string mode_of(const std::filesystem::path& dir, const std::string& commit,
-                    const std::string& path) {
+                    const std::string& path)
+{
     return git(dir, {"ls-tree", "--format=%(objectmode)", commit, "--", path});
 }
 
 } // namespace
 
-TEST_CASE("git::Repository::commit_overlay, writes only the changed paths") {
+TEST_CASE("git::Repository::commit_overlay, writes only the changed paths")
+{
     const TempDir temp;
     const auto dir = temp / "repo";
     const std::string base = make_repository(dir, {{"README.md", "hello\n"},
@@ -46,7 +49,8 @@ TEST_CASE("git::Repository::commit_overlay, writes only the changed paths") {
     CommitSpec spec;
     spec.message = "Make it red";
 
-    SUBCASE("an edit keeps the executable bit; a new file is 100644") {
+    SUBCASE("an edit keeps the executable bit; a new file is 100644")
+    {
         const Overlay overlay{{"bin/run.sh", "#!/bin/sh\necho red\n"},
                               {"bin/new.sh", "echo new\n"}};
         const std::string commit = repo.commit_overlay(exec_base, overlay, spec);
@@ -55,13 +59,15 @@ TEST_CASE("git::Repository::commit_overlay, writes only the changed paths") {
         CHECK(git(dir, {"show", commit + ":bin/run.sh"}) == "#!/bin/sh\necho red");
         CHECK(git(dir, {"rev-parse", commit + "^"}) == exec_base);
     }
-    SUBCASE("new nested folders are created") {
+    SUBCASE("new nested folders are created")
+    {
         const std::string commit =
             repo.commit_overlay(exec_base, {{"a/b/c/deep.txt", "deep\n"}}, spec);
         CHECK(git(dir, {"show", commit + ":a/b/c/deep.txt"}) == "deep");
         CHECK(git(dir, {"diff", "--name-status", exec_base, commit}) == "A\ta/b/c/deep.txt");
     }
-    SUBCASE("unchanged subtrees keep their ids") {
+    SUBCASE("unchanged subtrees keep their ids")
+    {
         const std::string commit = repo.commit_overlay(
             exec_base, {{"src/app/main.cpp", "int main() { return 1; }\n"}}, spec);
         CHECK(git(dir, {"rev-parse", commit + ":src/lib"}) ==
@@ -72,13 +78,15 @@ TEST_CASE("git::Repository::commit_overlay, writes only the changed paths") {
               git(dir, {"rev-parse", exec_base + ":src/app"}));
         CHECK(git(dir, {"diff", "--name-only", exec_base, commit}) == "src/app/main.cpp");
     }
-    SUBCASE("deleting the last file of a folder removes the folder") {
+    SUBCASE("deleting the last file of a folder removes the folder")
+    {
         const std::string commit =
             repo.commit_overlay(exec_base, {{"docs/only.txt", std::nullopt}}, spec);
         CHECK(ls_tree(dir, commit).find("docs") == std::string::npos);
         CHECK(git(dir, {"diff", "--name-status", exec_base, commit}) == "D\tdocs/only.txt");
     }
-    SUBCASE("a rename is a delete plus a create; deleting an absent path changes nothing") {
+    SUBCASE("a rename is a delete plus a create; deleting an absent path changes nothing")
+    {
         const std::string commit = repo.commit_overlay(exec_base,
                                                        {{"src/lib/a.cpp", std::nullopt},
                                                         {"src/lib/b.cpp", "// a\n"},
@@ -87,12 +95,14 @@ TEST_CASE("git::Repository::commit_overlay, writes only the changed paths") {
         CHECK(git(dir, {"diff", "--name-status", "-M", exec_base, commit}) ==
               "R100\tsrc/lib/a.cpp\tsrc/lib/b.cpp");
     }
-    SUBCASE("an empty overlay gives the same tree") {
+    SUBCASE("an empty overlay gives the same tree")
+    {
         const std::string commit = repo.commit_overlay(exec_base, {}, spec);
         CHECK(repo.tree_id(commit) == repo.tree_id(exec_base));
         CHECK(commit != exec_base);
     }
-    SUBCASE("the working tree, the index and the refs are untouched") {
+    SUBCASE("the working tree, the index and the refs are untouched")
+    {
         const std::string status_before = git(dir, {"status", "--porcelain"});
         const std::string refs_before = git(dir, {"for-each-ref"});
         repo.commit_overlay(exec_base, {{"README.md", "changed\n"}, {"src/x.cpp", "x\n"}}, spec);
@@ -101,7 +111,8 @@ TEST_CASE("git::Repository::commit_overlay, writes only the changed paths") {
         CHECK(draftsmith::test::run_process({"cat", (dir / "README.md").string()}).out ==
               "hello\n");
     }
-    SUBCASE("bad paths are refused with the path in the message") {
+    SUBCASE("bad paths are refused with the path in the message")
+    {
         CHECK_THROWS_WITH(
             repo.commit_overlay(exec_base, {{"a/../b", "x"}}, spec),
             doctest::Contains("cannot commit 'a/../b': not a normalised repository path"));
@@ -123,14 +134,16 @@ TEST_CASE("git::Repository::commit_overlay, writes only the changed paths") {
         CHECK_THROWS_WITH(repo.commit_overlay(exec_base, {{"/abs", "x"}}, spec),
                           doctest::Contains("not a normalised repository path"));
     }
-    SUBCASE("an unknown base commit is a git error naming it") {
+    SUBCASE("an unknown base commit is a git error naming it")
+    {
         CHECK_THROWS_WITH(
             repo.commit_overlay(std::string(40, 'a'), {}, spec),
             doctest::Contains("read commit aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
     }
 }
 
-TEST_CASE("git::TreeReader, reads a commit's files") {
+TEST_CASE("git::TreeReader, reads a commit's files")
+{
     const TempDir temp;
     const auto dir = temp / "repo";
     make_repository(dir, {{"a.txt", "A\n"}, {"sub/b.bin", std::string("B\0B", 3)}});
@@ -165,13 +178,15 @@ TEST_CASE("git::TreeReader, reads a commit's files") {
     CHECK_FALSE(tree.is_executable("a.txt"));
 }
 
-TEST_CASE("git::Repository, open and find_commit") {
+TEST_CASE("git::Repository, open and find_commit")
+{
     const TempDir temp;
     const auto dir = temp / "repo";
     const std::string head = make_repository(dir, {{"a.txt", "A\n"}});
     git(dir, {"tag", "-a", "v1", "-m", "tag"});
 
-    SUBCASE("revs of every kind") {
+    SUBCASE("revs of every kind")
+    {
         auto repo = Repository::open(dir);
         CHECK(repo.find_commit("HEAD") == head);
         CHECK(repo.find_commit("main") == head);
@@ -185,14 +200,16 @@ TEST_CASE("git::Repository, open and find_commit") {
         git(dir, {"checkout", "-q", "--detach"});
         CHECK(repo.checked_out_branch() == std::nullopt);
     }
-    SUBCASE("no repository: the error names the path") {
+    SUBCASE("no repository: the error names the path")
+    {
         const std::string expected = "open the git repository at " + (temp / "nowhere").string();
         CHECK_THROWS_WITH(Repository::open(temp / "nowhere", draftsmith::git::Discover::exact),
                           doctest::Contains(expected.c_str()));
     }
 }
 
-TEST_CASE("git::Repository::diff_stat and diff_text") {
+TEST_CASE("git::Repository::diff_stat and diff_text")
+{
     const TempDir temp;
     const auto dir = temp / "repo";
     const std::string base = make_repository(
@@ -213,7 +230,8 @@ TEST_CASE("git::Repository::diff_stat and diff_text") {
     CHECK(repo.diff_text(base, commit) == git(dir, {"diff", "-M", base, commit}) + "\n");
 }
 
-TEST_CASE("git::Repository, variants commit from several threads") {
+TEST_CASE("git::Repository, variants commit from several threads")
+{
     const TempDir temp;
     const auto dir = temp / "repo";
     const std::string base = make_repository(dir, {{"a.txt", "A\n"}, {"b/c.txt", "C\n"}});

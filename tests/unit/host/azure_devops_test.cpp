@@ -1,13 +1,13 @@
-#include "table_client.hpp"
-
-#include "../../../src/host/host_impl.hpp"
 #include "draftsmith/host/host.hpp"
 #include "draftsmith/util/error.hpp"
 #include "draftsmith/util/file.hpp"
-#include "support/process.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
+
+#include "../../../src/host/host_impl.hpp"
+#include "support/process.hpp"
+#include "table_client.hpp"
 
 using draftsmith::net::Method;
 using nlohmann::json;
@@ -26,7 +26,8 @@ json ado_example(const std::string& file)
     return json::parse(text)["responses"]["200"]["body"];
 }
 
-const std::string k_pr_example = "pullRequests/GET__git_repositories__repositoryId__pullRequests__pullRequestId_.json";
+const std::string k_pr_example =
+    "pullRequests/GET__git_repositories__repositoryId__pullRequests__pullRequestId_.json";
 
 struct AzureFixture {
     std::shared_ptr<draftsmith::test::TableClient> client =
@@ -71,9 +72,10 @@ TEST_CASE("host::azure_devops, pull requests")
         CHECK(pr.author.display_name == "Normal Paulk");
         CHECK_FALSE(pr.from_fork);
         CHECK(pr.state == host::PullRequestState::open);
-        CHECK(pr.url == "https://dev.azure.com/fabrikam/My%20Project/_git/2016_10_31/pullrequest/22");
-        CHECK(draftsmith::test::header_of(f.client->last(), "Authorization")
-              == "Bearer ado_unit_test_token_5678");
+        CHECK(pr.url ==
+              "https://dev.azure.com/fabrikam/My%20Project/_git/2016_10_31/pullrequest/22");
+        CHECK(draftsmith::test::header_of(f.client->last(), "Authorization") ==
+              "Bearer ado_unit_test_token_5678");
     }
 
     SUBCASE("forkSource makes a fork; completed is merged, abandoned closed")
@@ -94,13 +96,14 @@ TEST_CASE("host::azure_devops, pull requests")
     {
         f.client->on(Method::post, f.repo + "/pullrequests?api-version=7.1", 201,
                      ado_example(k_pr_example).dump());
-        f.ado->create_pull_request({"draftsmith/pr22-t5-c2/v1", "npaulk/my_work", "Edit v1", "why"});
-        CHECK(json::parse(f.client->last().body)
-              == json{{"sourceRefName", "refs/heads/draftsmith/pr22-t5-c2/v1"},
-                      {"targetRefName", "refs/heads/npaulk/my_work"},
-                      {"title", "Edit v1"},
-                      {"description", "why"},
-                      {"isDraft", true}});
+        f.ado->create_pull_request(
+            {"draftsmith/pr22-t5-c2/v1", "npaulk/my_work", "Edit v1", "why"});
+        CHECK(json::parse(f.client->last().body) ==
+              json{{"sourceRefName", "refs/heads/draftsmith/pr22-t5-c2/v1"},
+                   {"targetRefName", "refs/heads/npaulk/my_work"},
+                   {"title", "Edit v1"},
+                   {"description", "why"},
+                   {"isDraft", true}});
     }
 
     SUBCASE("update: description and reactivation by name")
@@ -108,8 +111,8 @@ TEST_CASE("host::azure_devops, pull requests")
         f.client->on(Method::patch, f.repo + "/pullrequests/22?api-version=7.1", 200,
                      ado_example(k_pr_example).dump());
         f.ado->update_pull_request(22, {std::string("t2"), std::string("d2"), true});
-        CHECK(json::parse(f.client->last().body)
-              == json{{"title", "t2"}, {"description", "d2"}, {"status", "active"}});
+        CHECK(json::parse(f.client->last().body) ==
+              json{{"title", "t2"}, {"description", "d2"}, {"status", "active"}});
     }
 
     SUBCASE("find: {count, value}, $top/$skip pages until a short page")
@@ -120,13 +123,16 @@ TEST_CASE("host::azure_devops, pull requests")
         for (int i = 0; i < 100; ++i) {
             page["value"].push_back(item);
         }
-        f.client->on(Method::get,
-                     f.repo + "/pullrequests?searchCriteria.sourceRefName=refs%2Fheads%2Fdraftsmith%2Fa%2Fv1"
-                              "&searchCriteria.status=all&$top=100&$skip=0&api-version=7.1",
-                     200, page.dump());
-        f.client->on(Method::get, f.repo + "/pullrequests?searchCriteria.sourceRefName=refs%2Fheads%2Fdraftsmith%2Fa%2Fv1"
-                              "&searchCriteria.status=all&$top=100&$skip=100&api-version=7.1",
-                     200, json{{"count", 1}, {"value", json::array({item})}}.dump());
+        f.client->on(
+            Method::get,
+            f.repo + "/pullrequests?searchCriteria.sourceRefName=refs%2Fheads%2Fdraftsmith%2Fa%2Fv1"
+                     "&searchCriteria.status=all&$top=100&$skip=0&api-version=7.1",
+            200, page.dump());
+        f.client->on(
+            Method::get,
+            f.repo + "/pullrequests?searchCriteria.sourceRefName=refs%2Fheads%2Fdraftsmith%2Fa%2Fv1"
+                     "&searchCriteria.status=all&$top=100&$skip=100&api-version=7.1",
+            200, json{{"count", 1}, {"value", json::array({item})}}.dump());
         CHECK(f.ado->find_pull_requests("draftsmith/a/v1").size() == 101);
         CHECK(f.client->unused() == 0);
     }
@@ -150,28 +156,38 @@ TEST_CASE("host::azure_devops, threads and comments")
 
     SUBCASE("a new comment is a closed thread with a text comment, enums by name")
     {
-        f.client->on(Method::post, threads + "?api-version=7.1", 200,
-                     ado_example("pullRequestThreads/POST__git_repositories__repositoryId__pullRequests__pullRequestId__threads.json").dump());
+        f.client->on(
+            Method::post, threads + "?api-version=7.1", 200,
+            ado_example(
+                "pullRequestThreads/"
+                "POST__git_repositories__repositoryId__pullRequests__pullRequestId__threads.json")
+                .dump());
         CHECK(f.ado->comment(22, "working on it") == host::CommentRef{1, 147});
-        CHECK(json::parse(f.client->last().body)
-              == json{{"comments", json::array({{{"parentCommentId", 0},
-                                                 {"content", "working on it"},
-                                                 {"commentType", "text"}}})},
-                      {"status", "closed"}});
+        CHECK(json::parse(f.client->last().body) ==
+              json{{"comments", json::array({{{"parentCommentId", 0},
+                                              {"content", "working on it"},
+                                              {"commentType", "text"}}})},
+                   {"status", "closed"}});
     }
 
     SUBCASE("a reply goes into the thread with the parent's id")
     {
         f.client->on(Method::post, threads + "/148/comments?api-version=7.1", 200,
-                     ado_example("pullRequestThreadComments/POST__git_repositories__repositoryId__pullRequests__pullRequestId__threads__threadId__comments.json").dump());
-        CHECK(f.ado->comment(22, "Good idea", host::CommentRef{1, 148}) == host::CommentRef{2, 148});
-        CHECK(json::parse(f.client->last().body)
-              == json{{"content", "Good idea"}, {"parentCommentId", 1}, {"commentType", "text"}});
+                     ado_example("pullRequestThreadComments/"
+                                 "POST__git_repositories__repositoryId__pullRequests__"
+                                 "pullRequestId__threads__threadId__comments.json")
+                         .dump());
+        CHECK(f.ado->comment(22, "Good idea", host::CommentRef{1, 148}) ==
+              host::CommentRef{2, 148});
+        CHECK(json::parse(f.client->last().body) ==
+              json{{"content", "Good idea"}, {"parentCommentId", 1}, {"commentType", "text"}});
     }
 
     SUBCASE("get by (thread, id); deleted and 404 are no comment; edits show")
     {
-        auto comment = ado_example("pullRequestThreadComments/POST__git_repositories__repositoryId__pullRequests__pullRequestId__threads__threadId__comments.json");
+        auto comment = ado_example("pullRequestThreadComments/"
+                                   "POST__git_repositories__repositoryId__pullRequests__"
+                                   "pullRequestId__threads__threadId__comments.json");
         comment["lastContentUpdatedDate"] = "2016-11-02T10:00:00Z";
         f.client->on(Method::get, threads + "/148/comments/2?api-version=7.1", 200, comment.dump());
         const auto got = f.ado->get_comment(22, {2, 148});
@@ -179,13 +195,15 @@ TEST_CASE("host::azure_devops, threads and comments")
         CHECK(got->body == "Good idea");
         CHECK(got->author.id == "d6245f20-2af8-44f4-9451-8107cb2767db");
         CHECK(got->edited());
-        CHECK(got->url == "https://dev.azure.com/fabrikam/My%20Project/_git/repo1/pullrequest/22?discussionId=148");
+        CHECK(got->url == "https://dev.azure.com/fabrikam/My%20Project/_git/repo1/pullrequest/"
+                          "22?discussionId=148");
 
         comment["isDeleted"] = true;
         f.client->on(Method::get, threads + "/148/comments/2?", 200, comment.dump());
         CHECK_FALSE(f.ado->get_comment(22, {2, 148}));
-        f.client->on(Method::get, threads + "/148/comments/3?", 404,
-                     R"({"message":"TF401180: The requested pull request comment was not found."})");
+        f.client->on(
+            Method::get, threads + "/148/comments/3?", 404,
+            R"({"message":"TF401180: The requested pull request comment was not found."})");
         CHECK_FALSE(f.ado->get_comment(22, {3, 148}));
     }
 
@@ -195,7 +213,9 @@ TEST_CASE("host::azure_devops, threads and comments")
         f.ado->update_comment(22, {2, 148}, "done");
         CHECK(json::parse(f.client->last().body) == json{{"content", "done"}});
 
-        const auto list = ado_example("pullRequestThreads/GET__git_repositories__repositoryId__pullRequests__pullRequestId__threads.json");
+        const auto list = ado_example(
+            "pullRequestThreads/"
+            "GET__git_repositories__repositoryId__pullRequests__pullRequestId__threads.json");
         f.client->on(Method::get, threads + "?api-version=7.1", 200, list.dump());
         const auto comments = f.ado->list_comments(22);
         std::size_t expected = 0;
@@ -229,11 +249,11 @@ TEST_CASE("host::azure_devops, statuses")
     pr.number = 22;
     f.client->on(Method::post, f.repo + "/pullRequests/22/statuses?api-version=7.1", 200, "{}");
     f.ado->set_status(pr, {host::StatusState::succeeded, "3 of 3 variants", "https://ci/1"});
-    CHECK(json::parse(f.client->last().body)
-          == json{{"state", "succeeded"},
-                  {"description", "3 of 3 variants"},
-                  {"context", {{"genre", "draftsmith"}, {"name", "draftsmith"}}},
-                  {"targetUrl", "https://ci/1"}});
+    CHECK(json::parse(f.client->last().body) ==
+          json{{"state", "succeeded"},
+               {"description", "3 of 3 variants"},
+               {"context", {{"genre", "draftsmith"}, {"name", "draftsmith"}}},
+               {"targetUrl", "https://ci/1"}});
 }
 
 TEST_CASE("host::azure_devops, permission")
@@ -245,11 +265,12 @@ TEST_CASE("host::azure_devops, permission")
                     {"value", json::array({{{"id", "1111-aaaa"}, {"memberOf", descriptors}}})}}
             .dump();
     };
-    const auto group = json{
-        {"count", 1},
-        {"value", json::array({{{"id", "g1"},
-                                {"descriptor", "Microsoft.TeamFoundation.Identity;S-1-9-1-2-3"}}})}}
-                           .dump();
+    const auto group =
+        json{{"count", 1},
+             {"value",
+              json::array({{{"id", "g1"},
+                            {"descriptor", "Microsoft.TeamFoundation.Identity;S-1-9-1-2-3"}}})}}
+            .dump();
 
     SUBCASE("PAT as Basic ':PAT'")
     {
@@ -257,16 +278,20 @@ TEST_CASE("host::azure_devops, permission")
         f.client->on(Method::get, f.identities, 200, group);
         f.ado->permission(alice);
         // base64(":ado_unit_test_token_5678")
-        CHECK(draftsmith::test::header_of(f.client->last(), "Authorization")
-              == "Basic OmFkb191bml0X3Rlc3RfdG9rZW5fNTY3OA==");
+        CHECK(draftsmith::test::header_of(f.client->last(), "Authorization") ==
+              "Basic OmFkb191bml0X3Rlc3RfdG9rZW5fNTY3OA==");
     }
 
     SUBCASE("a member (expanded membership) of a configured group may trigger")
     {
-        f.client->on(Method::get, f.identities + "identityIds=1111-aaaa&queryMembership=Expanded&api-version=7.1",
-                     200, member_of(json::array({"Microsoft.TeamFoundation.Identity;S-1-9-9",
-                                                 "microsoft.teamfoundation.identity;s-1-9-1-2-3"})));
-        f.client->on(Method::get, f.identities + "searchFilter=General&filterValue=%5BMy%20Project%5D%5CEditors&queryMembership=None&api-version=7.1",
+        f.client->on(
+            Method::get,
+            f.identities + "identityIds=1111-aaaa&queryMembership=Expanded&api-version=7.1", 200,
+            member_of(json::array({"Microsoft.TeamFoundation.Identity;S-1-9-9",
+                                   "microsoft.teamfoundation.identity;s-1-9-1-2-3"})));
+        f.client->on(Method::get,
+                     f.identities + "searchFilter=General&filterValue=%5BMy%20Project%5D%5CEditors&"
+                                    "queryMembership=None&api-version=7.1",
                      200, group);
         const auto decision = f.ado->permission(alice);
         CHECK(decision.allowed);
@@ -297,14 +322,14 @@ TEST_CASE("host::azure_devops, helpers")
 {
     SUBCASE("identity API location per kind of collection URL")
     {
-        CHECK(host::azure_identity_url("https://dev.azure.com/fabrikam/")
-              == "https://vssps.dev.azure.com/fabrikam");
-        CHECK(host::azure_identity_url("https://fabrikam.visualstudio.com/")
-              == "https://fabrikam.vssps.visualstudio.com");
-        CHECK(host::azure_identity_url("https://tfs.corp.example/tfs/DefaultCollection/")
-              == "https://tfs.corp.example/tfs/DefaultCollection");
-        CHECK(host::azure_identity_url("http://127.0.0.1:8080/fabrikam/")
-              == "http://127.0.0.1:8080/fabrikam");
+        CHECK(host::azure_identity_url("https://dev.azure.com/fabrikam/") ==
+              "https://vssps.dev.azure.com/fabrikam");
+        CHECK(host::azure_identity_url("https://fabrikam.visualstudio.com/") ==
+              "https://fabrikam.vssps.visualstudio.com");
+        CHECK(host::azure_identity_url("https://tfs.corp.example/tfs/DefaultCollection/") ==
+              "https://tfs.corp.example/tfs/DefaultCollection");
+        CHECK(host::azure_identity_url("http://127.0.0.1:8080/fabrikam/") ==
+              "http://127.0.0.1:8080/fabrikam");
     }
 
     SUBCASE("descriptions are cut to 4000 characters keeping the markers")

@@ -1,13 +1,13 @@
-#include "table_client.hpp"
-
 #include "draftsmith/host/host.hpp"
 #include "draftsmith/util/error.hpp"
 #include "draftsmith/util/file.hpp"
 #include "draftsmith/util/log.hpp"
-#include "support/process.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
+
+#include "support/process.hpp"
+#include "table_client.hpp"
 
 using draftsmith::net::Method;
 using nlohmann::json;
@@ -65,8 +65,8 @@ TEST_CASE("host::github, pull requests")
         const auto& request = f.client->last();
         CHECK(draftsmith::test::header_of(request, "Accept") == "application/vnd.github+json");
         CHECK(draftsmith::test::header_of(request, "X-GitHub-Api-Version") == "2022-11-28");
-        CHECK(draftsmith::test::header_of(request, "Authorization")
-              == "Bearer ghs_unit_test_token_1234");
+        CHECK(draftsmith::test::header_of(request, "Authorization") ==
+              "Bearer ghs_unit_test_token_1234");
     }
 
     SUBCASE("a head in another repository is a fork; closed with merged_at is merged")
@@ -104,7 +104,8 @@ TEST_CASE("host::github, pull requests")
 
     SUBCASE("update: only what is set; reopen is state open")
     {
-        f.client->on(Method::patch, f.repo + "/pulls/1347", 200, spec_example("pull-request").dump());
+        f.client->on(Method::patch, f.repo + "/pulls/1347", 200,
+                     spec_example("pull-request").dump());
         f.github->update_pull_request(1347, {std::nullopt, std::string("new body"), true});
         CHECK(json::parse(f.client->last().body) == json{{"body", "new body"}, {"state", "open"}});
     }
@@ -118,10 +119,11 @@ TEST_CASE("host::github, pull requests")
         auto other = item;
         other["head"]["ref"] = "unrelated";
         page1.push_back(other);
-        f.client->on(Method::get, f.repo + "/pulls?head=octocat%3Adraftsmith%2Fx%2Fv1&state=all&per_page=100",
+        f.client->on(Method::get,
+                     f.repo + "/pulls?head=octocat%3Adraftsmith%2Fx%2Fv1&state=all&per_page=100",
                      200, page1.dump(),
-                     {{"Link", "<" + f.repo + "/pulls?head=x&page=2>; rel=\"next\", <" + f.repo
-                                   + "/pulls?page=2>; rel=\"last\""}});
+                     {{"Link", "<" + f.repo + "/pulls?head=x&page=2>; rel=\"next\", <" + f.repo +
+                                   "/pulls?page=2>; rel=\"last\""}});
         f.client->on(Method::get, f.repo + "/pulls?head=x&page=2", 200, json::array({item}).dump());
         const auto found = f.github->find_pull_requests("draftsmith/x/v1");
         CHECK(found.size() == 2);
@@ -139,12 +141,13 @@ TEST_CASE("host::github, pull requests")
 
     SUBCASE("a 422 names the operation and GitHub's reasons, never the token")
     {
-        f.client->on(Method::post, f.repo + "/pulls", 422,
-                     R"({"message":"Validation Failed","errors":[{"resource":"PullRequest","code":"custom","message":"A pull request already exists for octocat:x."}]})");
+        f.client->on(
+            Method::post, f.repo + "/pulls", 422,
+            R"({"message":"Validation Failed","errors":[{"resource":"PullRequest","code":"custom","message":"A pull request already exists for octocat:x."}]})");
         host::NewPullRequest request{"x", "main", "t", "b"};
-        const auto expected = "GitHub: create draft pull request from x (POST " + f.repo
-                              + "/pulls): HTTP 422: Validation Failed; A pull request already "
-                                "exists for octocat:x.";
+        const auto expected = "GitHub: create draft pull request from x (POST " + f.repo +
+                              "/pulls): HTTP 422: Validation Failed; A pull request already "
+                              "exists for octocat:x.";
         REQUIRE_THROWS_WITH(f.github->create_pull_request(request), expected.c_str());
     }
 }
@@ -187,8 +190,8 @@ TEST_CASE("host::github, comments and reactions")
                      {{"link", "<https://ghe.example.com/next>; rel=\"next\""}});
         f.client->on(Method::get, "https://ghe.example.com/next", 200,
                      spec_example("issue-comment-items").dump());
-        CHECK(f.github->list_comments(1347).size()
-              == 2 * spec_example("issue-comment-items").size());
+        CHECK(f.github->list_comments(1347).size() ==
+              2 * spec_example("issue-comment-items").size());
     }
 
     SUBCASE("reactions use GitHub's content names")
@@ -325,25 +328,28 @@ TEST_CASE("host::github, failures")
     SUBCASE("a nearly spent rate limit is warned about once")
     {
         std::string logged;
-        draftsmith::log::set_sink([&](std::string_view line) { logged += std::string(line) + "\n"; });
+        draftsmith::log::set_sink(
+            [&](std::string_view line) { logged += std::string(line) + "\n"; });
         const draftsmith::net::Headers low = {{"x-ratelimit-remaining", "42"},
                                               {"x-ratelimit-reset", "1700000000"}};
-        f.client->on(Method::get, f.repo + "/pulls/1", 200, spec_example("pull-request").dump(), low);
-        f.client->on(Method::get, f.repo + "/pulls/1", 200, spec_example("pull-request").dump(), low);
+        f.client->on(Method::get, f.repo + "/pulls/1", 200, spec_example("pull-request").dump(),
+                     low);
+        f.client->on(Method::get, f.repo + "/pulls/1", 200, spec_example("pull-request").dump(),
+                     low);
         f.github->get_pull_request(1);
         f.github->get_pull_request(1);
         draftsmith::log::set_sink({});
         CHECK(logged.find("GitHub: only 42 requests left in the rate limit, resets 2023-11-14 "
-                          "22:13:20 UTC")
-              != std::string::npos);
+                          "22:13:20 UTC") != std::string::npos);
         CHECK(logged.find("only 42") == logged.rfind("only 42"));
     }
 
     SUBCASE("an answer that is not JSON")
     {
         f.client->on(Method::get, f.repo + "/pulls/1", 200, "<html>proxy</html>");
-        REQUIRE_THROWS_WITH(f.github->get_pull_request(1),
-                            "GitHub: get pull request #1: the answer is not JSON: <html>proxy</html>");
+        REQUIRE_THROWS_WITH(
+            f.github->get_pull_request(1),
+            "GitHub: get pull request #1: the answer is not JSON: <html>proxy</html>");
     }
 
     SUBCASE("missing token or repository is a configuration error")

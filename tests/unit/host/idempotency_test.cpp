@@ -1,9 +1,9 @@
-#include "table_client.hpp"
-
 #include "draftsmith/host/idempotency.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
+
+#include "table_client.hpp"
 
 using draftsmith::net::Method;
 using nlohmann::json;
@@ -38,10 +38,10 @@ TEST_CASE("host::idempotency, markers and branch names")
     {
         CHECK(host::variant_branch("draftsmith/", github, 1) == "draftsmith/pr1347-c42/v1");
         CHECK(host::variant_branch("bots/ds", azure, 12) == "bots/ds/pr22-t5-c2/v12");
-        CHECK(host::parse_variant_branch("draftsmith/", "draftsmith/pr1347-c42/v1")
-              == host::RequestMarker{"pr1347-c42", 1});
-        CHECK(host::parse_variant_branch("bots/ds", "bots/ds/pr22-t5-c2/v12")
-              == host::RequestMarker{"pr22-t5-c2", 12});
+        CHECK(host::parse_variant_branch("draftsmith/", "draftsmith/pr1347-c42/v1") ==
+              host::RequestMarker{"pr1347-c42", 1});
+        CHECK(host::parse_variant_branch("bots/ds", "bots/ds/pr22-t5-c2/v12") ==
+              host::RequestMarker{"pr22-t5-c2", 12});
         CHECK_FALSE(host::parse_variant_branch("draftsmith/", "main"));
         CHECK_FALSE(host::parse_variant_branch("draftsmith/", "draftsmith/pr1-c2"));
         CHECK_FALSE(host::parse_variant_branch("draftsmith/", "draftsmith/pr1-c2/v1/x"));
@@ -65,8 +65,9 @@ TEST_CASE("host::idempotency, finding what a request made before")
         return json{{"number", number},
                     {"state", state},
                     {"body", body},
-                    {"head", {{"ref", host::variant_branch("draftsmith/", key, variant)},
-                              {"repo", {{"full_name", "o/r"}}}}},
+                    {"head",
+                     {{"ref", host::variant_branch("draftsmith/", key, variant)},
+                      {"repo", {{"full_name", "o/r"}}}}},
                     {"base", {{"ref", "feature"}, {"repo", {{"full_name", "o/r"}}}}}};
     };
 

@@ -1,11 +1,12 @@
 #include "draftsmith/host/host.hpp"
 #include "draftsmith/util/file.hpp"
-#include "support/temp_dir.hpp"
 
 #include <doctest/doctest.h>
 
 #include <map>
 #include <sstream>
+
+#include "support/temp_dir.hpp"
 
 namespace host = draftsmith::host;
 
@@ -26,10 +27,10 @@ TEST_CASE("host::local, overview printed and written")
         const auto first = local->comment(0, "Working on 3 variants");
         const auto second = local->comment(0, "| variant | status |");
         local->update_comment(0, second, "| variant | status |\n| 1 | done |");
-        CHECK(out.str()
-              == "Working on 3 variants\n| variant | status |\n| variant | status |\n| 1 | done |\n");
-        CHECK(draftsmith::file::read_all(dir / "overview.md")
-              == "Working on 3 variants\n\n| variant | status |\n| 1 | done |\n");
+        CHECK(out.str() ==
+              "Working on 3 variants\n| variant | status |\n| variant | status |\n| 1 | done |\n");
+        CHECK(draftsmith::file::read_all(dir / "overview.md") ==
+              "Working on 3 variants\n\n| variant | status |\n| 1 | done |\n");
         CHECK(local->list_comments(0).size() == 2);
         CHECK(local->get_comment(0, first)->body == "Working on 3 variants");
     }

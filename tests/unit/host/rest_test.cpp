@@ -1,6 +1,6 @@
-#include "../../../src/host/rest.hpp"
-
 #include <doctest/doctest.h>
+
+#include "../../../src/host/rest.hpp"
 
 namespace detail = draftsmith::host::detail;
 
@@ -23,8 +23,8 @@ TEST_CASE("host::rest, Link header pagination")
     }
     SUBCASE("next not first, several rels, spaces and case")
     {
-        CHECK(detail::next_link("<http://a/1>; rel=\"prev\", <http://a/3>;rel=\"first next\"")
-              == "http://a/3");
+        CHECK(detail::next_link("<http://a/1>; rel=\"prev\", <http://a/3>;rel=\"first next\"") ==
+              "http://a/3");
         CHECK(detail::next_link("<http://a/?x=1,2>; REL=Next") == "http://a/?x=1,2");
     }
     SUBCASE("last page")
@@ -48,17 +48,19 @@ TEST_CASE("host::rest, failure messages")
 {
     draftsmith::net::Response response;
     response.status = 404;
-    response.body = R"({"$id":"1","message":"TF401019: The Git repository with name or identifier r does not exist.","typeKey":"GitRepositoryNotFoundException"})";
-    CHECK(detail::failure_message("Azure DevOps", "get pull request !1", draftsmith::net::Method::get,
-                                  "http://x/_apis", response)
-          == "Azure DevOps: get pull request !1 (GET http://x/_apis): HTTP 404: TF401019: The Git "
-             "repository with name or identifier r does not exist. (not found, or the token "
-             "cannot see it)");
+    response.body =
+        R"({"$id":"1","message":"TF401019: The Git repository with name or identifier r does not exist.","typeKey":"GitRepositoryNotFoundException"})";
+    CHECK(detail::failure_message("Azure DevOps", "get pull request !1",
+                                  draftsmith::net::Method::get, "http://x/_apis", response) ==
+          "Azure DevOps: get pull request !1 (GET http://x/_apis): HTTP 404: TF401019: The Git "
+          "repository with name or identifier r does not exist. (not found, or the token "
+          "cannot see it)");
     response.status = 503;
     response.body = "Service Unavailable";
     response.attempts = 4;
-    CHECK(detail::failure_message("GitHub", "x", draftsmith::net::Method::post, "http://y", response)
-          == "GitHub: x (POST http://y): HTTP 503: Service Unavailable after 4 attempts");
+    CHECK(detail::failure_message("GitHub", "x", draftsmith::net::Method::post, "http://y",
+                                  response) ==
+          "GitHub: x (POST http://y): HTTP 503: Service Unavailable after 4 attempts");
 }
 
 TEST_CASE("host::rest, origins")
@@ -76,8 +78,8 @@ TEST_CASE("host::rest, 403 from a secondary rate limit")
     response.headers = {{"Retry-After", "60"}};
     response.body = R"({"message":"You have exceeded a secondary rate limit."})";
     CHECK(detail::failure_message("GitHub", "comment on #1", draftsmith::net::Method::post,
-                                  "http://g", response)
-          == "GitHub: comment on #1 (POST http://g): HTTP 403: You have exceeded a secondary rate "
-             "limit. (secondary rate limit: the service asks to wait 60 s (403 is never retried; "
-             "run again later))");
+                                  "http://g", response) ==
+          "GitHub: comment on #1 (POST http://g): HTTP 403: You have exceeded a secondary rate "
+          "limit. (secondary rate limit: the service asks to wait 60 s (403 is never retried; "
+          "run again later))");
 }

@@ -291,11 +291,14 @@ TEST_CASE("llm::anthropic, hostile answers are refused, not parsed")
         http->answers.push_back(
             {200,
              "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"m\","
-             "\"usage\":{}}}\n\nevent: content_block_start\ndata: {\"type\":\"content_block_start\","
-             "\"index\":0,\"content_block\":{\"type\":\"tool_use\",\"id\":\"t\",\"name\":\"search\","
+             "\"usage\":{}}}\n\nevent: content_block_start\ndata: "
+             "{\"type\":\"content_block_start\","
+             "\"index\":0,\"content_block\":{\"type\":\"tool_use\",\"id\":\"t\",\"name\":"
+             "\"search\","
              "\"input\":{}}}\n\nevent: content_block_delta\ndata: " +
                  delta.dump() +
-                 "\n\nevent: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}"
+                 "\n\nevent: content_block_stop\ndata: "
+                 "{\"type\":\"content_block_stop\",\"index\":0}"
                  "\n\nevent: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{"
                  "\"stop_reason\":\"tool_use\"},\"usage\":{\"output_tokens\":5}}\n\n"
                  "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n",

@@ -129,15 +129,15 @@ TEST_CASE("llm::warmup_leader and warmup_follower")
     SUBCASE("the follower goes once the leader's answer has begun, not when it ends")
     {
         std::promise<void> follower_done;
-        auto leader = llm::warmup_leader(
-            std::make_unique<ScriptedProvider>([&](const llm::Options& options) {
-                REQUIRE(options.on_answer_began);
-                options.on_answer_began(); // the stream's first event
-                // Still answering: the follower must get through meanwhile.
-                follower_done.get_future().wait();
-                return llm::Response{};
-            }),
-            gate);
+        auto leader =
+            llm::warmup_leader(std::make_unique<ScriptedProvider>([&](const llm::Options& options) {
+                                   REQUIRE(options.on_answer_began);
+                                   options.on_answer_began(); // the stream's first event
+                                   // Still answering: the follower must get through meanwhile.
+                                   follower_done.get_future().wait();
+                                   return llm::Response{};
+                               }),
+                               gate);
         std::thread leading([&] { leader->complete({}, {}, {}); });
         follower->complete({}, {}, {});
         CHECK(follower_calls == 1);
@@ -173,9 +173,8 @@ TEST_CASE("llm::Options::on_answer_began, from the providers' answers")
     llm::Options options;
     SUBCASE("a stream: at its first event, long before its end")
     {
-        const auto body =
-            read_text(source_path("tests/specs/llm/anthropic/examples/"
-                                  "messages.stream.tool_use.recorded.sse"));
+        const auto body = read_text(source_path("tests/specs/llm/anthropic/examples/"
+                                                "messages.stream.tool_use.recorded.sse"));
         auto http = std::make_shared<ByteByByteHttp>(200, body);
         options.on_answer_began = [&] {
             ++began;
@@ -190,8 +189,8 @@ TEST_CASE("llm::Options::on_answer_began, from the providers' answers")
     }
     SUBCASE("a whole answer: when it arrived")
     {
-        const auto recorded = nlohmann::json::parse(read_text(source_path(
-            "tests/specs/llm/anthropic/examples/messages.tool_use.response.json")));
+        const auto recorded = nlohmann::json::parse(read_text(
+            source_path("tests/specs/llm/anthropic/examples/messages.tool_use.response.json")));
         auto http = std::make_shared<ByteByByteHttp>(200, recorded["body"].dump());
         options.on_answer_began = [&] { ++began; };
         llm::make_provider(anthropic(false), http)->complete(hello(), {}, options);
@@ -199,8 +198,9 @@ TEST_CASE("llm::Options::on_answer_began, from the providers' answers")
     }
     SUBCASE("an error status: never")
     {
-        const auto recorded = nlohmann::json::parse(read_text(source_path(
-            "tests/specs/llm/anthropic/examples/messages.400.invalid_request_error.response.json")));
+        const auto recorded = nlohmann::json::parse(
+            read_text(source_path("tests/specs/llm/anthropic/examples/"
+                                  "messages.400.invalid_request_error.response.json")));
         auto http = std::make_shared<ByteByByteHttp>(400, recorded["body"].dump());
         options.on_answer_began = [&] { ++began; };
         CHECK_THROWS_AS(llm::make_provider(anthropic(true), http)->complete(hello(), {}, options),

@@ -194,10 +194,10 @@ TEST_CASE("llm::replay, reading recordings")
     }
     SUBCASE("a folder, an endless file, a line nested too deep")
     {
-        CHECK_THROWS_WITH_AS(llm::make_replay_provider(dir.path()),
-                             (dir.path().string() + ": cannot read the recording: it is a folder")
-                                 .c_str(),
-                             draftsmith::Error);
+        CHECK_THROWS_WITH_AS(
+            llm::make_replay_provider(dir.path()),
+            (dir.path().string() + ": cannot read the recording: it is a folder").c_str(),
+            draftsmith::Error);
         CHECK_THROWS_WITH_AS(llm::make_replay_provider("/dev/zero"),
                              "/dev/zero:1: the line is larger than 16 MiB, the most one recorded "
                              "answer may hold (see LIMITS in man draftsmith)",

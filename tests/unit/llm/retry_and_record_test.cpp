@@ -5,15 +5,14 @@
 #include "draftsmith/llm/replay.hpp"
 #include "draftsmith/net/retry.hpp"
 
-#include "fake_http.hpp"
-#include "support/temp_dir.hpp"
-
-#include <nlohmann/json.hpp>
-
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <memory>
+
+#include "fake_http.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace draftsmith;
 using draftsmith::test::FakeHttp;
@@ -104,8 +103,8 @@ TEST_CASE("llm::Recording, each variant through its own provider into one file")
     draftsmith::test::TempDir dir;
     const auto file = dir.path() / "recording.jsonl";
     auto recording = std::make_shared<llm::Recording>(file);
-    auto first = llm::make_recording_provider(std::make_unique<NamedProvider>("anthropic"),
-                                              recording);
+    auto first =
+        llm::make_recording_provider(std::make_unique<NamedProvider>("anthropic"), recording);
     auto second =
         llm::make_recording_provider(std::make_unique<NamedProvider>("openai"), recording);
     llm::Options call;

@@ -1,7 +1,4 @@
 #include "draftsmith/report/ci_log.hpp"
-
-#include "support/temp_dir.hpp"
-
 #include "draftsmith/util/file.hpp"
 #include "draftsmith/util/secret.hpp"
 
@@ -10,6 +7,8 @@
 #include <map>
 #include <sstream>
 #include <string>
+
+#include "support/temp_dir.hpp"
 
 namespace report = draftsmith::report;
 using draftsmith::test::TempDir;
@@ -58,7 +57,8 @@ TEST_CASE("report::CiLog, GitHub Actions")
         log.begin_group("variant 1");
         log.warning("50% of the budget spent");
         log.end_group();
-        CHECK(out.str() == "::group::variant 1\n::warning::50%25 of the budget spent\n::endgroup::\n");
+        CHECK(out.str() ==
+              "::group::variant 1\n::warning::50%25 of the budget spent\n::endgroup::\n");
     }
 
     SUBCASE("a message cannot start a command of its own")
@@ -87,7 +87,8 @@ TEST_CASE("report::CiLog, GitHub Actions")
         draftsmith::test::write_file(summary_file, "# earlier step\n");
         log.summary("### draftsmith\n\n| a | b |");
         log.summary("more");
-        CHECK(draftsmith::file::read_all(summary_file) == "# earlier step\n### draftsmith\n\n| a | b |\nmore\n");
+        CHECK(draftsmith::file::read_all(summary_file) ==
+              "# earlier step\n### draftsmith\n\n| a | b |\nmore\n");
         CHECK(out.str().empty());
     }
 
@@ -121,8 +122,8 @@ TEST_CASE("report::CiLog, Azure Pipelines")
 {
     const TempDir dir;
     std::ostringstream out;
-    report::CiLog log(CiService::azure_pipelines, environment({{"AGENT_TEMPDIRECTORY", dir.path().string()}}),
-                      out);
+    report::CiLog log(CiService::azure_pipelines,
+                      environment({{"AGENT_TEMPDIRECTORY", dir.path().string()}}), out);
 
     SUBCASE("groups, issues, completion")
     {
@@ -131,12 +132,12 @@ TEST_CASE("report::CiLog, Azure Pipelines")
         log.warning("careful");
         log.end_group();
         log.partial_success("1 of 3 variants failed");
-        CHECK(out.str()
-              == "##[group]variant 2\n"
-                 "##vso[task.logissue type=error]100%AZP25 broken%0Asecond line\n"
-                 "##vso[task.logissue type=warning]careful\n"
-                 "##[endgroup]\n"
-                 "##vso[task.complete result=SucceededWithIssues;]1 of 3 variants failed\n");
+        CHECK(out.str() ==
+              "##[group]variant 2\n"
+              "##vso[task.logissue type=error]100%AZP25 broken%0Asecond line\n"
+              "##vso[task.logissue type=warning]careful\n"
+              "##[endgroup]\n"
+              "##vso[task.complete result=SucceededWithIssues;]1 of 3 variants failed\n");
     }
 
     SUBCASE("##vso[ inside a text is neutralised")
@@ -155,10 +156,9 @@ TEST_CASE("report::CiLog, Azure Pipelines")
     {
         log.output("overview_url", "https://dev.azure.com/o/p/_git/r/pullrequest/7");
         log.output("notes", "a;b]\nc");
-        CHECK(out.str()
-              == "##vso[task.setvariable variable=overview_url;isOutput=true]"
-                 "https://dev.azure.com/o/p/_git/r/pullrequest/7\n"
-                 "##vso[task.setvariable variable=notes;isOutput=true]a;b]%0Ac\n");
+        CHECK(out.str() == "##vso[task.setvariable variable=overview_url;isOutput=true]"
+                           "https://dev.azure.com/o/p/_git/r/pullrequest/7\n"
+                           "##vso[task.setvariable variable=notes;isOutput=true]a;b]%0Ac\n");
     }
 
     SUBCASE("the summary is a file that gets uploaded")
@@ -167,7 +167,8 @@ TEST_CASE("report::CiLog, Azure Pipelines")
         const auto text = out.str();
         const std::string prefix = "##vso[task.uploadsummary]";
         REQUIRE(text.rfind(prefix, 0) == 0);
-        const std::filesystem::path file = text.substr(prefix.size(), text.size() - prefix.size() - 1);
+        const std::filesystem::path file =
+            text.substr(prefix.size(), text.size() - prefix.size() - 1);
         CHECK(file.parent_path() == dir.path());
         CHECK(draftsmith::file::read_all(file) == "### draftsmith\n");
     }

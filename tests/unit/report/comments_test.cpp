@@ -77,17 +77,20 @@ TEST_CASE("report::overview_comment, table and explanations")
 
     CHECK(text.find("1 of 4 variants ready") != std::string::npos);
     CHECK(text.find("> Add retries to the HTTP client\n") != std::string::npos);
-    CHECK(text.find("by @alice in [this comment](https://github.com/octo/app/pull/12#issuecomment-345)")
-          != std::string::npos);
-    CHECK(text.find("| Variant | Status | Pull request | Files | +/\xE2\x88\x92 | Tokens | Cost | Time |")
-          != std::string::npos);
-    CHECK(text.find("| 1 | \xE2\x9C\x85 ready | [#13](https://github.com/octo/app/pull/13) | 3 | +40 \xE2\x88\x92"
-                    "2 | 12.3k | $0.0421 | 1m 05s |")
-          != std::string::npos);
+    CHECK(
+        text.find(
+            "by @alice in [this comment](https://github.com/octo/app/pull/12#issuecomment-345)") !=
+        std::string::npos);
+    CHECK(text.find("| Variant | Status | Pull request | Files | +/\xE2\x88\x92 | Tokens | Cost | "
+                    "Time |") != std::string::npos);
+    CHECK(text.find("| 1 | \xE2\x9C\x85 ready | [#13](https://github.com/octo/app/pull/13) | 3 | "
+                    "+40 \xE2\x88\x92"
+                    "2 | 12.3k | $0.0421 | 1m 05s |") != std::string::npos);
     CHECK(text.find("- **Variant 2** failed: turn limit of 40 reached\n") != std::string::npos);
     CHECK(text.find("- **Variant 3** made the same change as variant 1.\n") != std::string::npos);
     CHECK(text.find("same as variant 1") != std::string::npos);
-    CHECK(text.find("- **Variant 4** made no changes: the model found nothing to change\n") != std::string::npos);
+    CHECK(text.find("- **Variant 4** made no changes: the model found nothing to change\n") !=
+          std::string::npos);
     CHECK(text.find("**Total:** 48.0k tokens") != std::string::npos);
     CHECK(ends_with(text, std::string(k_marker) + "\n"));
 }
@@ -105,7 +108,8 @@ TEST_CASE("report::overview_comment, dry run and run error")
     const auto text = report::overview_comment(run, k_marker);
     CAPTURE(text);
     CHECK(text.find("dry run: 1 variant, nothing pushed") != std::string::npos);
-    CHECK(text.find("| 1 | \xF0\x9F\xA7\xAA dry run | `draftsmith/pr12-c345/v1` | 1 |") != std::string::npos);
+    CHECK(text.find("| 1 | \xF0\x9F\xA7\xAA dry run | `draftsmith/pr12-c345/v1` | 1 |") !=
+          std::string::npos);
     CHECK(text.find("**The run failed:** pushing failed: remote rejected\n") != std::string::npos);
 }
 
@@ -154,13 +158,14 @@ TEST_CASE("report::progress_comment, a line per variant")
     run.run_url = "https://github.com/octo/app/actions/runs/9";
     const auto text = report::progress_comment(run, k_marker);
     CAPTURE(text);
-    CHECK(text.rfind("\xF0\x9F\x91\x80 Working on 4 variants of: Add retries to the HTTP client\n", 0) == 0);
-    CHECK(text.find("- Variant 1: \xE2\x9C\x85 ready \xE2\x80\x94 [#13](https://github.com/octo/app/pull/13)\n")
-          != std::string::npos);
+    CHECK(text.rfind("\xF0\x9F\x91\x80 Working on 4 variants of: Add retries to the HTTP client\n",
+                     0) == 0);
+    CHECK(text.find("- Variant 1: \xE2\x9C\x85 ready \xE2\x80\x94 "
+                    "[#13](https://github.com/octo/app/pull/13)\n") != std::string::npos);
     CHECK(text.find("- Variant 2: \xF0\x9F\x94\x84 running (model)\n") != std::string::npos);
     CHECK(text.find("- Variant 3: \xE2\x8F\xB3 queued\n") != std::string::npos);
-    CHECK(text.find("- Variant 4: \xE2\x9E\x96 no changes: the model found nothing to change\n")
-          != std::string::npos);
+    CHECK(text.find("- Variant 4: \xE2\x9E\x96 no changes: the model found nothing to change\n") !=
+          std::string::npos);
     CHECK(text.find("(https://github.com/octo/app/actions/runs/9)") != std::string::npos);
     CHECK(ends_with(text, std::string(k_marker) + "\n"));
 }
@@ -179,13 +184,14 @@ TEST_CASE("report::pull_request_body")
         const auto body = report::pull_request_body(run, record, marker);
         CAPTURE(body);
         CHECK(body.rfind("> Add retries to the HTTP client\n", 0) == 0);
-        CHECK(body.find("[this comment](https://github.com/octo/app/pull/12#issuecomment-345)")
-              != std::string::npos);
+        CHECK(body.find("[this comment](https://github.com/octo/app/pull/12#issuecomment-345)") !=
+              std::string::npos);
         CHECK(body.find("Wrapped send() in a retry loop") != std::string::npos);
         CHECK(body.find("```text\n src/net/http.cpp | 40") != std::string::npos);
-        CHECK(body.find("**Variant 1 of 4** \xE2\x80\x94 approach: the smallest change") != std::string::npos);
-        CHECK(body.find("`anthropic/claude-sonnet-4-5` \xC2\xB7 12.3k tokens \xC2\xB7 $0.0421 \xC2\xB7 7 turns")
-              != std::string::npos);
+        CHECK(body.find("**Variant 1 of 4** \xE2\x80\x94 approach: the smallest change") !=
+              std::string::npos);
+        CHECK(body.find("`anthropic/claude-sonnet-4-5` \xC2\xB7 12.3k tokens \xC2\xB7 $0.0421 "
+                        "\xC2\xB7 7 turns") != std::string::npos);
         CHECK(ends_with(body, marker + "\n"));
     }
 
@@ -211,7 +217,8 @@ TEST_CASE("report::pull_request_body")
         CHECK(ends_with(body, marker + "\n"));
         CHECK(body.find("201 files changed") != std::string::npos);
         CHECK(body.find("more line(s)") != std::string::npos);
-        CHECK(body.find("xxxxxxxxxx\xE2\x80\xA6\n```") != std::string::npos); // the cut fence is closed
+        CHECK(body.find("xxxxxxxxxx\xE2\x80\xA6\n```") !=
+              std::string::npos); // the cut fence is closed
     }
 
     SUBCASE("even a huge hint keeps the marker")
@@ -226,11 +233,12 @@ TEST_CASE("report::pull_request_body")
 TEST_CASE("report::pull_request_title, placeholders")
 {
     auto run = sample_run();
-    CHECK(report::pull_request_title("\xF0\x9F\x94\xA7 AI Edit v{i}: {slug}", run, 2)
-          == "\xF0\x9F\x94\xA7 AI Edit v2: add-retries-to-the-http-client");
-    CHECK(report::pull_request_title("[{i}/{n}] #{pr} {intent} {unknown}", run, 3)
-          == "[3/4] #12 Add retries to the HTTP client {unknown}");
-    run.intent = "Make the retry loop\nback off exponentially and give up after five attempts, logging each";
+    CHECK(report::pull_request_title("\xF0\x9F\x94\xA7 AI Edit v{i}: {slug}", run, 2) ==
+          "\xF0\x9F\x94\xA7 AI Edit v2: add-retries-to-the-http-client");
+    CHECK(report::pull_request_title("[{i}/{n}] #{pr} {intent} {unknown}", run, 3) ==
+          "[3/4] #12 Add retries to the HTTP client {unknown}");
+    run.intent =
+        "Make the retry loop\nback off exponentially and give up after five attempts, logging each";
     const auto title = report::pull_request_title("{intent}", run, 1);
     CHECK(title == "Make the retry loop back off exponentially and give up\xE2\x80\xA6");
     CHECK(title.size() <= 60);
@@ -242,10 +250,12 @@ TEST_CASE("report::commit_message")
     auto run = sample_run();
     auto record = run.variant_records[0];
     record.summary = "Retry with backoff.\n";
-    CHECK(report::commit_message(run, record) == "Add retries to the HTTP client (variant 1/4)\n\nRetry with backoff.\n");
+    CHECK(report::commit_message(run, record) ==
+          "Add retries to the HTTP client (variant 1/4)\n\nRetry with backoff.\n");
 
     run.variants = 1;
-    run.intent = "\xF0\x9F\x94\xA7 Fix \xE2\x9C\xA8 the r\xC3\xA9sum\xC3\xA9 parser " + std::string(100, 'z');
+    run.intent = "\xF0\x9F\x94\xA7 Fix \xE2\x9C\xA8 the r\xC3\xA9sum\xC3\xA9 parser " +
+                 std::string(100, 'z');
     record.summary.clear();
     const auto message = report::commit_message(run, record);
     CAPTURE(message);
@@ -256,7 +266,8 @@ TEST_CASE("report::commit_message")
 
 TEST_CASE("report::refusal_comment and usage_comment")
 {
-    const auto refusal = report::refusal_comment("mallory", "mallory has no write access to octo/app.");
+    const auto refusal =
+        report::refusal_comment("mallory", "mallory has no write access to octo/app.");
     CHECK(refusal.find("@mallory") != std::string::npos);
     CHECK(refusal.find("mallory has no write access to octo/app.\n") != std::string::npos);
     CHECK(refusal.find("write access") != std::string::npos);

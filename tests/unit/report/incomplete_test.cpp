@@ -51,8 +51,8 @@ TEST_CASE("report, an incomplete variant in the overview")
     const auto run = record_with_incomplete();
     const auto overview = overview_comment(run, "<!-- m -->");
     CHECK(overview.find("| 1 | \xE2\x9A\xA0 incomplete (time limit) | "
-                        "[#12](https://github.com/octo/app/pull/12) | 1 | +1 \xE2\x88\x92" "1 |") !=
-          std::string::npos);
+                        "[#12](https://github.com/octo/app/pull/12) | 1 | +1 \xE2\x88\x92"
+                        "1 |") != std::string::npos);
     CHECK(overview.find("1 of 2 variants ready as draft pull requests, 1 incomplete") !=
           std::string::npos);
     CHECK(overview.find("- **Variant 1** is incomplete: time limit of 900 s reached. Its edits so "
@@ -92,7 +92,8 @@ TEST_CASE("report, a cancellation that could not keep every variant says which")
     run.variant_records[1].reason = "not kept: push failed: timed out";
     const auto overview = overview_comment(run, "");
     CHECK(overview.find("**Cancelled:** kept variant(s) 1; not kept: variant(s) 2 (their edits "
-                        "could not be pushed before the job ends; see why above).") != std::string::npos);
+                        "could not be pushed before the job ends; see why above).") !=
+          std::string::npos);
     CHECK(overview.find("- **Variant 2** failed: not kept: push failed: timed out") !=
           std::string::npos);
 }

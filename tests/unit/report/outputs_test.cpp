@@ -1,8 +1,4 @@
 #include "draftsmith/report/outputs.hpp"
-
-#include "support/server.hpp"
-#include "support/temp_dir.hpp"
-
 #include "draftsmith/util/error.hpp"
 #include "draftsmith/util/file.hpp"
 #include "draftsmith/util/secret.hpp"
@@ -12,6 +8,9 @@
 #include <regex>
 #include <set>
 #include <string>
+
+#include "support/server.hpp"
+#include "support/temp_dir.hpp"
 
 namespace report = draftsmith::report;
 namespace net = draftsmith::net;
@@ -34,7 +33,8 @@ report::RunRecord sample_run()
     run.slug = "add-retries";
     run.variants = 2;
     run.request_id = "pr12-c345";
-    run.started = std::chrono::system_clock::time_point(std::chrono::seconds(1'763'926'200)); // 2025-11-23T19:30:00Z
+    run.started = std::chrono::system_clock::time_point(
+        std::chrono::seconds(1'763'926'200)); // 2025-11-23T19:30:00Z
     run.duration = 185'500ms;
     run.phases = {{"intake", 1200ms}, {"variants", 180s}};
     run.usage.input_tokens = 48000;
@@ -89,8 +89,11 @@ TEST_CASE("report::to_json, schema 1")
     CHECK(json["variants"][1]["branch"].is_null());
     CHECK(json["phases"]["intake"] == 1.2);
     CHECK(json["duration_seconds"] == 185.5);
-    CHECK(json["tokens"] == ordered_json{{"input", 48000}, {"output", 900}, {"cache_read", 30000},
-                                         {"cache_write", 12000}, {"total", 90900}});
+    CHECK(json["tokens"] == ordered_json{{"input", 48000},
+                                         {"output", 900},
+                                         {"cache_read", 30000},
+                                         {"cache_write", 12000},
+                                         {"total", 90900}});
     CHECK(json["cost_usd"] == 0.1684);
     CHECK(json["exit_code"] == 1);
     CHECK(json["error"].is_null());
@@ -98,8 +101,9 @@ TEST_CASE("report::to_json, schema 1")
     for (const auto& item : json.items()) {
         keys.push_back(item.key());
     }
-    CHECK(keys == std::vector<std::string>{"schema", "request", "variants", "phases", "duration_seconds", "tokens",
-                                           "cost_usd", "exit_code", "error"});
+    CHECK(keys == std::vector<std::string>{"schema", "request", "variants", "phases",
+                                           "duration_seconds", "tokens", "cost_usd", "exit_code",
+                                           "error"});
 }
 
 TEST_CASE("report::write_json_report, secrets masked, errors name the file")
@@ -158,14 +162,14 @@ TEST_CASE("report::prometheus_text, the exposition format")
     CHECK(samples == 1 + 1 + 9 + 4 + 1 + 2 + 1);
 
     CHECK(text.find("draftsmith_run_info{host=\"github\",repository=\"octo/app \\\"main\\\"\\\\x\","
-                    "request_id=\"pr12-c345\",dry_run=\"false\"} 1\n")
-          != std::string::npos);
+                    "request_id=\"pr12-c345\",dry_run=\"false\"} 1\n") != std::string::npos);
     CHECK(text.find("draftsmith_run_duration_seconds 185.5\n") != std::string::npos);
     CHECK(text.find("draftsmith_variants{state=\"succeeded\"} 1\n") != std::string::npos);
     CHECK(text.find("draftsmith_variants{state=\"no-changes\"} 0\n") != std::string::npos);
     CHECK(text.find("draftsmith_tokens_total{kind=\"cache_write\"} 12000\n") != std::string::npos);
     CHECK(text.find("draftsmith_cost_usd 0.1684\n") != std::string::npos);
-    CHECK(text.find("draftsmith_variant_duration_seconds{variant=\"2\"} 95\n") != std::string::npos);
+    CHECK(text.find("draftsmith_variant_duration_seconds{variant=\"2\"} 95\n") !=
+          std::string::npos);
     CHECK(text.find("draftsmith_exit_code 1\n") != std::string::npos);
 
     const TempDir dir;
@@ -181,7 +185,8 @@ TEST_CASE("report::push_metrics, a real Pushgateway")
     const TempDir dir;
     const int port = draftsmith::test::free_port();
     draftsmith::test::ServerProcess gateway(
-        {binary.string(), "--web.listen-address=127.0.0.1:" + std::to_string(port), "--persistence.file="},
+        {binary.string(), "--web.listen-address=127.0.0.1:" + std::to_string(port),
+         "--persistence.file="},
         dir / "pushgateway.log");
     gateway.wait_until_accepting(port);
     const auto base = "http://127.0.0.1:" + std::to_string(port);
@@ -195,18 +200,22 @@ TEST_CASE("report::push_metrics, a real Pushgateway")
     const auto first = http->send({net::Method::get, base + "/metrics", {}, {}, {}, {}, {}});
     REQUIRE(first.status == 200);
     CAPTURE(first.body);
-    CHECK(first.body.find("draftsmith_cost_usd{instance=\"pr12-c345\",job=\"draftsmith\"} 0.1684")
-          != std::string::npos);
-    CHECK(first.body.find("draftsmith_variants{instance=\"pr12-c345\",job=\"draftsmith\",state=\"failed\"} 1")
-          != std::string::npos);
+    CHECK(
+        first.body.find("draftsmith_cost_usd{instance=\"pr12-c345\",job=\"draftsmith\"} 0.1684") !=
+        std::string::npos);
+    CHECK(
+        first.body.find(
+            "draftsmith_variants{instance=\"pr12-c345\",job=\"draftsmith\",state=\"failed\"} 1") !=
+        std::string::npos);
 
     SUBCASE("a second push replaces the first")
     {
         run.cost_usd = 0.5;
         report::push_metrics(*http, base, run);
         const auto second = http->send({net::Method::get, base + "/metrics", {}, {}, {}, {}, {}});
-        CHECK(second.body.find("draftsmith_cost_usd{instance=\"pr12-c345\",job=\"draftsmith\"} 0.5\n")
-              != std::string::npos);
+        CHECK(second.body.find(
+                  "draftsmith_cost_usd{instance=\"pr12-c345\",job=\"draftsmith\"} 0.5\n") !=
+              std::string::npos);
         CHECK(second.body.find("0.1684") == std::string::npos);
     }
 
@@ -220,7 +229,8 @@ TEST_CASE("report::push_metrics, a real Pushgateway")
             const std::string message = error.what();
             CAPTURE(message);
             CHECK(message.find("the Pushgateway answered 404") != std::string::npos);
-            CHECK(message.find(base + "/nowhere/metrics/job/draftsmith/instance/pr12-c345") != std::string::npos);
+            CHECK(message.find(base + "/nowhere/metrics/job/draftsmith/instance/pr12-c345") !=
+                  std::string::npos);
         }
     }
 }

@@ -33,11 +33,12 @@ TEST_CASE("report::progress_line")
     variant.cost_usd = 0.25;
     variant.duration = 65s;
     variant.pr_url = "https://github.com/o/r/pull/3";
-    CHECK(report::progress_line(variant)
-          == "variant 2: succeeded, 1.5k tokens, $0.2500, 1m 05s, https://github.com/o/r/pull/3");
+    CHECK(report::progress_line(variant) ==
+          "variant 2: succeeded, 1.5k tokens, $0.2500, 1m 05s, https://github.com/o/r/pull/3");
     auto failed = record(3, VariantState::failed);
     failed.reason = "the provider said:\n429 too many requests";
-    CHECK(report::progress_line(failed) == "variant 3: failed: the provider said: 429 too many requests");
+    CHECK(report::progress_line(failed) ==
+          "variant 3: failed: the provider said: 429 too many requests");
 }
 
 TEST_CASE("report::Progress, plain lines")
@@ -49,7 +50,8 @@ TEST_CASE("report::Progress, plain lines")
     progress.update(record(1, VariantState::running, "model")); // no change, no line
     progress.update(record(2, VariantState::running, "push"));
     progress.finish();
-    CHECK(out.str() == "variant 1: queued\nvariant 1: running (model)\nvariant 2: running (push)\n");
+    CHECK(out.str() ==
+          "variant 1: queued\nvariant 1: running (model)\nvariant 2: running (push)\n");
 }
 
 TEST_CASE("report::Progress, redrawn on a terminal")
@@ -59,10 +61,10 @@ TEST_CASE("report::Progress, redrawn on a terminal")
     progress.update(record(1, VariantState::running, "model"));
     progress.update(record(2, VariantState::running, "model"));
     progress.update(record(1, VariantState::running, "commit"));
-    CHECK(out.str()
-          == "\r\x1b[2Kvariant 1: running (model)\n"
-             "\x1b[1A\r\x1b[2Kvariant 1: running (model)\n\r\x1b[2Kvariant 2: running (model)\n"
-             "\x1b[2A\r\x1b[2Kvariant 1: running (commit)\n\r\x1b[2Kvariant 2: running (model)\n");
+    CHECK(out.str() ==
+          "\r\x1b[2Kvariant 1: running (model)\n"
+          "\x1b[1A\r\x1b[2Kvariant 1: running (model)\n\r\x1b[2Kvariant 2: running (model)\n"
+          "\x1b[2A\r\x1b[2Kvariant 1: running (commit)\n\r\x1b[2Kvariant 2: running (model)\n");
     progress.finish();
     out.str("");
     progress.update(record(2, VariantState::succeeded));
@@ -77,7 +79,8 @@ TEST_CASE("report::Progress, updates from many threads stay whole lines")
     for (int index = 1; index <= 4; ++index) {
         threads.emplace_back([&progress, index] {
             for (int turn = 0; turn < 50; ++turn) {
-                progress.update(record(index, VariantState::running, "turn " + std::to_string(turn)));
+                progress.update(
+                    record(index, VariantState::running, "turn " + std::to_string(turn)));
             }
         });
     }

@@ -17,9 +17,9 @@ namespace draftsmith::test {
 // A host that keeps pull requests and comments in memory and records calls.
 class MemoryHost final : public host::Host {
 public:
-    std::vector<host::PullRequest> pulls;          // every pull request it knows
-    std::map<std::string, bool> allowed;           // login -> may trigger (absent: no)
-    std::vector<std::string> calls;                // "create v1-branch", "update 7", "comment"
+    std::vector<host::PullRequest> pulls; // every pull request it knows
+    std::map<std::string, bool> allowed;  // login -> may trigger (absent: no)
+    std::vector<std::string> calls;       // "create v1-branch", "update 7", "comment"
     std::vector<std::string> comments;
     bool fail_create = false;
 
@@ -107,17 +107,17 @@ private:
 // tree id is the overlay's text, pushes are answered from `push_status`.
 class MemoryRepo final : public run::Repo {
 public:
-    std::map<std::string, std::string> trees;               // commit -> tree id
+    std::map<std::string, std::string> trees;                 // commit -> tree id
     std::map<std::string, git::BranchPushStatus> push_status; // branch -> answer (default created)
-    std::map<std::string, std::string> local_branches;       // branch -> commit
+    std::map<std::string, std::string> local_branches;        // branch -> commit
     std::vector<git::RequestBranch> found_local;
-    std::vector<std::string> pushed;                          // branches, in push order
+    std::vector<std::string> pushed; // branches, in push order
     bool push_throws = false;
-    std::vector<git::RequestBranch> found_remote;             // issue 17: the remote's branches
-    std::map<std::string, std::string> messages;              // commit -> message ("variant")
+    std::vector<git::RequestBranch> found_remote; // issue 17: the remote's branches
+    std::map<std::string, std::string> messages;  // commit -> message ("variant")
     bool find_throws = false;
-    std::vector<std::string> parents;                         // commit_overlay's bases, in order
-    std::vector<git::CommitSpec> specs;                       // and its specs
+    std::vector<std::string> parents;   // commit_overlay's bases, in order
+    std::vector<git::CommitSpec> specs; // and its specs
 
     std::filesystem::path git_dir() const override { return "/tmp/site/.git"; }
     std::optional<std::string> find_commit(std::string_view rev) const override

@@ -52,13 +52,16 @@ TEST_CASE("run::host_options, CI variables (was host::options_from_environment)"
     }
 }
 
-TEST_CASE("run::git_authorization, per CI service (was git::authorization_from_environment)") {
+TEST_CASE("run::git_authorization, per CI service (was git::authorization_from_environment)")
+{
     std::map<std::string, std::string> env;
     const auto environment = [&env] { return trigger::read_environment(env); };
-    SUBCASE("nothing set") {
+    SUBCASE("nothing set")
+    {
         CHECK_FALSE(run::git_authorization(environment()));
     }
-    SUBCASE("GitHub Actions: basic x-access-token") {
+    SUBCASE("GitHub Actions: basic x-access-token")
+    {
         env = {{"GITHUB_ACTIONS", "true"}, {"GITHUB_TOKEN", "ghs_abcdefgh"}};
         const auto header = run::git_authorization(environment());
         REQUIRE(header);
@@ -66,14 +69,16 @@ TEST_CASE("run::git_authorization, per CI service (was git::authorization_from_e
         CHECK(header->reveal() == "Basic eC1hY2Nlc3MtdG9rZW46Z2hzX2FiY2RlZmdo");
         CHECK(draftsmith::redacted("Authorization: " + header->reveal()) == "Authorization: ***");
     }
-    SUBCASE("Azure Pipelines: System.AccessToken as bearer, else a PAT as basic") {
+    SUBCASE("Azure Pipelines: System.AccessToken as bearer, else a PAT as basic")
+    {
         env = {{"TF_BUILD", "True"}, {"SYSTEM_ACCESSTOKEN", "eyJ0eXAiOi"}};
         CHECK(run::git_authorization(environment())->reveal() == "Bearer eyJ0eXAiOi");
         env = {{"TF_BUILD", "True"}, {"AZURE_DEVOPS_EXT_PAT", "patpatpat"}};
         // base64(":patpatpat")
         CHECK(run::git_authorization(environment())->reveal() == "Basic OnBhdHBhdHBhdA==");
     }
-    SUBCASE("an explicit header wins; empty values are unset") {
+    SUBCASE("an explicit header wins; empty values are unset")
+    {
         env = {{"DRAFTSMITH_GIT_AUTHORIZATION", "Bearer xyz123456"},
                {"GITHUB_ACTIONS", "true"},
                {"GITHUB_TOKEN", "ghs_abcdefgh"}};

@@ -4,9 +4,9 @@
 // status is 1 whenever one is incomplete.
 #include "draftsmith/run/phases.hpp"
 
-#include "doubles.hpp"
-
 #include <doctest/doctest.h>
+
+#include "doubles.hpp"
 
 using namespace draftsmith;
 using run::VariantResult;
@@ -76,9 +76,9 @@ TEST_CASE("run::settle, a variant cut short with edits is committed as incomplet
     }
     SUBCASE("drop: the edits are discarded and the limit fails the variant, as before")
     {
-        const auto settled = run::settle(variant_in(VariantState::running),
-                                         cut_by_limit({{"a.txt", "new"}}), commit,
-                                         run::IncompleteRules{false, false, "time limit"});
+        const auto settled =
+            run::settle(variant_in(VariantState::running), cut_by_limit({{"a.txt", "new"}}), commit,
+                        run::IncompleteRules{false, false, "time limit"});
         CHECK(committed.empty());
         CHECK(settled.state == VariantState::failed);
         CHECK(settled.reason == "time limit of 600 s reached");

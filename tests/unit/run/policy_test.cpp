@@ -5,12 +5,12 @@
 #include "draftsmith/run/variants.hpp"
 #include "draftsmith/util/secret.hpp"
 
-#include "doubles.hpp"
-
 #include <doctest/doctest.h>
 
 #include <atomic>
 #include <set>
+
+#include "doubles.hpp"
 
 using namespace draftsmith;
 using run::VariantResult;
@@ -191,9 +191,8 @@ TEST_CASE("run::mark_duplicates, equal trees are duplicates of the lowest varian
     variants[3].pr_reused = true; // kept: its commit may not be here
     const std::map<std::string, std::string> trees = {
         {"c1", "t1"}, {"c2", "t2"}, {"c3", "t1"}, {"c4", "t1"}};
-    const auto marked = run::mark_duplicates(variants, [&](const std::string& commit) {
-        return trees.at(commit);
-    });
+    const auto marked =
+        run::mark_duplicates(variants, [&](const std::string& commit) { return trees.at(commit); });
     CHECK(marked[0].state == VariantState::succeeded);
     CHECK(marked[1].state == VariantState::succeeded);
     CHECK(marked[2].state == VariantState::duplicate);

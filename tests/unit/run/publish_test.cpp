@@ -3,13 +3,13 @@
 #include "draftsmith/run/phases.hpp"
 #include "draftsmith/run/variants.hpp"
 
-#include "doubles.hpp"
-
 #include <doctest/doctest.h>
 
 #include <atomic>
 #include <set>
 #include <thread>
+
+#include "doubles.hpp"
 
 using namespace draftsmith;
 using run::VariantResult;
@@ -64,8 +64,8 @@ TEST_CASE("run::publish, pushes once, then opens or updates one pull request per
         old.number = 7;
         old.state = host::PullRequestState::closed;
         host.pulls.push_back(old);
-        const auto published = run::publish(request, {repo, host, observer}, variants,
-                                            {{2, old}}, settings);
+        const auto published =
+            run::publish(request, {repo, host, observer}, variants, {{2, old}}, settings);
         CHECK(repo.pushed.size() == 3);
         CHECK(host.calls == std::vector<std::string>{"create draftsmith/pr12-c345/v1",
                                                      "update 7 reopen",
@@ -79,7 +79,8 @@ TEST_CASE("run::publish, pushes once, then opens or updates one pull request per
     {
         repo.push_status["draftsmith/pr12-c345/v1"] = git::BranchPushStatus::foreign;
         repo.push_status["draftsmith/pr12-c345/v3"] = git::BranchPushStatus::rejected;
-        const auto published = run::publish(request, {repo, host, observer}, variants, {}, settings);
+        const auto published =
+            run::publish(request, {repo, host, observer}, variants, {}, settings);
         CHECK(published[0].state == VariantState::failed);
         CHECK(published[0].reason == "branch draftsmith/pr12-c345/v1 exists and was not made by "
                                      "this request; left alone (hook declined)");
@@ -90,7 +91,8 @@ TEST_CASE("run::publish, pushes once, then opens or updates one pull request per
     SUBCASE("a push that fails as a whole fails every variant")
     {
         repo.push_throws = true;
-        const auto published = run::publish(request, {repo, host, observer}, variants, {}, settings);
+        const auto published =
+            run::publish(request, {repo, host, observer}, variants, {}, settings);
         for (const auto& variant : published) {
             CHECK(variant.state == VariantState::failed);
             CHECK(variant.reason == "push failed: could not reach the remote");
@@ -100,7 +102,8 @@ TEST_CASE("run::publish, pushes once, then opens or updates one pull request per
     SUBCASE("a pull request the host refuses fails that variant with the host's reason")
     {
         host.fail_create = true;
-        const auto published = run::publish(request, {repo, host, observer}, variants, {}, settings);
+        const auto published =
+            run::publish(request, {repo, host, observer}, variants, {}, settings);
         CHECK(published[0].state == VariantState::failed);
         CHECK(published[0].reason ==
               "branch draftsmith/pr12-c345/v1 pushed, but the pull request could not be opened: "
@@ -111,7 +114,8 @@ TEST_CASE("run::publish, pushes once, then opens or updates one pull request per
         variants[0].pr_reused = true;
         variants[1].state = VariantState::failed;
         settings.dry_run = true;
-        const auto published = run::publish(request, {repo, host, observer}, variants, {}, settings);
+        const auto published =
+            run::publish(request, {repo, host, observer}, variants, {}, settings);
         CHECK(published[0].state == VariantState::succeeded);
         CHECK(published[1].state == VariantState::failed);
         CHECK(published[2].state == VariantState::dry_run);
@@ -122,7 +126,8 @@ TEST_CASE("run::publish, pushes once, then opens or updates one pull request per
     {
         settings.on_host = false;
         repo.local_branches["draftsmith/pr12-c345/v2"] = "foreign";
-        const auto published = run::publish(request, {repo, host, observer}, variants, {}, settings);
+        const auto published =
+            run::publish(request, {repo, host, observer}, variants, {}, settings);
         CHECK(repo.local_branches.at("draftsmith/pr12-c345/v1") == "c1");
         CHECK(published[1].state == VariantState::failed);
         CHECK(published[1].reason == "local branch draftsmith/pr12-c345/v2 exists and was not "
@@ -142,15 +147,16 @@ TEST_CASE("run::judge_comment, who may ask for what")
 
     SUBCASE("a command from a writer goes on")
     {
-        const auto verdict =
-            run::judge_comment(comment_by("alice", "/edit /2 make it red"), pr, config, host, texts);
+        const auto verdict = run::judge_comment(comment_by("alice", "/edit /2 make it red"), pr,
+                                                config, host, texts);
         CHECK_FALSE(verdict.ended);
         CHECK(verdict.command.variants == 2);
         CHECK(verdict.command.intent == "make it red");
     }
     SUBCASE("not a command, or a bot's: nothing to do, exit 0, no reply")
     {
-        auto verdict = run::judge_comment(comment_by("alice", "looks good"), pr, config, host, texts);
+        auto verdict =
+            run::judge_comment(comment_by("alice", "looks good"), pr, config, host, texts);
         CHECK(verdict.ended == ExitCode::success);
         CHECK(verdict.reply.empty());
         auto bot = comment_by("ci-bot", "/edit make it red");
@@ -173,20 +179,20 @@ TEST_CASE("run::judge_comment, who may ask for what")
         CHECK(verdict.ended == ExitCode::refused);
         CHECK(verdict.reply.find("this one was edited since") != std::string::npos);
 
-        verdict = run::judge_comment(comment_by("mallory", "/edit make it red"), pr, config, host,
-                                     texts);
+        verdict =
+            run::judge_comment(comment_by("mallory", "/edit make it red"), pr, config, host, texts);
         CHECK(verdict.ended == ExitCode::refused);
         CHECK(verdict.reply == "refused mallory: read access only");
 
         pr.from_fork = true;
-        verdict = run::judge_comment(comment_by("alice", "/edit make it red"), pr, config, host,
-                                     texts);
+        verdict =
+            run::judge_comment(comment_by("alice", "/edit make it red"), pr, config, host, texts);
         CHECK(verdict.ended == ExitCode::refused);
         CHECK(verdict.reply.find("refused alice: this pull request comes from a fork") == 0);
         config.forks = config::ForkPolicy::allow;
-        CHECK_FALSE(run::judge_comment(comment_by("alice", "/edit make it red"), pr, config, host,
-                                       texts)
-                        .ended);
+        CHECK_FALSE(
+            run::judge_comment(comment_by("alice", "/edit make it red"), pr, config, host, texts)
+                .ended);
     }
 }
 

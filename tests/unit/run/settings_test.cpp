@@ -1,9 +1,9 @@
 // run/'s settings are internal (src/run/settings.hpp); tested through their header.
-#include "../../../src/run/settings.hpp"
-
 #include "draftsmith/util/error.hpp"
 
 #include <doctest/doctest.h>
+
+#include "../../../src/run/settings.hpp"
 
 using namespace draftsmith;
 

@@ -1,7 +1,7 @@
+#include <doctest/doctest.h>
+
 #include "support/server.hpp"
 #include "support/temp_dir.hpp"
-
-#include <doctest/doctest.h>
 
 using draftsmith::test::ServerProcess;
 using draftsmith::test::TempDir;

@@ -3,7 +3,6 @@
 // ("Default environment variables"; "Predefined variables"), with the values
 // they set (GITHUB_ACTIONS=true, TF_BUILD=True).
 #include "draftsmith/trigger/environment.hpp"
-
 #include "draftsmith/util/secret.hpp"
 
 #include <doctest/doctest.h>
@@ -163,8 +162,8 @@ TEST_CASE("trigger::Environment, missing and odd values")
     }
     SUBCASE("a repository without owner, a pull request that is no number")
     {
-        const auto env = environment({{"GITHUB_REPOSITORY", "no-slash"},
-                                      {"GITHUB_REF", "refs/pull/abc/merge"}});
+        const auto env =
+            environment({{"GITHUB_REPOSITORY", "no-slash"}, {"GITHUB_REF", "refs/pull/abc/merge"}});
         CHECK(env.github.owner.empty());
         CHECK(env.github.repository.empty());
         CHECK(env.repository == "no-slash");

@@ -26,7 +26,8 @@ trigger::Environment environment(std::map<std::string, std::string> values)
 
 TEST_CASE("trigger::intake, a GitHub comment on a pull request points at the comment")
 {
-    const auto text = spec_file("github/webhooks/issue_comment.created.on-pull-request.DERIVED.json");
+    const auto text =
+        spec_file("github/webhooks/issue_comment.created.on-pull-request.DERIVED.json");
     const auto intake = trigger::read_github_event(text, "issue_comment");
     REQUIRE(std::holds_alternative<trigger::Trigger>(intake));
     const auto& trigger = std::get<draftsmith::trigger::Trigger>(intake);
@@ -83,11 +84,12 @@ TEST_CASE("trigger::intake, an Azure DevOps service hook names the comment and i
 
 TEST_CASE("trigger::intake, Azure DevOps payloads that are not for us")
 {
-    auto event = json::parse(
-        spec_file("ado/service-hooks/ms.vss-code.git-pullrequest-comment-event.json"));
+    auto event =
+        json::parse(spec_file("ado/service-hooks/ms.vss-code.git-pullrequest-comment-event.json"));
     auto system = event;
     system["resource"]["comment"]["commentType"] = "system";
-    CHECK(std::holds_alternative<trigger::Ignored>(trigger::read_azure_devops_event(system.dump())));
+    CHECK(
+        std::holds_alternative<trigger::Ignored>(trigger::read_azure_devops_event(system.dump())));
     auto other = event;
     other["eventType"] = "git.push";
     CHECK(std::holds_alternative<trigger::Ignored>(trigger::read_azure_devops_event(other.dump())));

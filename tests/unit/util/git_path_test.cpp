@@ -10,20 +10,23 @@ using draftsmith::git_path::refusal;
 
 namespace {
 
-bool refused(std::string_view name) {
+bool refused(std::string_view name)
+{
     return refusal(name).has_value();
 }
 
 } // namespace
 
-TEST_CASE("util::git_path, .git in any case") {
+TEST_CASE("util::git_path, .git in any case")
+{
     for (const char* name : {".git", ".GIT", ".Git", ".gIT"}) {
         CHECK_MESSAGE(refused(name), name);
     }
     CHECK(*refusal(".GIT") == "it names .git (as git, macOS or Windows read it)");
 }
 
-TEST_CASE("util::git_path, HFS+ ignorable code points (git's next_hfs_char)") {
+TEST_CASE("util::git_path, HFS+ ignorable code points (git's next_hfs_char)")
+{
     // U+200C ZWNJ, U+200D ZWJ, U+200E LRM, U+200F RLM, U+202A..U+202E bidi
     // embeddings and overrides, U+206A..U+206F, U+FEFF, anywhere in the name.
     for (const char* name :
@@ -37,7 +40,8 @@ TEST_CASE("util::git_path, HFS+ ignorable code points (git's next_hfs_char)") {
     CHECK_FALSE(refused(".g\u2060it"));
 }
 
-TEST_CASE("util::git_path, NTFS trailing dots and spaces, streams and short names") {
+TEST_CASE("util::git_path, NTFS trailing dots and spaces, streams and short names")
+{
     for (const char* name : {".git.", ".git ", ".git. . .", ".git::$INDEX_ALLOCATION",
                              ".git:stream", "git~1", "GIT~1", "Git~1.", "git~1 "}) {
         CHECK_MESSAGE(refused(name), name);
@@ -47,7 +51,8 @@ TEST_CASE("util::git_path, NTFS trailing dots and spaces, streams and short name
     CHECK_FALSE(refused(".gitx"));
 }
 
-TEST_CASE("util::git_path, lookalikes of git's own dot files") {
+TEST_CASE("util::git_path, lookalikes of git's own dot files")
+{
     for (const char* name :
          {".GITMODULES",  ".gitmodules.", ".gitmodules ", ".gitmodules:x",   ".git\u200cmodules",
           "gitmod~1",     "GITMOD~4",     "gi7eba~1",     "gi7eba~9",        ".GitIgnore",
@@ -63,7 +68,8 @@ TEST_CASE("util::git_path, lookalikes of git's own dot files") {
     }
 }
 
-TEST_CASE("util::git_path, ordinary names pass") {
+TEST_CASE("util::git_path, ordinary names pass")
+{
     for (const char* name : {"git", ".github", ".gitkeep", "x.git", "repo.git", ".g-it", "gitmod~5",
                              ".gitlab-ci.yml", "src", "README.md", "\xff\xfe", ".g\xe9it", "~1"}) {
         CHECK_FALSE_MESSAGE(refused(name), name);

@@ -27,8 +27,9 @@ TEST_CASE("util::redacted, masks every registered value")
     const Secret key("sk-ant-0123456789");
     SUBCASE("inside other text, several times")
     {
-        CHECK(draftsmith::redacted("Authorization: Bearer sk-ant-0123456789 and sk-ant-0123456789") ==
-              "Authorization: Bearer *** and ***");
+        CHECK(
+            draftsmith::redacted("Authorization: Bearer sk-ant-0123456789 and sk-ant-0123456789") ==
+            "Authorization: Bearer *** and ***");
     }
     SUBCASE("a value containing another is masked whole")
     {
