@@ -93,6 +93,7 @@ TEST_CASE("agent::run_variant, a limit says which and keeps the edits made")
     }
     agent::Settings settings;
     agent::Limit expected = agent::Limit::none;
+    bool stop = false; // here, not in its subcase: should_stop reads it after the subcase's scope
     SUBCASE("turns")
     {
         settings.limits.turns = 1;
@@ -120,7 +121,6 @@ TEST_CASE("agent::run_variant, a limit says which and keeps the edits made")
     }
     SUBCASE("a stop request that cuts the call in flight (net::interrupt_all)")
     {
-        bool stop = false;
         provider.steps.clear();
         provider.steps.emplace_back(edit_answer);
         provider.steps.emplace_back([&stop]() -> llm::Response {
