@@ -9,16 +9,12 @@
 #include <fmt/format.h>
 
 #include "incomplete.hpp"
+#include "settings.hpp"
 
 namespace draftsmith::run {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::chrono::milliseconds since(Clock::time_point start)
-{
-    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
-}
 
 // The variants publish works on, by position in `variants`.
 std::vector<std::size_t> ready(const std::vector<VariantResult>& variants)

@@ -6,6 +6,7 @@
 #include "draftsmith/net/http.hpp"
 #include "draftsmith/trigger/environment.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -44,5 +45,12 @@ std::string render_template(std::string_view text, const TemplateValues& values)
 // The branch of a variant. Throws Error(config) when the template gives no
 // valid branch name or does not tell variants apart ({i} missing).
 std::string variant_branch_name(const config::Config& config, const TemplateValues& values);
+
+// How long since `start`, for a variant's and the run's phase timings.
+inline std::chrono::milliseconds since(std::chrono::steady_clock::time_point start)
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                 start);
+}
 
 } // namespace draftsmith::run
