@@ -31,8 +31,9 @@ cmake --build --preset ci
 # compiler). Its tests run below, under Sanitizers and fuzzing.
 cmake --preset ci-clang
 cmake --build --preset ci-clang
-# -j: the suites spend much of their time waiting on servers and processes,
-# and lint.clang_tidy (COST, started first) keeps the cores busy meanwhile.
+# -j: lint.clang_tidy (the longest test; COST starts it first) runs beside
+# the suites, whose waits (servers starting, npm in spec_kit.install, pauses
+# between retries) then cost no wall time of their own.
 ctest --preset ci -j "$(nproc)" "$@"
 
 # --- Package: the .deb installed for real (pipelines engineer's block) -------
