@@ -17,9 +17,9 @@
 # debootstrap'd Debian 12 root instead of making one; DRAFTSMITH_IMAGE_CHROOT=1
 # takes the chroot path even where buildah works)
 set -euo pipefail
-deb=$(realpath "$1")
+if [ "${1:-}" != --root-only ]; then deb=$(realpath "$1"); fi
 source=$(cd "$(dirname "$0")/.." && pwd)
-version=$(dpkg-deb --field "$deb" Version)
+if [ "${1:-}" != --root-only ]; then version=$(dpkg-deb --field "$deb" Version); fi
 base=localhost/draftsmith-debian:12-slim
 image=localhost/draftsmith:test
 # The mirror this machine's apt uses (CI may reach only that one), else Debian's.
@@ -28,6 +28,15 @@ if [ -z "$mirror" ]; then
   mirror=$(awk '$1 == "deb" && $2 ~ /\/debian\/?$/ { print $2; exit }' /etc/apt/sources.list 2>/dev/null || true)
 fi
 mirror=${mirror:-http://deb.debian.org/debian}
+# image-test.sh --root-only DIR: only debootstrap the Debian 12 root into DIR
+# and stop. scripts/test.sh makes it in the background while it compiles
+# (minutes of waiting on the mirror, little CPU) and passes it back as
+# DRAFTSMITH_IMAGE_ROOTFS; make_root below adds the slim image's excludes.
+if [ "${1:-}" = --root-only ]; then
+  mkdir -p "$2"
+  debootstrap --variant=minbase bookworm "$2" "$mirror"
+  exit 0
+fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/draftsmith-image-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
