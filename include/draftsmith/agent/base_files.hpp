@@ -80,6 +80,12 @@ public:
     // Bytes of file contents kept now (at most the budget).
     std::size_t kept_bytes() const noexcept { return m_kept.load(); }
 
+    // How many times a listed file's bytes were read from the base (each
+    // kept file once, others at every use): a run reads only the files its
+    // variants ask for, so a variant that reads one file of 100,000 reads
+    // one here (issue 14).
+    std::size_t base_reads() const noexcept { return m_base_reads.load(); }
+
     const edit::BaseTree& base() const noexcept { return m_base; }
     const SecretFilter& secrets() const noexcept { return m_secrets; }
 
@@ -106,6 +112,7 @@ private:
     std::size_t m_budget;
     mutable std::atomic<std::size_t> m_kept{0};
     mutable std::atomic<bool> m_full{false}; // a file did not fit the budget
+    mutable std::atomic<std::size_t> m_base_reads{0};
 };
 
 } // namespace draftsmith::agent
