@@ -3,6 +3,8 @@
 
 #include "draftsmith/git/library.hpp"
 
+#include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -20,6 +22,8 @@ struct ReadHandle {
     handle::Odb odb;
 };
 
+struct ListedFiles;
+
 struct RepositoryState {
     Library library;  // first member: libgit2 outlives the handles below
     std::mutex mutex; // libgit2 objects are not for concurrent use
@@ -27,6 +31,9 @@ struct RepositoryState {
     // Idle read handles: one per thread reading at once, reused (libgit2
     // allows an object on one thread at a time; handles on one repository
     // share its packs, so a handle costs no second copy of them).
+    // Each tree's file list (TreeReader::list_files), by tree id, for all its
+    // readers; under `mutex`.
+    std::map<std::string, std::shared_ptr<ListedFiles>, std::less<>> listed_files;
     std::mutex read_handles_mutex;
     std::vector<ReadHandle> read_handles;
 };
