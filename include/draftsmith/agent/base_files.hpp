@@ -71,7 +71,9 @@ public:
                                                   std::string_view bytes) const;
 
     // Reads and scans every listed file not done yet, as long as their bytes
-    // fit the budget (past it, nothing is gained by reading ahead). Threads
+    // fit the budget (past it, nothing is gained by reading ahead). The
+    // search tool no longer calls it (issue 14: a run reads only what its
+    // variants ask for or search through); for callers that want it all. Threads
     // that call it at once share the work (each takes the next file)
     // instead of queueing behind one another file by file; each returns when
     // all are done or the budget is full.
