@@ -52,6 +52,7 @@ std::shared_ptr<const std::string> BaseFiles::load(std::string_view path, Entry&
     // flag unset: the next caller tries again.
     std::shared_ptr<const std::string> fresh;
     std::call_once(entry.read_once, [&] {
+        ++m_base_reads;
         auto bytes = m_base.read(path);
         if (!bytes) {
             entry.absent = true;
@@ -69,6 +70,7 @@ std::shared_ptr<const std::string> BaseFiles::load(std::string_view path, Entry&
         return entry.kept;
     }
     // Past the budget: read again, keep nothing.
+    ++m_base_reads;
     auto bytes = m_base.read(path);
     return bytes ? std::make_shared<const std::string>(std::move(*bytes)) : nullptr;
 }

@@ -13,12 +13,14 @@
 #include "draftsmith/llm/llm.hpp"
 #include "draftsmith/util/overlay.hpp"
 
+#include <atomic>
 #include <cstddef>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace re2 {
@@ -28,6 +30,9 @@ class RE2;
 namespace draftsmith::agent::detail {
 
 using re2::RE2;
+
+// A file's matching lines: line number and the line as shown.
+using FoundLines = std::vector<std::pair<std::size_t, std::string>>;
 
 class Workspace {
 public:
@@ -88,10 +93,14 @@ private:
     // The file's bytes as they are now (overlay, else base), unchecked.
     std::optional<std::string_view> text_of(std::string_view path,
                                             std::shared_ptr<const std::string>& holder) const;
-    // One file's matching lines appended to `out`; false once the match
-    // limit is reached (the note saying so appended).
-    bool search_file(const std::string& path, std::string_view bytes, const std::string& query,
-                     const RE2* pattern, std::string& out, std::size_t& matches) const;
+    // One file's matching lines (at most one past the search's limit); none
+    // when the file is binary or withheld. `checks`: asks stop_if_asked
+    // (on the tool call's own thread), else gives up once `stopping`.
+    FoundLines file_matches(const std::string& path, const std::string& query, const RE2* pattern,
+                            bool checks, const std::atomic<bool>& stopping) const;
+    // The search's answer from the files' matches in path order.
+    std::string search_answer(const std::vector<std::pair<std::size_t, FoundLines>>& found,
+                              const std::vector<const std::string*>& paths) const;
     std::string cut(std::string text, std::string_view advice) const;
     // Error(input) naming the reason when the stop check gives one.
     void stop_if_asked() const;

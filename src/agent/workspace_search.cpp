@@ -1,14 +1,18 @@
 // The search tool: every visible file under a prefix, line by line. Base
 // files stream through it (agent::BaseFiles keeps only what fits its
-// budget), so a search of a large repository holds one file at a time; a
-// file is checked for secrets only when it holds a match.
+// budget), so a search of a large repository holds one file per thread at a
+// time; a file is checked for secrets only when it holds a match.
 #include "draftsmith/util/text.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <mutex>
 #include <re2/re2.h>
+#include <thread>
 
+#include "ordered_scan.hpp"
 #include "tool_input.hpp"
 #include "workspace.hpp"
 
@@ -21,8 +25,6 @@ constexpr std::size_t k_max_search_matches = 200;
 constexpr std::size_t k_max_search_line = 240;
 // How often (in lines) a search asks whether the variant must stop.
 constexpr std::size_t k_stop_check_lines = 4096;
-// ... and in files, when most files are skipped without reading a line.
-constexpr std::size_t k_stop_check_files = 256;
 // RE2 runs in time linear in the text whatever the pattern (no
 // backtracking: a model's `^(\w+\s?)*$` cannot hang a job), with a bounded
 // memory budget per pattern.
@@ -62,42 +64,51 @@ std::string Workspace::search(const json& input) const
     const bool use_regex = optional_bool("search", input, "regex");
     const auto prefix = model_prefix(optional_string("search", input, "path_prefix").value_or(""));
     const auto pattern = use_regex ? compile_query(query) : nullptr;
-    // A base that fits the shared budget is read whole, once for the run,
-    // by the variants together; a larger one streams file by file below.
-    m_shared->prepare();
+    std::vector<const std::string*> paths;
+    for_each_visible(prefix, [&](const std::string& path) { paths.push_back(&path); });
+    // The files are read and searched by a thread per core at once (base
+    // files stream through: agent::BaseFiles keeps only what fits its
+    // budget); the answer is put together in path order afterwards, as a
+    // search in order would have found it.
+    std::mutex found_mutex;
+    std::vector<std::pair<std::size_t, FoundLines>> found;
+    const auto caller = std::this_thread::get_id();
+    const ScanItem scan = [&](std::size_t index, const std::atomic<bool>& stopping) {
+        const bool checks = std::this_thread::get_id() == caller;
+        auto lines = file_matches(*paths[index], query, pattern.get(), checks, stopping);
+        const auto hits = lines.size();
+        if (hits > 0) {
+            const std::lock_guard lock(found_mutex);
+            found.emplace_back(index, std::move(lines));
+        }
+        return hits;
+    };
+    ordered_scan({paths.size(), scan_threads(), k_max_search_matches}, scan,
+                 [this] { stop_if_asked(); });
+    std::sort(found.begin(), found.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    return search_answer(found, paths);
+}
+
+std::string Workspace::search_answer(const std::vector<std::pair<std::size_t, FoundLines>>& found,
+                                     const std::vector<const std::string*>& paths) const
+{
     std::string out;
     std::size_t matches = 0;
     std::size_t files_matched = 0;
-    std::size_t visited = 0;
-    bool full = false;
-    for_each_visible(prefix, [&](const std::string& path) {
-        if (full) {
-            return;
+    for (const auto& [index, lines] : found) {
+        const auto before = matches;
+        for (const auto& [number, shown] : lines) {
+            if (matches == k_max_search_matches) {
+                out += fmt::format("[stopped at {} matches; narrow the search with path_prefix "
+                                   "or a longer query]\n",
+                                   k_max_search_matches);
+                return cut(std::move(out), "narrow the search");
+            }
+            ++matches;
+            out += fmt::format("{}:{}: {}\n", *paths[index], number, shown);
         }
-        if (visited++ % k_stop_check_files == 0) {
-            stop_if_asked();
-        }
-        std::shared_ptr<const std::string> holder;
-        const auto bytes = text_of(path, holder);
-        // A line is part of the file: a text the file lacks is in none of its lines.
-        if (!bytes || (!pattern && bytes->find(query) == std::string_view::npos)) {
-            return;
-        }
-        std::string found;
-        auto counted = matches;
-        const bool more = search_file(path, *bytes, query, pattern.get(), found, counted);
-        // Only a file that holds a match needs the binary and secret checks.
-        if ((counted == matches && more) || text::is_binary(*bytes) ||
-            why_content_withheld(path, *bytes)) {
-            return;
-        }
-        out += found;
-        files_matched += counted > matches ? 1 : 0;
-        matches = counted;
-        full = !more;
-    });
-    if (full) {
-        return cut(std::move(out), "narrow the search");
+        files_matched += matches > before ? 1 : 0;
     }
     if (matches == 0) {
         return "no matches";
@@ -106,29 +117,39 @@ std::string Workspace::search(const json& input) const
     return cut(std::move(out), "narrow the search");
 }
 
-bool Workspace::search_file(const std::string& path, std::string_view bytes,
-                            const std::string& query, const RE2* pattern, std::string& out,
-                            std::size_t& matches) const
+FoundLines Workspace::file_matches(const std::string& path, const std::string& query,
+                                   const RE2* pattern, bool checks,
+                                   const std::atomic<bool>& stopping) const
 {
-    std::size_t number = 0;
-    for (const auto line : text::split_lines(bytes)) {
-        if (number++ % k_stop_check_lines == 0) {
-            stop_if_asked();
-        }
-        if (!line_matches(line, query, pattern)) {
-            continue;
-        }
-        if (matches == k_max_search_matches) {
-            out += fmt::format("[stopped at {} matches; narrow the search with path_prefix or "
-                               "a longer query]\n",
-                               k_max_search_matches);
-            return false;
-        }
-        ++matches;
-        const auto shown = text::trim(line).substr(0, k_max_search_line);
-        out += fmt::format("{}:{}: {}\n", path, number, shown);
+    std::shared_ptr<const std::string> holder;
+    const auto bytes = text_of(path, holder);
+    // A line is part of the file: a text the file lacks is in none of its lines.
+    if (!bytes || (!pattern && bytes->find(query) == std::string_view::npos)) {
+        return {};
     }
-    return true;
+    FoundLines lines;
+    std::size_t number = 0;
+    for (const auto line : text::split_lines(*bytes)) {
+        if (number++ % k_stop_check_lines == 0) {
+            if (checks) {
+                stop_if_asked();
+            } else if (stopping) {
+                return {};
+            }
+        }
+        if (line_matches(line, query, pattern)) {
+            // One past the limit: enough to say the search stopped there.
+            lines.emplace_back(number, std::string(text::trim(line).substr(0, k_max_search_line)));
+            if (lines.size() > k_max_search_matches) {
+                break;
+            }
+        }
+    }
+    // Only a file that holds a match needs the binary and secret checks.
+    if (!lines.empty() && (text::is_binary(*bytes) || why_content_withheld(path, *bytes))) {
+        return {};
+    }
+    return lines;
 }
 
 void Workspace::stop_if_asked() const

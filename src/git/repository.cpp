@@ -62,35 +62,6 @@ int collect_files(const char* root, const git_tree_entry* entry, void* payload)
     return 0;
 }
 
-// Turns libgit2's strict hash verification off while it lives, unless a
-// shallow push has it off already (then reads are unverified anyway). Safe for
-// reading blobs of the local object database: they were verified when they
-// arrived (a fetch's indexer, like git's index-pack, hashes every object; a
-// commit names what it writes by its hash), and every object, loose or packed,
-// is a zlib stream whose adler32 still catches corruption on disk. Hashing
-// every blob again was a quarter of the CPU of a search of the repository.
-class UnverifiedReads {
-public:
-    UnverifiedReads()
-        : m_lock(hash_verification_mutex(), std::try_to_lock)
-    {
-        if (m_lock.owns_lock()) {
-            git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-        }
-    }
-    ~UnverifiedReads()
-    {
-        if (m_lock.owns_lock()) {
-            git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
-        }
-    }
-    UnverifiedReads(const UnverifiedReads&) = delete;
-    UnverifiedReads& operator=(const UnverifiedReads&) = delete;
-
-private:
-    std::unique_lock<std::mutex> m_lock;
-};
-
 } // namespace
 
 // The tree's files with their blob ids, so a read of a listed file needs no
@@ -124,31 +95,28 @@ TreeReader::TreeReader(std::shared_ptr<RepositoryState> state, std::string commi
 
 std::optional<std::string> TreeReader::read_entry(std::string_view path, bool link) const
 {
-    const std::lock_guard lock(m_state->mutex);
     git_oid id;
-    if (const auto listed = m_files->find(path)) {
-        if ((m_files->modes[*listed] == GIT_FILEMODE_LINK) != link) {
-            return std::nullopt;
-        }
-        id = m_files->ids[*listed];
-    } else {
-        const auto tree = lookup_tree(m_state->repo.get(), to_oid(m_tree));
-        const auto entry = entry_at(tree.get(), path);
-        if (!entry || git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB ||
-            (git_tree_entry_filemode(entry.get()) == GIT_FILEMODE_LINK) != link) {
-            return std::nullopt;
-        }
-        id = *git_tree_entry_id(entry.get());
-    }
-    git_blob* blob = nullptr;
     {
-        const UnverifiedReads unverified;
-        check(git_blob_lookup(&blob, m_state->repo.get(), &id),
-              fmt::format("read '{}' at {}", path, m_commit.substr(0, 12)));
+        // Only the lookup is under the repository's lock; the blob is read
+        // through a handle of this thread's own (read_blob), so variants
+        // and a search's workers read at once.
+        const std::lock_guard lock(m_state->mutex);
+        if (const auto listed = m_files->find(path)) {
+            if ((m_files->modes[*listed] == GIT_FILEMODE_LINK) != link) {
+                return std::nullopt;
+            }
+            id = m_files->ids[*listed];
+        } else {
+            const auto tree = lookup_tree(m_state->repo.get(), to_oid(m_tree));
+            const auto entry = entry_at(tree.get(), path);
+            if (!entry || git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB ||
+                (git_tree_entry_filemode(entry.get()) == GIT_FILEMODE_LINK) != link) {
+                return std::nullopt;
+            }
+            id = *git_tree_entry_id(entry.get());
+        }
     }
-    const handle::Blob owned(blob);
-    const auto* bytes = static_cast<const char*>(git_blob_rawcontent(blob));
-    return std::string(bytes, static_cast<std::size_t>(git_blob_rawsize(blob)));
+    return read_blob(*m_state, id, fmt::format("read '{}' at {}", path, m_commit.substr(0, 12)));
 }
 
 std::optional<std::string> TreeReader::read(std::string_view path) const
@@ -289,8 +257,19 @@ TreeReader Repository::tree(std::string_view commit) const
 {
     const std::lock_guard lock(m_state->mutex);
     const auto found = lookup_commit(m_state->repo.get(), commit);
-    return TreeReader(m_state, to_hex(*git_commit_id(found.get())),
-                      to_hex(*git_commit_tree_id(found.get())));
+    auto tree = to_hex(*git_commit_tree_id(found.get()));
+    // Every reader of a tree shares its file list: a reader whose list
+    // another one made reads a listed file by its id instead of walking the
+    // trees to it (at 100,000 files, that walk inflated folders four times
+    // the size of the file read, and took most of a search's time).
+    auto& files = m_state->listed_files[tree];
+    TreeReader reader(m_state, to_hex(*git_commit_id(found.get())), std::move(tree));
+    if (files) {
+        reader.m_files = files;
+    } else {
+        files = reader.m_files;
+    }
+    return reader;
 }
 
 std::string Repository::tree_id(std::string_view commit) const

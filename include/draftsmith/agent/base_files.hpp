@@ -71,7 +71,9 @@ public:
                                                   std::string_view bytes) const;
 
     // Reads and scans every listed file not done yet, as long as their bytes
-    // fit the budget (past it, nothing is gained by reading ahead). Threads
+    // fit the budget (past it, nothing is gained by reading ahead). The
+    // search tool no longer calls it (issue 14: a run reads only what its
+    // variants ask for or search through); for callers that want it all. Threads
     // that call it at once share the work (each takes the next file)
     // instead of queueing behind one another file by file; each returns when
     // all are done or the budget is full.
@@ -79,6 +81,12 @@ public:
 
     // Bytes of file contents kept now (at most the budget).
     std::size_t kept_bytes() const noexcept { return m_kept.load(); }
+
+    // How many times a listed file's bytes were read from the base (each
+    // kept file once, others at every use): a run reads only the files its
+    // variants ask for, so a variant that reads one file of 100,000 reads
+    // one here (issue 14).
+    std::size_t base_reads() const noexcept { return m_base_reads.load(); }
 
     const edit::BaseTree& base() const noexcept { return m_base; }
     const SecretFilter& secrets() const noexcept { return m_secrets; }
@@ -106,6 +114,7 @@ private:
     std::size_t m_budget;
     mutable std::atomic<std::size_t> m_kept{0};
     mutable std::atomic<bool> m_full{false}; // a file did not fit the budget
+    mutable std::atomic<std::size_t> m_base_reads{0};
 };
 
 } // namespace draftsmith::agent
