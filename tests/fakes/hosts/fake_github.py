@@ -103,7 +103,10 @@ def routes(fake):
         })
         for side in ("head", "base"):
             branch = out[side]
-            branch.update({"ref": pr[side]["ref"], "sha": pr[side]["sha"],
+            # GitHub moves head.sha with every push to the branch (a follow-up's commit).
+            sha = (sha_of(pr[side]["ref"]) if side == "head" and not pr["head"].get("repo_full_name")
+                   else None) or pr[side]["sha"]
+            branch.update({"ref": pr[side]["ref"], "sha": sha,
                            "label": "%s:%s" % (state["owner"], pr[side]["ref"]),
                            "user": user_json(state["owner"]), "repo": repo_json()})
         fork = pr["head"].get("repo_full_name")
