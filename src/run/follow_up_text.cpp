@@ -238,7 +238,8 @@ std::string join_body(const BodyParts& parts)
 {
     std::string section = fmt::format("{}\n\n", k_list_heading);
     for (const auto& entry : parts.entries) {
-        section += entry + "\n";
+        section += entry;
+        section += '\n';
     }
     section += "\n";
     std::string out;
@@ -248,7 +249,8 @@ std::string join_body(const BodyParts& parts)
             out += section;
             placed = true;
         }
-        out += line + "\n";
+        out += line;
+        out += '\n';
     }
     if (!placed) {
         out += "\n" + section;
@@ -303,10 +305,11 @@ std::string overview_with_follow_ups(std::string_view overview, int variant, int
                     status.erase(at); // an earlier count
                 }
                 status += fmt::format(" \xC2\xB7 {} follow-up{}", count, count == 1 ? "" : "s");
-                text = row + status + text.substr(end);
+                text = fmt::format("{}{}{}", row, status, text.substr(end));
             }
         }
-        out += text + "\n";
+        out += text;
+        out += '\n';
     }
     return out;
 }
