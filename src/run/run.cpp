@@ -308,7 +308,7 @@ ExitCode execute(const Setting& setting)
     auto& admitted = std::get<Admitted>(in);
     // Issue 15: `/edit intent` on a variant's own pull request goes onto its branch.
     if (const auto target = follow_up_target(admitted.request.pr, admitted.request.command);
-        target && setting.kind != host::Kind::local) {
+        target && setting.kind != host::Kind::local && !admitted.request.pr.issue) {
         return follow_up(setting, admitted, *target);
     }
     admitted.request.result.phases.emplace_back("intake", since(setting.started));

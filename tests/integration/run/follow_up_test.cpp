@@ -200,3 +200,75 @@ TEST_CASE("follow_up: /edit on a variant's pull request commits onto its branch"
         CHECK(f.drafts().size() == 5);
     }
 }
+
+namespace {
+
+// Issue 12 "Newsletter colours" and comment `id` on it by `user`; the
+// issue_comment event GitHub delivers for a comment on an issue (octokit's
+// example: no issue.pull_request).
+std::filesystem::path comment_on_issue(GitHubRun& f, int id, const std::string& user,
+                                       const std::string& text)
+{
+    auto comments = f.fake.state()["comments"];
+    auto comment = GitHubRun::comment(id, user, text);
+    comment["issue_number"] = 12;
+    comments.push_back(comment);
+    f.fake.seed({{"comments", comments},
+                 {"issues", json::array({{{"number", 12},
+                                          {"title", "Newsletter colours"},
+                                          {"body", "The buttons should be red."},
+                                          {"user", "alice"},
+                                          {"state", "open"}}})}});
+    auto payload = json::parse(draftsmith::file::read_all(
+        source_path("tests/specs/github/webhooks/issue_comment.created.payload.json")));
+    REQUIRE_FALSE(payload["issue"].contains("pull_request"));
+    payload["issue"]["number"] = 12;
+    payload["comment"]["id"] = id;
+    const auto path = f.world.root() / fmt::format("issue-event-{}.json", id);
+    write_file(path, payload.dump());
+    return path;
+}
+
+} // namespace
+
+TEST_CASE("follow_up: /edit /N on a GitHub issue makes N drafts against the default branch")
+{
+    GitHubRun f;
+    const auto recording = f.world.recording({{1, recolour("#d93025")}, {2, recolour("#c5221f")}});
+    SUBCASE("two drafts on main, one overview comment on the issue")
+    {
+        const auto event =
+            comment_on_issue(f, 400, "alice", "/edit /2 make the submit buttons red");
+        const auto result =
+            run_on(f, event, {"--provider", "replay", "--replay", recording.string()});
+        INFO(result.err);
+        REQUIRE(result.exit_code == 0);
+        const auto drafts = f.drafts();
+        REQUIRE(drafts.size() == 2);
+        for (const auto& draft : drafts) {
+            CHECK(draft["base"]["ref"] == "main");
+            CHECK(draft["draft"] == true);
+            CHECK(draft["body"].get<std::string>().find("draftsmith-request: pr12-c400 v") !=
+                  std::string::npos);
+        }
+        const auto overview = comment_body_with(f, 12, "draftsmith-overview: pr12-c400");
+        CHECK(overview.find("2 of 2 variants ready") != std::string::npos);
+        CHECK(f.world.server_variant_branches().size() == 2);
+        // No commit status on main's tip: an issue has no head commit of its own.
+        CHECK(f.fake.state()["statuses"].empty());
+
+        const auto again =
+            run_on(f, event, {"--provider", "replay", "--replay", recording.string()});
+        CHECK(again.exit_code == 0);
+        CHECK(f.drafts().size() == 2);
+    }
+    SUBCASE("a commenter with read access only is refused on the issue, exit 4")
+    {
+        const auto event = comment_on_issue(f, 401, "bob", "/edit /2 make the submit buttons red");
+        const auto result =
+            run_on(f, event, {"--provider", "replay", "--replay", recording.string()});
+        CHECK(result.exit_code == 4);
+        CHECK(f.drafts().empty());
+        CHECK_FALSE(comment_body_with(f, 12, "bob").empty());
+    }
+}
