@@ -112,8 +112,10 @@ def routes(fake):
         })
         for side in ("head", "base"):
             branch = out[side]
-            # GitHub moves head.sha with every push to the branch (a follow-up's commit).
-            sha = (sha_of(pr[side]["ref"]) if side == "head" and not pr["head"].get("repo_full_name")
+            # GitHub moves head.sha with every push to the branch (a follow-up's
+            # commit); for pull requests opened through the API (seeded ones
+            # keep the sha a test gave them).
+            sha = (sha_of(pr[side]["ref"]) if side == "head" and pr.get("follows_branch")
                    else None) or pr[side]["sha"]
             branch.update({"ref": pr[side]["ref"], "sha": sha,
                            "label": "%s:%s" % (state["owner"], pr[side]["ref"]),
@@ -256,6 +258,7 @@ def routes(fake):
               "body": body.get("body"), "draft": body.get("draft", False), "user": token_user(),
               "created_at": stamp, "updated_at": stamp,
               "head": {"ref": body["head"], "sha": sha_of(body["head"])},
+              "follows_branch": True,
               "base": {"ref": body["base"], "sha": sha_of(body["base"])}}
         state["pulls"].append(pr)
         return 201, pull_json(pr, h.base_url()), {"Location": "%s/repos/%s/%s/pulls/%d" % (

@@ -187,6 +187,24 @@ TEST_CASE("follow_up: /edit on a variant's pull request commits onto its branch"
         CHECK(f.world.server_git({"rev-list", "--count", before + "..refs/heads/" + branch}) ==
               "2");
     }
+    SUBCASE("a copied marker on a branch without the variant's commit is refused, exit 4")
+    {
+        auto pulls = f.fake.state()["pulls"];
+        for (auto& pr : pulls) {
+            if (pr["number"] == 7) {
+                pr["body"] = "Adds an about page\n<!-- draftsmith-request: pr7-c100 v2 -->";
+            }
+        }
+        f.fake.seed({{"pulls", pulls}});
+        const auto feature = f.world.server_git({"rev-parse", "refs/heads/feature"});
+        add_comment(f, 303, 7, "/edit make it blue");
+        const auto refused = run_follow_up(f, llm, event_on(f, 303, 7));
+        CHECK(refused.exit_code == 4);
+        CHECK(refused.err.find("holds no commit of variant 2 of request pr7-c100") !=
+              std::string::npos);
+        CHECK(f.world.server_git({"rev-parse", "refs/heads/feature"}) == feature);
+        CHECK_FALSE(comment_body_with(f, 7, "holds no commit of variant 2").empty());
+    }
     SUBCASE("/edit /2 on the variant's pull request still makes new drafts of it")
     {
         add_comment(f, 302, number, "/edit /2 try two other hovers");
