@@ -189,6 +189,13 @@ std::string context_message(const Task& task, config::Mode mode, const Workspace
     std::string out = "# Request\n";
     out += text::trim(task.intent);
     out += "\n";
+    if (const auto history = text::trim(task.history); !history.empty()) {
+        // Issue 15: a follow-up; the files already hold everything listed here.
+        out += "\n# Earlier requests on this variant\n";
+        out += "The files already hold what these asked for; the request above comes on top.\n";
+        out += history;
+        out += "\n";
+    }
     if (!task.pr_title.empty() || !task.pr_body.empty()) {
         out += "\n# Pull request\n";
         // Only what a reader sees: no HTML comments, no invisible characters.

@@ -17,6 +17,7 @@ constexpr std::string_view k_request_key = "Draftsmith-Request";
 constexpr std::string_view k_variant_key = "Draftsmith-Variant";
 constexpr std::string_view k_co_author_key = "Co-authored-by";
 constexpr std::string_view k_incomplete_key = "Draftsmith-Incomplete";
+constexpr std::string_view k_follow_up_key = "Draftsmith-Follow-Up"; // issue 15
 
 // One line, no angle brackets (libgit2 refuses them in signatures and they
 // would break "Name <email>").
@@ -150,6 +151,10 @@ std::string compose_message(const CommitSpec& spec)
         const auto why = single_line(*spec.incomplete, false);
         trailers.push_back(fmt::format("{}: {}", k_incomplete_key, why.empty() ? "yes" : why));
     }
+    if (spec.follow_up) {
+        trailers.push_back(
+            fmt::format("{}: {}", k_follow_up_key, single_line(*spec.follow_up, false)));
+    }
     if (!trailers.empty()) {
         message += "\n\n";
         for (const auto& line : trailers) {
@@ -181,6 +186,8 @@ DraftsmithTrailers parse_trailers(std::string_view message)
             result.variant = parse_variant(value);
         } else if (text::iequals_ascii(key, k_incomplete_key)) {
             result.incomplete = std::string(text::trim(value));
+        } else if (text::iequals_ascii(key, k_follow_up_key)) {
+            result.follow_up = std::string(text::trim(value));
         } else if (text::iequals_ascii(key, k_co_author_key)) {
             result.co_authors.emplace_back(text::trim(value));
         }

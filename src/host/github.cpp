@@ -217,6 +217,9 @@ public:
 
     void set_status(const PullRequest& pr, const Status& status) override
     {
+        if (pr.issue) {
+            return; // issue 15: no commit of an issue's own to mark
+        }
         auto description = status.description;
         if (description.size() > k_status_description_limit) {
             description = description.substr(0, k_status_description_limit - 3) + "...";
@@ -259,7 +262,36 @@ public:
 
     std::string head_ref(const PullRequest& pr) const override
     {
+        if (pr.issue) { // issue 15: the default branch
+            return "refs/heads/" + pr.head_branch;
+        }
         return "refs/pull/" + std::to_string(pr.number) + "/head";
+    }
+
+    // Issue 15: GET /repos/{o}/{r}/issues/{n} and the repository's default_branch.
+    PullRequest get_issue(std::int64_t number) override
+    {
+        const auto issue = m_rest.send_json(fmt::format("get issue #{}", number), net::Method::get,
+                                            fmt::format("{}/issues/{}", m_repo_url, number));
+        if (issue.contains("pull_request") && !issue["pull_request"].is_null()) {
+            throw Error(ErrorCategory::host,
+                        fmt::format("GitHub: #{} is a pull request, not an issue", number));
+        }
+        const auto repository =
+            m_rest.send_json("get the repository", net::Method::get, m_repo_url);
+        PullRequest pr;
+        pr.issue = true;
+        pr.number = int64(issue, "number");
+        pr.title = str(issue, "title");
+        pr.body = str(issue, "body");
+        pr.url = str(issue, "html_url");
+        pr.author = user_from(child(issue, "user"));
+        pr.head_branch = str(repository, "default_branch");
+        pr.base_branch = pr.head_branch;
+        if (str(issue, "state") == "closed") {
+            pr.state = PullRequestState::closed;
+        }
+        return pr;
     }
 
     void react(std::int64_t, const CommentRef& ref, Reaction reaction) override

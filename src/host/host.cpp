@@ -3,6 +3,8 @@
 #include "draftsmith/util/error.hpp"
 #include "draftsmith/util/text.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "host_impl.hpp"
@@ -35,6 +37,13 @@ std::optional<Kind> parse_kind(std::string_view text)
         return Kind::local;
     }
     return std::nullopt;
+}
+
+PullRequest Host::get_issue(std::int64_t number)
+{
+    throw Error(ErrorCategory::host,
+                fmt::format("{}: requests from issue #{} are not supported on this host",
+                            to_string(kind()), number));
 }
 
 std::unique_ptr<Host> make_host(const Options& options, std::shared_ptr<net::HttpClient> client)

@@ -2,6 +2,9 @@
 // commit's tree as the edit engine reads it (CommitTree).
 #include "draftsmith/run/commit_tree.hpp"
 #include "draftsmith/run/ports.hpp"
+#include "draftsmith/util/error.hpp"
+
+#include <fmt/format.h>
 
 namespace draftsmith::run {
 namespace {
@@ -70,12 +73,41 @@ public:
     {
         return m_repo.diff_text(from, to);
     }
+    std::string fetch_commit(const git::RemoteAccess& access, std::string_view ref) override
+    {
+        return m_repo.fetch_commit(access, ref);
+    }
+    std::optional<std::string> first_parent(std::string_view commit) const override
+    {
+        return m_repo.first_parent(commit);
+    }
+    git::PushReport push_fast_forward(const git::RemoteAccess& access,
+                                      const std::vector<git::BranchPush>& branches) override
+    {
+        return m_repo.push_branches_fast_forward(access, branches);
+    }
 
 private:
     git::Repository m_repo;
 };
 
 } // namespace
+
+std::string Repo::fetch_commit(const git::RemoteAccess& /*access*/, std::string_view ref)
+{
+    throw Error(ErrorCategory::internal, fmt::format("fetch {}: not supported here", ref));
+}
+
+std::optional<std::string> Repo::first_parent(std::string_view /*commit*/) const
+{
+    return std::nullopt;
+}
+
+git::PushReport Repo::push_fast_forward(const git::RemoteAccess& /*access*/,
+                                        const std::vector<git::BranchPush>& /*branches*/)
+{
+    throw Error(ErrorCategory::internal, "push: not supported here");
+}
 
 std::unique_ptr<Repo> open_repo(const std::filesystem::path& path)
 {

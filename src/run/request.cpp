@@ -128,7 +128,8 @@ Found open_hosted(const Setting& setting, const trigger::Trigger& trigger)
     Found found;
     found.trigger = trigger;
     found.doors.host = make_service_host(setting, setting.config, &trigger);
-    found.pr = found.doors.host->get_pull_request(trigger.pr);
+    found.pr = trigger.issue ? found.doors.host->get_issue(trigger.pr) // issue 15
+                             : found.doors.host->get_pull_request(trigger.pr);
     found.doors.repo = setting.open_repo(setting.options.repo);
     return found;
 }
@@ -204,6 +205,11 @@ std::variant<ExitCode, Admitted> intake(const Setting& setting)
     }
     auto& found = *opened;
     const auto access = remote_access(setting);
+    if (found.pr.issue) { // issue 15: drafts start from the default branch's tip
+        found.pr.head_sha =
+            found.doors.repo->fetch_commit(access, "refs/heads/" + found.pr.head_branch);
+        found.pr.base_sha = found.pr.head_sha;
+    }
     auto config = target_config(setting, *found.doors.repo, found.pr, access);
     if (!local) { // now with the target's allow-lists
         found.doors.host = make_service_host(setting, config, &*found.trigger);

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "follow_up_run.hpp"
 #include "request.hpp"
 #include "settings.hpp"
 #include "supervise.hpp"
@@ -305,6 +306,11 @@ ExitCode execute(const Setting& setting)
         return *ended;
     }
     auto& admitted = std::get<Admitted>(in);
+    // Issue 15: `/edit intent` on a variant's own pull request goes onto its branch.
+    if (const auto target = follow_up_target(admitted.request.pr, admitted.request.command);
+        target && setting.kind != host::Kind::local && !admitted.request.pr.issue) {
+        return follow_up(setting, admitted, *target);
+    }
     admitted.request.result.phases.emplace_back("intake", since(setting.started));
     acknowledge(setting, admitted);
     if (setting.kind == host::Kind::local || setting.options.dry_run) {

@@ -61,6 +61,7 @@ agent::Task variant_task(const Request& request, const config::VariantSettings& 
     task.hint = settings.hint ? *settings.hint : agent::approach_hint(settings.index);
     task.pr_title = request.pr.title;
     task.pr_body = request.pr.body.substr(0, 4000);
+    task.history = request.history; // issue 15: a follow-up's earlier requests
     return task;
 }
 
@@ -89,6 +90,7 @@ Committed commit_variant(const Job& job, const VariantResult& variant, const Ove
     if (variant.state == VariantState::incomplete) {
         spec.incomplete = variant.incomplete; // issue 17: Draftsmith-Incomplete
     }
+    spec.follow_up = request.follow_up; // issue 15: Draftsmith-Follow-Up
     Committed made;
     made.commit = job.repo.commit_overlay(parent, overlay, spec);
     made.stat = job.repo.diff_stat(job.context.base_commit, made.commit);

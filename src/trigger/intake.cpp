@@ -92,11 +92,13 @@ Intake read_github_event(std::string_view json_text, std::string_view event_name
                                    action.is_string() ? action.get<std::string>() : "changed")};
     }
     const auto& issue = at(event, "issue", what);
-    if (!issue.is_object() || !issue.contains("pull_request") || issue["pull_request"].is_null()) {
-        return Ignored{"the comment is on an issue, not on a pull request"};
+    if (!issue.is_object()) {
+        throw Error(ErrorCategory::input, fmt::format("{}: 'issue' is not an object", what));
     }
     Trigger trigger;
     trigger.host = HostKind::github;
+    // Issue 15: a comment on an issue asks for drafts against the default branch.
+    trigger.issue = !issue.contains("pull_request") || issue["pull_request"].is_null();
     trigger.pr = integer_at(event, "issue/number", what);
     trigger.comment.id = integer_at(event, "comment/id", what);
     trigger.author = string_or_empty(event, json::json_pointer("/comment/user/login"));

@@ -67,6 +67,10 @@ struct Task {
     // Set when continuing an incomplete variant; run_variant's `base` is then
     // that variant's branch, so the model sees its own edits in the files.
     std::optional<EarlierWork> earlier;
+    // Issue 15: a follow-up on a variant -- what was asked of this variant
+    // before and what the model said each time, oldest first (run/follow_up.hpp
+    // writes it); shown under "# Earlier requests on this variant". Empty otherwise.
+    std::string history;
 };
 
 struct Settings {

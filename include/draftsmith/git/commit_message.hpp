@@ -14,6 +14,13 @@
 // a third, saying why (issue 17), and a re-run continues it:
 //
 //     Draftsmith-Incomplete: time limit
+//
+// A follow-up (issue 15: `/edit intent` on a variant's own pull request) is a
+// commit on top of the variant's branch with the same Request and Variant
+// trailers and one more, naming the comment it answers (its request id), so
+// a re-run of that comment finds it and does not commit it twice:
+//
+//     Draftsmith-Follow-Up: pr13-c456
 // A re-run reads them back with parse_trailers() to find its own
 // branches, and push refuses to overwrite a branch whose tip lacks them.
 
@@ -69,6 +76,8 @@ struct CommitSpec {
     std::optional<VariantNumber> variant;
     // Draftsmith-Incomplete's value ("time limit"): the variant stopped early.
     std::optional<std::string> incomplete;
+    // Draftsmith-Follow-Up's value (issue 15): the follow-up comment's request id.
+    std::optional<std::string> follow_up;
 };
 
 // The author and committer a CommitSpec resolves to, and the co-author
@@ -93,6 +102,7 @@ struct DraftsmithTrailers {
     std::optional<RequestId> request;
     std::optional<VariantNumber> variant;
     std::optional<std::string> incomplete; // Draftsmith-Incomplete's value
+    std::optional<std::string> follow_up;  // Draftsmith-Follow-Up's value (issue 15)
     std::vector<std::string> co_authors;   // "Name <email>"
 };
 DraftsmithTrailers parse_trailers(std::string_view message);

@@ -124,6 +124,10 @@ public:
     std::string tree_id(std::string_view commit) const;
     // The commit's full message.
     std::string message(std::string_view commit) const;
+    // Issue 15 (follow-ups walk a variant branch back): the commit's first
+    // parent, or nullopt for a root commit and when the parent is not here
+    // (a shallow clone's boundary). Throws GitError when `commit` is not here.
+    std::optional<std::string> first_parent(std::string_view commit) const;
 
     // Writes a commit whose parent is `base` and whose tree is base's tree
     // with the overlay applied; returns its id. Only trees along changed paths

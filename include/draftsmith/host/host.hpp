@@ -57,6 +57,9 @@ struct PullRequest {
     bool from_fork = false;
     bool draft = false;
     PullRequestState state = PullRequestState::open;
+    // Issue 15: not a pull request but an issue standing in for one (get_issue):
+    // drafts target head_branch, the repository's default branch; no status is set.
+    bool issue = false;
 };
 
 // Which comment: GitHub comment ids are global; Azure DevOps comments live in
@@ -161,6 +164,13 @@ public:
     // lacks it: GitHub "refs/pull/N/head" (forks' heads too), Azure DevOps
     // "refs/heads/<source branch>", local the branch (already here).
     virtual std::string head_ref(const PullRequest& pr) const = 0;
+
+    // Issue 15: an issue as the source of a request: number, title, body, url
+    // and author, `issue` set, head and base the repository's default branch
+    // (head_sha empty: the caller reads the branch's tip from git). Throws
+    // Error(host) when it does not exist (GitHub: or is a pull request), or
+    // on a host without issues (the default).
+    virtual PullRequest get_issue(std::int64_t number);
 };
 
 enum class AuthScheme {

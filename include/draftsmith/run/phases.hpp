@@ -43,6 +43,10 @@ struct Request {
     git::RemoteAccess access; // how to reach the remote
     RunResult result;         // the request's fields and N queued variants (with branches)
     std::chrono::steady_clock::time_point started; // for the run's time budget
+    // Issue 15, a follow-up on a variant (run/follow_up.hpp): the commit's
+    // Draftsmith-Follow-Up value and the variant's history for the model.
+    std::optional<std::string> follow_up;
+    std::string history;
 };
 
 // What prepare made of the pull request's head commit.

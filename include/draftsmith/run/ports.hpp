@@ -53,6 +53,14 @@ public:
     find_request_branches(const git::RemoteAccess& access, const git::RequestId& request) = 0;
     virtual std::string message(std::string_view commit) const = 0;
     virtual std::string diff_text(std::string_view from, std::string_view to) const = 0;
+    // Issue 15 (follow-ups): the remote branch's tip, fetched (git::Repository::
+    // fetch_commit); a commit's first parent when it is here; a push that only
+    // creates or fast-forwards. The defaults throw / find nothing: doubles
+    // that do not test follow-ups need not implement them.
+    virtual std::string fetch_commit(const git::RemoteAccess& access, std::string_view ref);
+    virtual std::optional<std::string> first_parent(std::string_view commit) const;
+    virtual git::PushReport push_fast_forward(const git::RemoteAccess& access,
+                                              const std::vector<git::BranchPush>& branches);
 };
 
 // The Repo of a real repository (git::Repository::open). Throws GitError

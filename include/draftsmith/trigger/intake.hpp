@@ -5,7 +5,8 @@
 // or stale payload cannot put words in anyone's mouth.
 //
 //   GitHub Actions   the event file at GITHUB_EVENT_PATH (GITHUB_EVENT_NAME
-//                    issue_comment, action created, on a pull request)
+//                    issue_comment, action created, on a pull request or,
+//                    issue 15, on an issue: Trigger::issue)
 //   Azure Pipelines  the "pull request commented on" service-hook payload
 //                    (ms.vss-code.git-pullrequest-comment-event), --event FILE
 //   anywhere         --comment TEXT --pr N --user NAME
@@ -38,10 +39,13 @@ struct Trigger {
     // when the environment names none (the pipeline may live elsewhere).
     std::string repository;
     std::string project;
+    // Issue 15: the comment is on an issue (GitHub: no issue.pull_request),
+    // not a pull request; `pr` is then the issue's number.
+    bool issue = false;
 };
 
-// A payload that is not for us (a comment on a plain issue, a deleted
-// comment event): nothing to do, exit 0.
+// A payload that is not for us (an edited or deleted comment, another
+// event): nothing to do, exit 0.
 struct Ignored {
     std::string reason;
 };

@@ -34,7 +34,16 @@ def template(name):
 
 def default_state():
     return {"owner": "octo-org", "repo": "app", "users": {}, "refs": {}, "check_refs": False,
-            "pulls": [], "comments": [], "reactions": [], "statuses": [], "next_id": 1000}
+            "pulls": [], "comments": [], "reactions": [], "statuses": [], "next_id": 1000,
+            "issues": [], "default_branch": "main"}
+
+
+def issue_template():
+    """GitHub's issue object as the octokit webhook example carries it
+    (issue_comment.created.payload.json's `issue`): the REST issues endpoint
+    is not in the trimmed spec, and the webhook's issue is the same schema."""
+    path = os.path.join(fakecommon.SPECS, "github", "webhooks", "issue_comment.created.payload.json")
+    return copy.deepcopy(fakecommon.load_json(path)["issue"])
 
 
 def error_body(status, message):
@@ -103,7 +112,12 @@ def routes(fake):
         })
         for side in ("head", "base"):
             branch = out[side]
-            branch.update({"ref": pr[side]["ref"], "sha": pr[side]["sha"],
+            # GitHub moves head.sha with every push to the branch (a follow-up's
+            # commit); for pull requests opened through the API (seeded ones
+            # keep the sha a test gave them).
+            sha = (sha_of(pr[side]["ref"]) if side == "head" and pr.get("follows_branch")
+                   else None) or pr[side]["sha"]
+            branch.update({"ref": pr[side]["ref"], "sha": sha,
                            "label": "%s:%s" % (state["owner"], pr[side]["ref"]),
                            "user": user_json(state["owner"]), "repo": repo_json()})
         fork = pr["head"].get("repo_full_name")
@@ -158,6 +172,42 @@ def routes(fake):
                 return c
         raise Reply(404, error_body(404, "Not Found"))
 
+    def find_issue(number):
+        for issue in state["issues"]:
+            if issue["number"] == number:
+                return issue
+        return None
+
+    def get_issue(h, m, q, body):
+        # Issue 15. GitHub's issues endpoint answers for pull requests too,
+        # with a pull_request key; anything else is 404.
+        check_repo(m)
+        number = int(m["number"])
+        issue = find_issue(number)
+        full = "%s/%s" % (state["owner"], state["repo"])
+        out = issue_template()
+        out.pop("pull_request", None)
+        if issue is None:
+            pr = find_pull(number)
+            issue = {"id": pr["id"], "number": number, "title": pr["title"], "body": pr["body"],
+                     "user": pr["user"], "state": pr["state"]}
+            out["pull_request"] = {"url": "%s/repos/%s/pulls/%d" % (h.base_url(), full, number),
+                                   "html_url": "https://github.com/%s/pull/%d" % (full, number)}
+        out.update({"id": issue.get("id", number), "number": number, "title": issue.get("title", ""),
+                    "body": issue.get("body"), "user": user_json(issue.get("user", "alice")),
+                    "state": issue.get("state", "open"),
+                    "html_url": "https://github.com/%s/issues/%d" % (full, number),
+                    "url": "%s/repos/%s/issues/%d" % (h.base_url(), full, number)})
+        return 200, out, {}
+
+    def get_repo(h, m, q, body):
+        # Issue 15: the default branch a request from an issue targets.
+        check_repo(m)
+        out = template("full-repository-default-response")
+        out.update(repo_json())
+        out["default_branch"] = state.get("default_branch", "main")
+        return 200, out, {}
+
     def get_pull(h, m, q, body):
         check_repo(m)
         return 200, pull_json(find_pull(int(m["number"])), h.base_url()), {}
@@ -208,6 +258,7 @@ def routes(fake):
               "body": body.get("body"), "draft": body.get("draft", False), "user": token_user(),
               "created_at": stamp, "updated_at": stamp,
               "head": {"ref": body["head"], "sha": sha_of(body["head"])},
+              "follows_branch": True,
               "base": {"ref": body["base"], "sha": sha_of(body["base"])}}
         state["pulls"].append(pr)
         return 201, pull_json(pr, h.base_url()), {"Location": "%s/repos/%s/%s/pulls/%d" % (
@@ -246,7 +297,8 @@ def routes(fake):
             raise Reply(422, dict(error_body(422, "Validation Failed"),
                                   errors=[{"resource": "IssueComment", "field": "body", "code": "missing_field"}]))
         number = int(m["number"])
-        find_pull(number)
+        if find_issue(number) is None:  # issue 15: comments on issues too
+            find_pull(number)
         stamp = now_iso()
         c = {"id": next_id(), "issue_number": number, "body": body["body"], "user": token_user(),
              "created_at": stamp, "updated_at": stamp}
@@ -319,6 +371,8 @@ def routes(fake):
                      "user": collaborator}, {}
 
     return [
+        ("GET", repo + r"/issues/(?P<number>\d+)", get_issue, False),
+        ("GET", repo + r"/?", get_repo, False),
         ("GET", repo + r"/pulls/(?P<number>\d+)", get_pull, False),
         ("GET", repo + r"/pulls", list_pulls, False),
         ("POST", repo + r"/pulls", create_pull, False),

@@ -37,14 +37,20 @@ TEST_CASE("trigger::intake, a GitHub comment on a pull request points at the com
     CHECK(trigger.comment.id == event["comment"]["id"].get<std::int64_t>());
     CHECK(trigger.comment.thread_id == 0);
     CHECK(trigger.author == event["comment"]["user"]["login"].get<std::string>());
+    CHECK_FALSE(trigger.issue);
 }
 
-TEST_CASE("trigger::intake, GitHub events that are not for us are ignored, not errors")
+TEST_CASE(
+    "trigger::intake, GitHub events that are not for us are ignored, not errors; issues are for us")
 {
     const auto on_issue = spec_file("github/webhooks/issue_comment.created.payload.json");
     auto event = json::parse(on_issue);
     REQUIRE_FALSE(event["issue"].contains("pull_request"));
-    CHECK(std::holds_alternative<trigger::Ignored>(trigger::read_github_event(on_issue, "")));
+    // Issue 15: a comment on an issue is a request against the default branch.
+    const auto intake = trigger::read_github_event(on_issue, "");
+    REQUIRE(std::holds_alternative<trigger::Trigger>(intake));
+    CHECK(std::get<trigger::Trigger>(intake).issue);
+    CHECK(std::get<trigger::Trigger>(intake).pr == event["issue"]["number"].get<std::int64_t>());
 
     auto on_pr = json::parse(
         spec_file("github/webhooks/issue_comment.created.on-pull-request.DERIVED.json"));
