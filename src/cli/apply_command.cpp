@@ -176,6 +176,52 @@ std::optional<CommitOutcome> commit_edits(const ApplyOptions& options, const edi
     return outcome;
 }
 
+// --json: the result, and the commit and push when there were.
+void print_json(const edit::ApplyResult& result, const ApplyOptions& options, bool write,
+                const std::optional<CommitOutcome>& committed)
+{
+    auto json = to_json(result, options, write);
+    if (committed) {
+        json["commit"] = {{"branch", options.commit_to}, {"id", committed->commit}};
+        if (committed->push) {
+            json["push"] = {{"remote", git::url_for_log(options.push)},
+                            {"status", git::to_string(committed->push->status)},
+                            {"message", committed->push->message}};
+        }
+    }
+    std::printf("%s\n", json.dump(2).c_str());
+}
+
+// For people: the summary, the commit and push; or what failed.
+void print_text(const edit::ApplyResult& result, const ApplyOptions& options,
+                const std::optional<CommitOutcome>& committed, bool pushed)
+{
+    if (!result.ok()) {
+        std::fprintf(stderr, "%s", result.failure_report().c_str());
+        std::fprintf(
+            stderr, "draftsmith: nothing was written: %zu of %zu changes failed\n",
+            static_cast<std::size_t>(std::count_if(result.files.begin(), result.files.end(),
+                                                   [](const auto& file) { return !file.ok; })),
+            result.files.size());
+        return;
+    }
+    print_summary(result, options.check);
+    if (committed) {
+        std::printf("committed %s on %s\n", committed->commit.substr(0, 12).c_str(),
+                    options.commit_to.c_str());
+    }
+    if (committed && committed->push && pushed) {
+        std::printf("pushed %s to %s (%s)\n", options.commit_to.c_str(),
+                    git::url_for_log(options.push).c_str(),
+                    git::to_string(committed->push->status));
+    } else if (committed && committed->push) {
+        std::fprintf(stderr, "draftsmith: error: push of %s to %s %s: %s\n",
+                     options.commit_to.c_str(), git::url_for_log(options.push).c_str(),
+                     git::to_string(committed->push->status),
+                     redacted(committed->push->message).c_str());
+    }
+}
+
 ExitCode run_apply(const ApplyOptions& options)
 {
     if (!std::filesystem::is_directory(options.repo)) {
@@ -203,41 +249,9 @@ ExitCode run_apply(const ApplyOptions& options)
                         committed->push->status == git::BranchPushStatus::updated ||
                         committed->push->status == git::BranchPushStatus::up_to_date;
     if (options.json) {
-        auto json = to_json(result, options, write);
-        if (committed) {
-            json["commit"] = {{"branch", options.commit_to}, {"id", committed->commit}};
-            if (committed->push) {
-                json["push"] = {{"remote", git::url_for_log(options.push)},
-                                {"status", git::to_string(committed->push->status)},
-                                {"message", committed->push->message}};
-            }
-        }
-        std::printf("%s\n", json.dump(2).c_str());
+        print_json(result, options, write, committed);
     } else {
-        if (result.ok()) {
-            print_summary(result, options.check);
-            if (committed) {
-                std::printf("committed %s on %s\n", committed->commit.substr(0, 12).c_str(),
-                            options.commit_to.c_str());
-            }
-            if (committed && committed->push && pushed) {
-                std::printf("pushed %s to %s (%s)\n", options.commit_to.c_str(),
-                            git::url_for_log(options.push).c_str(),
-                            git::to_string(committed->push->status));
-            } else if (committed && committed->push) {
-                std::fprintf(stderr, "draftsmith: error: push of %s to %s %s: %s\n",
-                             options.commit_to.c_str(), git::url_for_log(options.push).c_str(),
-                             git::to_string(committed->push->status),
-                             redacted(committed->push->message).c_str());
-            }
-        } else {
-            std::fprintf(stderr, "%s", result.failure_report().c_str());
-            std::fprintf(
-                stderr, "draftsmith: nothing was written: %zu of %zu changes failed\n",
-                static_cast<std::size_t>(std::count_if(result.files.begin(), result.files.end(),
-                                                       [](const auto& file) { return !file.ok; })),
-                result.files.size());
-        }
+        print_text(result, options, committed, pushed);
     }
     return result.ok() && pushed ? ExitCode::success : ExitCode::some_failed;
 }

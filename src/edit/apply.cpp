@@ -168,83 +168,106 @@ public:
 private:
     // The change over `old` (UTF-8 text, or nullopt for no file), `path` and
     // `target` checked already.
-    Applied& apply_to(const FileChange& change, const std::string& path_in,
+    Applied& apply_to(const FileChange& change, const std::string& path,
                       const std::optional<std::string>& target,
                       const std::optional<std::string>& old, Applied& applied)
     {
-        auto& result = applied.result;
-        const auto* path = &path_in;
         switch (change.kind) {
         case FileChange::Kind::create:
-            if (old && *old != change.content) {
-                return fail(applied, fmt::format("{}: already exists; change it with an edit "
-                                                 "instead of creating it",
-                                                 *path));
-            }
-            applied.writes.emplace_back(*path, change.content);
-            applied.bytes_changed = change.content.size();
-            result.lines_added = detail::split_text_lines(change.content).size();
-            break;
-        case FileChange::Kind::write: {
-            if (old) {
-                if (auto placeholder = placeholder_line(change.content)) {
-                    return fail(applied,
-                                fmt::format("{}: the new content has a placeholder ('{}') "
-                                            "where the file's text should be; send the whole "
-                                            "file, or edit only the part that changes",
-                                            *path, detail::quote_for_message(*placeholder)));
-                }
-            }
-            auto content =
-                old ? with_line_endings_of(FileText(*old), change.content) : change.content;
-            applied.bytes_changed = content.size() + (old ? old->size() : 0);
-            result.lines_added = detail::split_text_lines(content).size();
-            result.lines_removed = old ? detail::split_text_lines(*old).size() : 0;
-            applied.writes.emplace_back(*path, std::move(content));
-            break;
-        }
+            return create(change, path, old, applied);
+        case FileChange::Kind::write:
+            return write_whole(change, path, old, applied);
         case FileChange::Kind::remove:
-            if (!old) {
-                return fail(applied, fmt::format("{}: cannot delete it, it does not exist", *path));
-            }
-            applied.bytes_changed = old->size();
-            result.lines_removed = detail::split_text_lines(*old).size();
-            applied.writes.emplace_back(*path, std::nullopt);
-            break;
+            return remove(path, old, applied);
         case FileChange::Kind::modify:
-        case FileChange::Kind::rename: {
-            const bool only_appends =
-                !change.hunks.empty() &&
-                std::all_of(change.hunks.begin(), change.hunks.end(),
-                            [](const Hunk& h) { return h.kind == Hunk::Kind::append; });
-            if (!old && !(only_appends && change.kind == FileChange::Kind::modify)) {
-                return fail(
-                    applied,
-                    fmt::format("{}: does not exist; to create it, send the whole file", *path));
-            }
-            if (target && m_tree.exists(*target)) {
-                return fail(applied, fmt::format("{}: cannot rename it to {}, which exists", *path,
-                                                 *target));
-            }
-            FileText file(old.value_or(std::string()));
-            const auto outcome =
-                detail::apply_hunks(target.value_or(*path), file, change.hunks, m_options);
-            if (!outcome.ok) {
-                return fail(applied, outcome.message);
-            }
-            result.stage = outcome.stage;
-            result.lines_added = outcome.lines_added;
-            result.lines_removed = outcome.lines_removed;
-            applied.bytes_changed = outcome.bytes_changed;
-            if (target) {
-                applied.writes.emplace_back(*path, std::nullopt);
-                applied.writes.emplace_back(*target, file.join());
-                result.path = *target;
-            } else {
-                applied.writes.emplace_back(*path, file.join());
-            }
-            break;
+        case FileChange::Kind::rename:
+            return apply_hunks_to(change, path, target, old, applied);
         }
+        return applied;
+    }
+
+    static Applied& create(const FileChange& change, const std::string& path,
+                           const std::optional<std::string>& old, Applied& applied)
+    {
+        if (old && *old != change.content) {
+            return fail(applied, fmt::format("{}: already exists; change it with an edit "
+                                             "instead of creating it",
+                                             path));
+        }
+        applied.writes.emplace_back(path, change.content);
+        applied.bytes_changed = change.content.size();
+        applied.result.lines_added = detail::split_text_lines(change.content).size();
+        applied.result.ok = true;
+        return applied;
+    }
+
+    static Applied& write_whole(const FileChange& change, const std::string& path,
+                                const std::optional<std::string>& old, Applied& applied)
+    {
+        if (old) {
+            if (auto placeholder = placeholder_line(change.content)) {
+                return fail(applied, fmt::format("{}: the new content has a placeholder ('{}') "
+                                                 "where the file's text should be; send the "
+                                                 "whole file, or edit only the part that changes",
+                                                 path, detail::quote_for_message(*placeholder)));
+            }
+        }
+        auto content = old ? with_line_endings_of(FileText(*old), change.content) : change.content;
+        applied.bytes_changed = content.size() + (old ? old->size() : 0);
+        applied.result.lines_added = detail::split_text_lines(content).size();
+        applied.result.lines_removed = old ? detail::split_text_lines(*old).size() : 0;
+        applied.writes.emplace_back(path, std::move(content));
+        applied.result.ok = true;
+        return applied;
+    }
+
+    static Applied& remove(const std::string& path, const std::optional<std::string>& old,
+                           Applied& applied)
+    {
+        if (!old) {
+            return fail(applied, fmt::format("{}: cannot delete it, it does not exist", path));
+        }
+        applied.bytes_changed = old->size();
+        applied.result.lines_removed = detail::split_text_lines(*old).size();
+        applied.writes.emplace_back(path, std::nullopt);
+        applied.result.ok = true;
+        return applied;
+    }
+
+    // A modify or rename: the hunks, then the file under its (new) path.
+    Applied& apply_hunks_to(const FileChange& change, const std::string& path,
+                            const std::optional<std::string>& target,
+                            const std::optional<std::string>& old, Applied& applied)
+    {
+        auto& result = applied.result;
+        const bool only_appends =
+            !change.hunks.empty() &&
+            std::all_of(change.hunks.begin(), change.hunks.end(),
+                        [](const Hunk& h) { return h.kind == Hunk::Kind::append; });
+        if (!old && !(only_appends && change.kind == FileChange::Kind::modify)) {
+            return fail(applied,
+                        fmt::format("{}: does not exist; to create it, send the whole file", path));
+        }
+        if (target && m_tree.exists(*target)) {
+            return fail(applied,
+                        fmt::format("{}: cannot rename it to {}, which exists", path, *target));
+        }
+        FileText file(old.value_or(std::string()));
+        const auto outcome =
+            detail::apply_hunks(target.value_or(path), file, change.hunks, m_options);
+        if (!outcome.ok) {
+            return fail(applied, outcome.message);
+        }
+        result.stage = outcome.stage;
+        result.lines_added = outcome.lines_added;
+        result.lines_removed = outcome.lines_removed;
+        applied.bytes_changed = outcome.bytes_changed;
+        if (target) {
+            applied.writes.emplace_back(path, std::nullopt);
+            applied.writes.emplace_back(*target, file.join());
+            result.path = *target;
+        } else {
+            applied.writes.emplace_back(path, file.join());
         }
         result.ok = true;
         return applied;
@@ -253,6 +276,18 @@ private:
     Applied& apply_in_encoding(const FileChange& change, const std::string& path,
                                const std::optional<std::string>& target,
                                const std::vector<detail::Reading>& readings, Applied& applied);
+
+    // The change applied to each reading of a file, and written back in its encoding.
+    struct EachReading {
+        std::vector<Applied> done;           // the readings it applied to and could write back
+        std::vector<std::string> names;      // every reading's encoding
+        std::vector<std::string> unwritable; // encodings that cannot write the new text
+        std::string first_failure;
+    };
+    EachReading apply_each_reading(const FileChange& change, const std::string& path,
+                                   const std::optional<std::string>& target,
+                                   const std::vector<detail::Reading>& readings,
+                                   const Applied& applied);
 
     static Applied& fail(Applied& applied, std::string message)
     {
@@ -301,6 +336,35 @@ private:
     const ApplyOptions& m_options;
 };
 
+ChangeApplier::EachReading ChangeApplier::apply_each_reading(
+    const FileChange& change, const std::string& path, const std::optional<std::string>& target,
+    const std::vector<detail::Reading>& readings, const Applied& applied)
+{
+    EachReading each;
+    for (const auto& reading : readings) {
+        each.names.push_back(reading.encoding);
+        Applied one = applied;
+        apply_to(change, path, target, reading.text, one);
+        if (!one.result.ok) {
+            each.first_failure =
+                each.first_failure.empty() ? one.result.message : each.first_failure;
+            continue;
+        }
+        bool fits = true;
+        for (auto& write : one.writes) {
+            auto bytes = write.second ? detail::encode(*write.second, reading) : std::nullopt;
+            fits = fits && (!write.second || bytes);
+            write.second = write.second && bytes ? std::move(bytes) : write.second;
+        }
+        if (!fits) {
+            each.unwritable.push_back(reading.encoding);
+            continue;
+        }
+        each.done.push_back(std::move(one));
+    }
+    return each;
+}
+
 // A file that is not plain UTF-8: the change is applied to each reading of
 // it (see encoding.hpp) and the result written back in that reading's
 // encoding. Applied only when every reading that takes the change can hold
@@ -312,30 +376,11 @@ Applied& ChangeApplier::apply_in_encoding(const FileChange& change, const std::s
                                           const std::vector<detail::Reading>& readings,
                                           Applied& applied)
 {
-    std::vector<Applied> done;
-    std::vector<std::string> names;
-    std::vector<std::string> unwritable;
-    std::string first_failure;
-    for (const auto& reading : readings) {
-        names.push_back(reading.encoding);
-        Applied one = applied;
-        apply_to(change, path, target, reading.text, one);
-        if (!one.result.ok) {
-            first_failure = first_failure.empty() ? one.result.message : first_failure;
-            continue;
-        }
-        bool fits = true;
-        for (auto& write : one.writes) {
-            auto bytes = write.second ? detail::encode(*write.second, reading) : std::nullopt;
-            fits = fits && (!write.second || bytes);
-            write.second = write.second && bytes ? std::move(bytes) : write.second;
-        }
-        if (!fits) {
-            unwritable.push_back(reading.encoding);
-            continue;
-        }
-        done.push_back(std::move(one));
-    }
+    auto each = apply_each_reading(change, path, target, readings, applied);
+    auto& done = each.done;
+    const auto& names = each.names;
+    const auto& unwritable = each.unwritable;
+    auto& first_failure = each.first_failure;
     const auto encoding = text::or_list(names);
     const bool told = readings.size() == 1;
     auto undecided = [&](std::string_view why) -> Applied& {

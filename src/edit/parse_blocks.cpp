@@ -69,6 +69,92 @@ std::optional<std::string> path_from_info(std::string_view info, const FileExist
     return std::nullopt;
 }
 
+// One SEARCH/REPLACE block: its sides and where it ends.
+struct Block {
+    std::vector<std::string_view> search;
+    std::vector<std::string_view> replace;
+    std::size_t end = 0; // index of its '>>>>>>> REPLACE' line
+};
+
+// The block whose '<<<<<<< SEARCH' line is lines[at]. Throws ParseError
+// when its divider or REPLACE line is missing.
+Block read_block(const std::vector<detail::TextLine>& lines, std::size_t at)
+{
+    const auto start = lines[at].number;
+    Block block;
+    std::size_t end = at + 1;
+    while (end < lines.size() && !is_divider(lines[end].text)) {
+        if (is_search_marker(lines[end].text) || is_replace_marker(lines[end].text)) {
+            detail::throw_parse_error(lines[end].number,
+                                      fmt::format("the block that starts at line {} has no "
+                                                  "'=======' line between SEARCH and REPLACE",
+                                                  start));
+        }
+        block.search.push_back(lines[end++].text);
+    }
+    if (end == lines.size()) {
+        detail::throw_parse_error(start, "this SEARCH block has no '=======' and "
+                                         "'>>>>>>> REPLACE' lines after it");
+    }
+    ++end;
+    while (end < lines.size() && !is_replace_marker(lines[end].text)) {
+        if (is_search_marker(lines[end].text) || is_divider(lines[end].text)) {
+            break;
+        }
+        block.replace.push_back(lines[end++].text);
+    }
+    if (end == lines.size() || !is_replace_marker(lines[end].text)) {
+        detail::throw_parse_error(start, "this SEARCH/REPLACE block is not closed by a "
+                                         "'>>>>>>> REPLACE' line");
+    }
+    block.end = end;
+    return block;
+}
+
+// The block as a hunk: an empty (or blank) SEARCH side with a REPLACE side appends.
+Hunk hunk_of(const Block& block, std::size_t first_line, std::size_t last_line)
+{
+    Hunk hunk;
+    hunk.span = {first_line, last_line};
+    const auto& search = block.search;
+    if (search.empty() ||
+        (search.size() == 1 && text::trim(search.front()).empty() && !block.replace.empty())) {
+        hunk.kind = Hunk::Kind::append;
+        for (const auto added : block.replace) {
+            hunk.replace.append(added);
+            hunk.replace += '\n';
+        }
+    } else {
+        hunk.lines = detail::hunk_lines_for(search, block.replace);
+    }
+    return hunk;
+}
+
+// Consecutive blocks for one file (under one path line) become one change, applied in order.
+void add_hunk(EditSet& edits, const std::string& path, std::size_t path_line, Hunk hunk)
+{
+    if (edits.changes.empty() || edits.changes.back().path != path ||
+        edits.changes.back().span.first != path_line) {
+        FileChange change;
+        change.kind = FileChange::Kind::modify;
+        change.path = path;
+        change.span = {path_line, hunk.span.last};
+        edits.changes.push_back(std::move(change));
+    }
+    edits.changes.back().span.last = hunk.span.last;
+    edits.changes.back().hunks.push_back(std::move(hunk));
+}
+
+// The path a line names (a fence's info string or a line of its own), if any.
+std::optional<std::string> path_named_by(std::string_view line, const FileExists& exists)
+{
+    std::string_view info;
+    if (detail::is_fence(line, &info)) {
+        return path_from_info(info, exists);
+    }
+    return detail::path_from_line(line, exists);
+}
+
 } // namespace
 
 EditSet parse_search_replace(std::string_view text, const FileExists& exists)
@@ -79,16 +165,8 @@ EditSet parse_search_replace(std::string_view text, const FileExists& exists)
     std::size_t path_line = 0;
     for (std::size_t at = 0; at < lines.size(); ++at) {
         const auto line = lines[at].text;
-        std::string_view info;
-        if (detail::is_fence(line, &info)) {
-            if (auto named = path_from_info(info, exists)) {
-                path = std::move(named);
-                path_line = lines[at].number;
-            }
-            continue;
-        }
-        if (!is_search_marker(line)) {
-            if (auto named = detail::path_from_line(line, exists)) {
+        if (detail::is_fence(line) || !is_search_marker(line)) {
+            if (auto named = path_named_by(line, exists)) {
                 path = std::move(named);
                 path_line = lines[at].number;
             }
@@ -99,57 +177,9 @@ EditSet parse_search_replace(std::string_view text, const FileExists& exists)
             detail::throw_parse_error(start, "a SEARCH/REPLACE block without a file path: put the "
                                              "file's path alone on the line before the block");
         }
-        std::vector<std::string_view> search;
-        std::vector<std::string_view> replace;
-        std::size_t end = at + 1;
-        while (end < lines.size() && !is_divider(lines[end].text)) {
-            if (is_search_marker(lines[end].text) || is_replace_marker(lines[end].text)) {
-                detail::throw_parse_error(lines[end].number,
-                                          fmt::format("the block that starts at line {} has no "
-                                                      "'=======' line between SEARCH and REPLACE",
-                                                      start));
-            }
-            search.push_back(lines[end++].text);
-        }
-        if (end == lines.size()) {
-            detail::throw_parse_error(start, "this SEARCH block has no '=======' and "
-                                             "'>>>>>>> REPLACE' lines after it");
-        }
-        ++end;
-        while (end < lines.size() && !is_replace_marker(lines[end].text)) {
-            if (is_search_marker(lines[end].text) || is_divider(lines[end].text)) {
-                break;
-            }
-            replace.push_back(lines[end++].text);
-        }
-        if (end == lines.size() || !is_replace_marker(lines[end].text)) {
-            detail::throw_parse_error(start, "this SEARCH/REPLACE block is not closed by a "
-                                             "'>>>>>>> REPLACE' line");
-        }
-        Hunk hunk;
-        hunk.span = {start, lines[end].number};
-        if (search.empty() ||
-            (search.size() == 1 && text::trim(search.front()).empty() && !replace.empty())) {
-            hunk.kind = Hunk::Kind::append;
-            for (const auto added : replace) {
-                hunk.replace.append(added);
-                hunk.replace += '\n';
-            }
-        } else {
-            hunk.lines = detail::hunk_lines_for(search, replace);
-        }
-        // Consecutive blocks for one file become one change, applied in order.
-        if (edits.changes.empty() || edits.changes.back().path != *path ||
-            edits.changes.back().span.first != path_line) {
-            FileChange change;
-            change.kind = FileChange::Kind::modify;
-            change.path = *path;
-            change.span = {path_line, hunk.span.last};
-            edits.changes.push_back(std::move(change));
-        }
-        edits.changes.back().span.last = hunk.span.last;
-        edits.changes.back().hunks.push_back(std::move(hunk));
-        at = end;
+        const auto block = read_block(lines, at);
+        add_hunk(edits, *path, path_line, hunk_of(block, start, lines[block.end].number));
+        at = block.end;
     }
     detail::refuse_empty_hunks(edits, "its SEARCH and REPLACE sides are the same");
     if (edits.empty()) {

@@ -66,134 +66,168 @@ void finish_codex_changes(EditSet& edits)
     detail::refuse_empty_hunks(edits, "the hunk has no '+' or '-' line");
 }
 
-} // namespace
-
-EditSet parse_codex_patch(std::string_view text)
-{
-    const auto lines = detail::split_model_text(text);
-    EditSet edits;
-    bool inside = false;
-    std::size_t begin_line = 0;
-    FileChange* change = nullptr;
-    Hunk* hunk = nullptr;
-    auto finish_hunk = [&] {
-        if (change != nullptr && hunk != nullptr && hunk->lines.empty()) {
-            change->hunks.pop_back();
-        }
-        hunk = nullptr;
-    };
-    auto new_change = [&](FileChange::Kind kind, std::string_view path, std::size_t number) {
-        finish_hunk();
-        edits.changes.emplace_back();
-        change = &edits.changes.back();
-        change->kind = kind;
-        change->path = std::string(path);
-        change->span = {number, number};
-    };
-    for (const auto& line : lines) {
-        const auto raw = line.text;
-        const auto trimmed = text::trim(raw);
-        if (!inside) {
+// Reads the envelope line by line: the state between lines is where the
+// reader stands (inside an envelope, in which file change, in which hunk).
+class CodexReader {
+public:
+    void read(const detail::TextLine& line)
+    {
+        const auto trimmed = text::trim(line.text);
+        if (!m_inside) {
             if (trimmed == "*** Begin Patch") {
-                inside = true;
-                begin_line = line.number;
+                m_inside = true;
+                m_begin_line = line.number;
             }
-            continue;
+            return;
         }
         if (trimmed == "*** End Patch") {
             finish_hunk();
-            inside = false;
-            change = nullptr;
-            continue;
+            m_inside = false;
+            m_change = nullptr;
+            return;
         }
-        if (auto path = after(trimmed, "*** Update File:")) {
-            new_change(FileChange::Kind::modify, *path, line.number);
-            continue;
+        if (read_file_header(trimmed, line.number)) {
+            return;
         }
-        if (auto path = after(trimmed, "*** Add File:")) {
-            new_change(FileChange::Kind::write, *path, line.number);
-            continue;
-        }
-        if (auto path = after(trimmed, "*** Delete File:")) {
-            new_change(FileChange::Kind::remove, *path, line.number);
-            continue;
-        }
-        if (change == nullptr) {
+        if (m_change == nullptr) {
             if (!trimmed.empty()) {
                 detail::throw_parse_error(line.number, "a line inside '*** Begin Patch' before any "
                                                        "'*** Update File:', '*** Add File:' or "
                                                        "'*** Delete File:' line");
             }
-            continue;
+            return;
         }
-        change->span.last = line.number;
-        if (auto path = after(trimmed, "*** Move to:")) {
-            change->kind = FileChange::Kind::rename;
-            change->new_path = std::string(*path);
-            continue;
+        m_change->span.last = line.number;
+        read_change_line(line.text, trimmed, line.number);
+    }
+
+    // The changes read, once every line was.
+    EditSet finish()
+    {
+        if (m_inside) {
+            detail::throw_parse_error(m_begin_line,
+                                      "the '*** Begin Patch' envelope is not closed: no "
+                                      "'*** End Patch' line follows it (was the patch cut "
+                                      "off?); send the whole patch again");
         }
-        if (starts_with(trimmed, "*** End of File")) {
-            if (hunk != nullptr) {
-                hunk->at_end_of_file = true;
-            }
-            continue;
+        finish_hunk();
+        drop_trailing_blank_context();
+        finish_codex_changes(m_edits);
+        if (m_edits.empty()) {
+            detail::throw_parse_error(1, "no '*** Begin Patch' ... '*** End Patch' envelope with "
+                                         "file changes found");
         }
-        if (starts_with(trimmed, "```")) {
-            continue;
+        return std::move(m_edits);
+    }
+
+private:
+    void finish_hunk()
+    {
+        if (m_change != nullptr && m_hunk != nullptr && m_hunk->lines.empty()) {
+            m_change->hunks.pop_back();
         }
-        if (change->kind == FileChange::Kind::write) {
-            change->content.append(starts_with(raw, "+") ? raw.substr(1) : raw);
-            change->content += '\n';
-            continue;
-        }
-        if (change->kind == FileChange::Kind::remove) {
-            continue;
-        }
-        if (starts_with(raw, "@@")) {
-            finish_hunk();
-            change->hunks.emplace_back();
-            hunk = &change->hunks.back();
-            hunk->anchor = std::string(text::trim(text::trim(raw).substr(2)));
-            hunk->span = {line.number, line.number};
-            continue;
-        }
-        if (hunk == nullptr) {
-            change->hunks.emplace_back();
-            hunk = &change->hunks.back();
-            hunk->span = {line.number, line.number};
-        }
-        hunk->span.last = line.number;
-        if (starts_with(raw, "+")) {
-            hunk->lines.push_back({HunkLine::Op::add, std::string(raw.substr(1))});
-        } else if (starts_with(raw, "-")) {
-            hunk->lines.push_back({HunkLine::Op::remove, std::string(raw.substr(1))});
-        } else if (starts_with(raw, " ")) {
-            hunk->lines.push_back({HunkLine::Op::context, std::string(raw.substr(1))});
+        m_hunk = nullptr;
+    }
+
+    void new_change(FileChange::Kind kind, std::string_view path, std::size_t number)
+    {
+        finish_hunk();
+        m_edits.changes.emplace_back();
+        m_change = &m_edits.changes.back();
+        m_change->kind = kind;
+        m_change->path = std::string(path);
+        m_change->span = {number, number};
+    }
+
+    // `*** Update File:`, `*** Add File:`, `*** Delete File:`: a new change.
+    bool read_file_header(std::string_view trimmed, std::size_t number)
+    {
+        if (auto path = after(trimmed, "*** Update File:")) {
+            new_change(FileChange::Kind::modify, *path, number);
+        } else if (auto added = after(trimmed, "*** Add File:")) {
+            new_change(FileChange::Kind::write, *added, number);
+        } else if (auto deleted = after(trimmed, "*** Delete File:")) {
+            new_change(FileChange::Kind::remove, *deleted, number);
         } else {
-            hunk->lines.push_back({HunkLine::Op::context, std::string(raw)});
+            return false;
+        }
+        return true;
+    }
+
+    // A line of the current file change.
+    void read_change_line(std::string_view raw, std::string_view trimmed, std::size_t number)
+    {
+        if (auto path = after(trimmed, "*** Move to:")) {
+            m_change->kind = FileChange::Kind::rename;
+            m_change->new_path = std::string(*path);
+        } else if (starts_with(trimmed, "*** End of File")) {
+            if (m_hunk != nullptr) {
+                m_hunk->at_end_of_file = true;
+            }
+        } else if (starts_with(trimmed, "```") || m_change->kind == FileChange::Kind::remove) {
+            return;
+        } else if (m_change->kind == FileChange::Kind::write) {
+            m_change->content.append(starts_with(raw, "+") ? raw.substr(1) : raw);
+            m_change->content += '\n';
+        } else if (starts_with(raw, "@@")) {
+            finish_hunk();
+            m_change->hunks.emplace_back();
+            m_hunk = &m_change->hunks.back();
+            m_hunk->anchor = std::string(text::trim(text::trim(raw).substr(2)));
+            m_hunk->span = {number, number};
+        } else {
+            read_hunk_line(raw, number);
         }
     }
-    if (inside) {
-        detail::throw_parse_error(begin_line, "the '*** Begin Patch' envelope is not closed: no "
-                                              "'*** End Patch' line follows it (was the patch cut "
-                                              "off?); send the whole patch again");
+
+    void read_hunk_line(std::string_view raw, std::size_t number)
+    {
+        if (m_hunk == nullptr) {
+            m_change->hunks.emplace_back();
+            m_hunk = &m_change->hunks.back();
+            m_hunk->span = {number, number};
+        }
+        m_hunk->span.last = number;
+        if (starts_with(raw, "+")) {
+            m_hunk->lines.push_back({HunkLine::Op::add, std::string(raw.substr(1))});
+        } else if (starts_with(raw, "-")) {
+            m_hunk->lines.push_back({HunkLine::Op::remove, std::string(raw.substr(1))});
+        } else if (starts_with(raw, " ")) {
+            m_hunk->lines.push_back({HunkLine::Op::context, std::string(raw.substr(1))});
+        } else {
+            m_hunk->lines.push_back({HunkLine::Op::context, std::string(raw)});
+        }
     }
-    finish_hunk();
+
     // Trailing blank context a model leaves before "*** End Patch" says nothing.
-    for (auto& each : edits.changes) {
-        for (auto& one : each.hunks) {
-            while (!one.lines.empty() && one.lines.back().op == HunkLine::Op::context &&
-                   text::trim(one.lines.back().text).empty()) {
-                one.lines.pop_back();
+    void drop_trailing_blank_context()
+    {
+        for (auto& each : m_edits.changes) {
+            for (auto& one : each.hunks) {
+                while (!one.lines.empty() && one.lines.back().op == HunkLine::Op::context &&
+                       text::trim(one.lines.back().text).empty()) {
+                    one.lines.pop_back();
+                }
             }
         }
     }
-    finish_codex_changes(edits);
-    if (edits.empty()) {
-        detail::throw_parse_error(1, "no '*** Begin Patch' ... '*** End Patch' envelope with file "
-                                     "changes found");
+
+    EditSet m_edits;
+    bool m_inside = false;
+    std::size_t m_begin_line = 0;
+    FileChange* m_change = nullptr;
+    Hunk* m_hunk = nullptr;
+};
+
+} // namespace
+
+EditSet parse_codex_patch(std::string_view text)
+{
+    CodexReader reader;
+    for (const auto& line : detail::split_model_text(text)) {
+        reader.read(line);
     }
-    return edits;
+    return reader.finish();
 }
 
 } // namespace draftsmith::edit

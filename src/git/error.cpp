@@ -23,6 +23,7 @@ GitError::GitError(std::string operation, std::string detail, int code, int erro
 {
 }
 
+// NOLINTBEGIN(readability-function-size): a table, one libgit2 error class a case
 const char* GitError::error_class_name() const noexcept
 {
     switch (m_error_class) {
@@ -102,6 +103,7 @@ const char* GitError::error_class_name() const noexcept
         return "unknown";
     }
 }
+// NOLINTEND(readability-function-size)
 
 void throw_git_error(std::string_view operation, int code)
 {

@@ -97,57 +97,10 @@ public:
         const handle::TreeBuilder builder(raw);
 
         for (const auto& [name, bytes] : changes.files) {
-            const std::string path = prefix + name;
-            const git_tree_entry* existing = git_treebuilder_get(builder.get(), name.c_str());
-            if (!*bytes) {
-                if (existing) {
-                    check(git_treebuilder_remove(builder.get(), name.c_str()),
-                          fmt::format("delete '{}'", path));
-                }
-                continue;
-            }
-            git_filemode_t mode = GIT_FILEMODE_BLOB;
-            if (existing) {
-                const git_filemode_t old_mode = git_tree_entry_filemode(existing);
-                if (old_mode == GIT_FILEMODE_TREE) {
-                    bad_path(path, "it is a folder in the base commit");
-                }
-                if (old_mode == GIT_FILEMODE_COMMIT) {
-                    bad_path(path, "it is a submodule in the base commit");
-                }
-                if (old_mode == GIT_FILEMODE_BLOB_EXECUTABLE) {
-                    mode = old_mode;
-                }
-                // A symlink given bytes becomes a regular file: the edit
-                // engine refuses to edit through symlinks (TreeReader::is_symlink).
-            }
-            const std::string& content = **bytes;
-            git_oid blob;
-            check(git_blob_create_from_buffer(&blob, m_repo, content.data(), content.size()),
-                  fmt::format("store '{}'", path));
-            check(git_treebuilder_insert(nullptr, builder.get(), name.c_str(), &blob, mode),
-                  fmt::format("add '{}'", path));
+            write_file(builder.get(), name, *bytes, prefix + name);
         }
-
         for (const auto& [name, subchanges] : changes.folders) {
-            const std::string path = prefix + name;
-            const git_tree_entry* existing = git_treebuilder_get(builder.get(), name.c_str());
-            handle::Tree subtree;
-            if (existing) {
-                if (git_tree_entry_filemode(existing) != GIT_FILEMODE_TREE) {
-                    bad_path(path + "/", fmt::format("'{}' is a file in the base commit", path));
-                }
-                subtree = lookup_tree(m_repo, *git_tree_entry_id(existing));
-            }
-            const auto written = write(subtree.get(), subchanges, path + "/");
-            if (written) {
-                check(git_treebuilder_insert(nullptr, builder.get(), name.c_str(), &*written,
-                                             GIT_FILEMODE_TREE),
-                      fmt::format("add folder '{}'", path));
-            } else if (existing) {
-                check(git_treebuilder_remove(builder.get(), name.c_str()),
-                      fmt::format("remove folder '{}'", path));
-            }
+            write_folder(builder.get(), name, subchanges, prefix + name);
         }
 
         if (git_treebuilder_entrycount(builder.get()) == 0 && !prefix.empty()) {
@@ -157,6 +110,65 @@ public:
         check(git_treebuilder_write(&written, builder.get()),
               fmt::format("write folder '{}'", prefix.empty() ? "/" : prefix));
         return written;
+    }
+
+private:
+    // The file `name` in the folder being built: its new bytes (keeping an
+    // executable bit), or removed (`bytes` nullopt).
+    void write_file(git_treebuilder* builder, const std::string& name,
+                    const std::optional<std::string>& bytes, const std::string& path)
+    {
+        const git_tree_entry* existing = git_treebuilder_get(builder, name.c_str());
+        if (!bytes) {
+            if (existing) {
+                check(git_treebuilder_remove(builder, name.c_str()),
+                      fmt::format("delete '{}'", path));
+            }
+            return;
+        }
+        git_filemode_t mode = GIT_FILEMODE_BLOB;
+        if (existing) {
+            const git_filemode_t old_mode = git_tree_entry_filemode(existing);
+            if (old_mode == GIT_FILEMODE_TREE) {
+                bad_path(path, "it is a folder in the base commit");
+            }
+            if (old_mode == GIT_FILEMODE_COMMIT) {
+                bad_path(path, "it is a submodule in the base commit");
+            }
+            if (old_mode == GIT_FILEMODE_BLOB_EXECUTABLE) {
+                mode = old_mode;
+            }
+            // A symlink given bytes becomes a regular file: the edit
+            // engine refuses to edit through symlinks (TreeReader::is_symlink).
+        }
+        git_oid blob;
+        check(git_blob_create_from_buffer(&blob, m_repo, bytes->data(), bytes->size()),
+              fmt::format("store '{}'", path));
+        check(git_treebuilder_insert(nullptr, builder, name.c_str(), &blob, mode),
+              fmt::format("add '{}'", path));
+    }
+
+    // The subfolder `name`, written with its changes; removed when it ends up empty.
+    void write_folder(git_treebuilder* builder, const std::string& name,
+                      const ChangedFolder& subchanges, const std::string& path)
+    {
+        const git_tree_entry* existing = git_treebuilder_get(builder, name.c_str());
+        handle::Tree subtree;
+        if (existing) {
+            if (git_tree_entry_filemode(existing) != GIT_FILEMODE_TREE) {
+                bad_path(path + "/", fmt::format("'{}' is a file in the base commit", path));
+            }
+            subtree = lookup_tree(m_repo, *git_tree_entry_id(existing));
+        }
+        const auto written = write(subtree.get(), subchanges, path + "/");
+        if (written) {
+            check(git_treebuilder_insert(nullptr, builder, name.c_str(), &*written,
+                                         GIT_FILEMODE_TREE),
+                  fmt::format("add folder '{}'", path));
+        } else if (existing) {
+            check(git_treebuilder_remove(builder, name.c_str()),
+                  fmt::format("remove folder '{}'", path));
+        }
     }
 
 private:

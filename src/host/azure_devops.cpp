@@ -287,9 +287,9 @@ public:
             &payload);
     }
 
-    TriggerPermission permission(const User& user) override
+    TriggerPermission permission(const User& user, const AllowLists& allowed) override
     {
-        return m_membership.permission(user);
+        return m_membership.permission(user, allowed);
     }
 
     std::string head_ref(const PullRequest& pr) const override

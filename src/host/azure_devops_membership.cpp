@@ -56,15 +56,15 @@ AzureDevOpsMembership::AzureDevOpsMembership(const Options& options, detail::Res
 {
 }
 
-TriggerPermission AzureDevOpsMembership::permission(const User& user)
+TriggerPermission AzureDevOpsMembership::permission(const User& user, const AllowLists& allowed)
 {
-    if (auto allowed = allowed_by_list(m_options, user)) {
-        return *allowed;
+    if (auto listed = allowed_by_list(allowed, user)) {
+        return *listed;
     }
     if (user.id.empty()) {
         return {false, fmt::format("{} has no identity id to check", user.display_name)};
     }
-    const auto groups = trigger_groups();
+    const auto groups = trigger_groups(allowed);
     const auto what = fmt::format("group memberships of {}", user.display_name);
     const auto response =
         m_rest.send(what, net::Method::get,
@@ -100,10 +100,10 @@ TriggerPermission AzureDevOpsMembership::permission(const User& user)
             fmt::format("{} is not a member of {}", user.display_name, fmt::join(groups, " or "))};
 }
 
-std::vector<std::string> AzureDevOpsMembership::trigger_groups() const
+std::vector<std::string> AzureDevOpsMembership::trigger_groups(const AllowLists& allowed) const
 {
-    if (!m_options.trigger_groups.empty()) {
-        return m_options.trigger_groups;
+    if (!allowed.groups.empty()) {
+        return allowed.groups;
     }
     return {fmt::format("[{}]\\Contributors", m_options.project),
             fmt::format("[{}]\\Project Administrators", m_options.project)};

@@ -36,10 +36,10 @@ public:
     // Allowed by the allow-list or a group; a refusal says why (no identity
     // id, not a member, the token may not read memberships). Throws
     // Error(host) for an answer that is not JSON.
-    TriggerPermission permission(const User& user);
+    TriggerPermission permission(const User& user, const AllowLists& allowed);
 
 private:
-    std::vector<std::string> trigger_groups() const;
+    std::vector<std::string> trigger_groups(const AllowLists& allowed) const;
     static std::string cannot_read_memberships(long status);
     // The group's descriptors; nullopt when the token may not look them up.
     std::optional<std::vector<std::string>> group_descriptors(const std::string& group);

@@ -237,10 +237,10 @@ public:
             &payload);
     }
 
-    TriggerPermission permission(const User& user) override
+    TriggerPermission permission(const User& user, const AllowLists& allowed) override
     {
-        if (auto allowed = allowed_by_list(m_options, user)) {
-            return *allowed;
+        if (auto listed = allowed_by_list(allowed, user)) {
+            return *listed;
         }
         const auto what = fmt::format("permission of {}", user.login);
         const auto response = m_rest.send(what, net::Method::get,
@@ -356,9 +356,9 @@ TriggerPermission decide_github_permission(std::string_view permission, std::str
     return {false, fmt::format("{} access only; write access is needed", permission)};
 }
 
-std::optional<TriggerPermission> allowed_by_list(const Options& options, const User& user)
+std::optional<TriggerPermission> allowed_by_list(const AllowLists& allowed, const User& user)
 {
-    for (const auto& entry : options.allowed_users) {
+    for (const auto& entry : allowed.users) {
         if ((!user.login.empty() && text::iequals_ascii(entry, user.login)) ||
             (!user.id.empty() && text::iequals_ascii(entry, user.id))) {
             return TriggerPermission{true, "on the allow-list"};

@@ -20,9 +20,9 @@ std::unique_ptr<Host> make_local_host(const Options& options);
 // GitHub's collaborator permission answer -> may trigger (admin, maintain, write).
 TriggerPermission decide_github_permission(std::string_view permission, std::string_view role_name);
 
-// Allowed when the user's login or id is on options.allowed_users; nullopt
+// Allowed when the user's login or id is on allowed.users; nullopt
 // when not on it (the service decides then).
-std::optional<TriggerPermission> allowed_by_list(const Options& options, const User& user);
+std::optional<TriggerPermission> allowed_by_list(const AllowLists& allowed, const User& user);
 
 // Where Azure DevOps' identities API lives for this collection URL.
 std::string azure_identity_url(std::string_view collection_url);

@@ -119,7 +119,10 @@ public:
         log::info("status: {}: {}", state, status.description);
     }
 
-    TriggerPermission permission(const User&) override { return {true, "local run"}; }
+    TriggerPermission permission(const User&, const AllowLists&) override
+    {
+        return {true, "local run"};
+    }
 
     std::string head_ref(const PullRequest& pr) const override
     {

@@ -282,22 +282,12 @@ private:
 
 } // namespace
 
-json anthropic_request_body(const Conversation& conversation, const Tools& tools,
-                            const Options& options, const ProviderOptions& provider)
-{
-    const bool caching = provider.prompt_caching;
-    json body;
-    body["model"] = options.model.empty() ? provider.model : options.model;
-    body["max_tokens"] = options.max_output_tokens.value_or(provider.max_output_tokens);
-    if (!conversation.system.empty()) {
-        json system = {{"type", "text"}, {"text", conversation.system}};
-        if (caching) {
-            system["cache_control"] = ephemeral();
-        }
-        body["system"] = json::array({system});
-    }
+namespace {
 
-    // The last message marked as the shared prefix gets a breakpoint.
+// The messages, the last one marked as the shared prefix (and, with
+// cache_conversation, the last one) ending in a cache breakpoint.
+json anthropic_messages(const Conversation& conversation, bool caching, bool cache_conversation)
+{
     std::optional<std::size_t> prefix_end;
     for (std::size_t i = 0; i < conversation.messages.size(); ++i) {
         if (conversation.messages[i].cache_prefix) {
@@ -314,39 +304,63 @@ json anthropic_request_body(const Conversation& conversation, const Tools& tools
             }
         }
         const bool last = i + 1 == conversation.messages.size();
-        const bool mark = (prefix_end && *prefix_end == i) || (last && options.cache_conversation);
+        const bool mark = (prefix_end && *prefix_end == i) || (last && cache_conversation);
         if (caching && mark && !content.empty()) {
             content.back()["cache_control"] = ephemeral();
         }
         messages.push_back(
             {{"role", message.role == Role::user ? "user" : "assistant"}, {"content", content}});
     }
-    body["messages"] = messages;
+    return messages;
+}
 
-    if (!tools.empty()) {
-        json list = json::array();
-        for (const auto& tool : tools) {
-            json entry = {{"name", tool.name}, {"input_schema", tool.input_schema}};
-            if (!tool.description.empty()) {
-                entry["description"] = tool.description;
-            }
-            list.push_back(entry);
+// "tools" (the last one a cache breakpoint when caching) and "tool_choice".
+void add_anthropic_tools(const Tools& tools, ToolChoice choice, bool caching, json& body)
+{
+    json list = json::array();
+    for (const auto& tool : tools) {
+        json entry = {{"name", tool.name}, {"input_schema", tool.input_schema}};
+        if (!tool.description.empty()) {
+            entry["description"] = tool.description;
         }
+        list.push_back(entry);
+    }
+    if (caching) {
+        list.back()["cache_control"] = ephemeral();
+    }
+    body["tools"] = list;
+    switch (choice) {
+    case ToolChoice::automatic:
+        body["tool_choice"] = {{"type", "auto"}};
+        break;
+    case ToolChoice::any:
+        body["tool_choice"] = {{"type", "any"}};
+        break;
+    case ToolChoice::none:
+        body["tool_choice"] = {{"type", "none"}};
+        break;
+    }
+}
+
+} // namespace
+
+json anthropic_request_body(const Conversation& conversation, const Tools& tools,
+                            const Options& options, const ProviderOptions& provider)
+{
+    const bool caching = provider.prompt_caching;
+    json body;
+    body["model"] = options.model.empty() ? provider.model : options.model;
+    body["max_tokens"] = options.max_output_tokens.value_or(provider.max_output_tokens);
+    if (!conversation.system.empty()) {
+        json system = {{"type", "text"}, {"text", conversation.system}};
         if (caching) {
-            list.back()["cache_control"] = ephemeral();
+            system["cache_control"] = ephemeral();
         }
-        body["tools"] = list;
-        switch (options.tool_choice) {
-        case ToolChoice::automatic:
-            body["tool_choice"] = {{"type", "auto"}};
-            break;
-        case ToolChoice::any:
-            body["tool_choice"] = {{"type", "any"}};
-            break;
-        case ToolChoice::none:
-            body["tool_choice"] = {{"type", "none"}};
-            break;
-        }
+        body["system"] = json::array({system});
+    }
+    body["messages"] = anthropic_messages(conversation, caching, options.cache_conversation);
+    if (!tools.empty()) {
+        add_anthropic_tools(tools, options.tool_choice, caching, body);
     }
     if (const auto temperature = options.temperature ? options.temperature : provider.temperature) {
         body["temperature"] = *temperature;

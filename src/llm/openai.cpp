@@ -285,6 +285,75 @@ private:
 
 } // namespace
 
+namespace {
+
+// One message as Chat Completions wants it: text blocks joined, tool calls
+// on the assistant's message, each tool result a "tool" message of its own.
+void add_openai_message(const Message& message, json& messages)
+{
+    std::string text;
+    json calls = json::array();
+    for (const auto& block : message.content) {
+        if (const auto* piece = std::get_if<Text>(&block)) {
+            if (!text.empty() && !piece->text.empty()) {
+                text += "\n\n";
+            }
+            text += piece->text;
+        } else if (const auto* call = std::get_if<ToolCall>(&block)) {
+            calls.push_back(
+                {{"id", call->id},
+                 {"type", "function"},
+                 {"function",
+                  {{"name", call->name},
+                   {"arguments", call->input.is_string() ? call->input.get<std::string>()
+                                                         : call->input.dump()}}}});
+        } else {
+            const auto& result = std::get<ToolResult>(block);
+            messages.push_back(
+                {{"role", "tool"},
+                 {"tool_call_id", result.tool_call_id},
+                 {"content", result.is_error ? "Error: " + result.content : result.content}});
+        }
+    }
+    if (message.role == Role::assistant) {
+        json entry = {{"role", "assistant"}};
+        entry["content"] = text.empty() ? json(nullptr) : json(text);
+        if (!calls.empty()) {
+            entry["tool_calls"] = calls;
+        }
+        messages.push_back(entry);
+    } else if (!text.empty()) {
+        messages.push_back({{"role", "user"}, {"content", text}});
+    }
+}
+
+// "tools" and "tool_choice" of the request body.
+void add_openai_tools(const Tools& tools, ToolChoice choice, json& body)
+{
+    json list = json::array();
+    for (const auto& tool : tools) {
+        json function = {{"name", tool.name}, {"parameters", tool.input_schema}};
+        if (!tool.description.empty()) {
+            function["description"] = tool.description;
+        }
+        list.push_back({{"type", "function"}, {"function", function}});
+    }
+    body["tools"] = list;
+    switch (choice) {
+    case ToolChoice::automatic:
+        body["tool_choice"] = "auto";
+        break;
+    case ToolChoice::any:
+        body["tool_choice"] = "required";
+        break;
+    case ToolChoice::none:
+        body["tool_choice"] = "none";
+        break;
+    }
+}
+
+} // namespace
+
 json openai_request_body(const Conversation& conversation, const Tools& tools,
                          const Options& options, const ProviderOptions& provider)
 {
@@ -295,63 +364,11 @@ json openai_request_body(const Conversation& conversation, const Tools& tools,
         messages.push_back({{"role", "system"}, {"content", conversation.system}});
     }
     for (const auto& message : conversation.messages) {
-        std::string text;
-        json calls = json::array();
-        for (const auto& block : message.content) {
-            if (const auto* piece = std::get_if<Text>(&block)) {
-                if (!text.empty() && !piece->text.empty()) {
-                    text += "\n\n";
-                }
-                text += piece->text;
-            } else if (const auto* call = std::get_if<ToolCall>(&block)) {
-                calls.push_back(
-                    {{"id", call->id},
-                     {"type", "function"},
-                     {"function",
-                      {{"name", call->name},
-                       {"arguments", call->input.is_string() ? call->input.get<std::string>()
-                                                             : call->input.dump()}}}});
-            } else {
-                const auto& result = std::get<ToolResult>(block);
-                messages.push_back(
-                    {{"role", "tool"},
-                     {"tool_call_id", result.tool_call_id},
-                     {"content", result.is_error ? "Error: " + result.content : result.content}});
-            }
-        }
-        if (message.role == Role::assistant) {
-            json entry = {{"role", "assistant"}};
-            entry["content"] = text.empty() ? json(nullptr) : json(text);
-            if (!calls.empty()) {
-                entry["tool_calls"] = calls;
-            }
-            messages.push_back(entry);
-        } else if (!text.empty()) {
-            messages.push_back({{"role", "user"}, {"content", text}});
-        }
+        add_openai_message(message, messages);
     }
     body["messages"] = messages;
     if (!tools.empty()) {
-        json list = json::array();
-        for (const auto& tool : tools) {
-            json function = {{"name", tool.name}, {"parameters", tool.input_schema}};
-            if (!tool.description.empty()) {
-                function["description"] = tool.description;
-            }
-            list.push_back({{"type", "function"}, {"function", function}});
-        }
-        body["tools"] = list;
-        switch (options.tool_choice) {
-        case ToolChoice::automatic:
-            body["tool_choice"] = "auto";
-            break;
-        case ToolChoice::any:
-            body["tool_choice"] = "required";
-            break;
-        case ToolChoice::none:
-            body["tool_choice"] = "none";
-            break;
-        }
+        add_openai_tools(tools, options.tool_choice, body);
     }
     const auto max_tokens = options.max_output_tokens.value_or(provider.max_output_tokens);
     // OpenAI and Azure replaced max_tokens (refused by reasoning models);

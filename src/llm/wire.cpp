@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include <functional>
+
 namespace draftsmith::llm::detail {
 
 using nlohmann::json;
@@ -133,6 +135,47 @@ bool retry_after(const Exchange& exchange, int attempt, const std::string& why)
     return true;
 }
 
+// One request and its answer: a stream's events accumulated, or a whole
+// answer parsed; `begin` is called when the answer begins, `got_data` set
+// when any of a stream arrived. Throws RetryableAnswerError for an answer
+// worth asking for again, the exchange's errors for the rest.
+Response exchange_once(Exchange& exchange, const std::function<void()>& begin, bool& got_data)
+{
+    std::unique_ptr<StreamAccumulator> accumulator;
+    SseParser parser;
+    if (exchange.stream) {
+        accumulator = exchange.new_stream();
+        exchange.request.on_body_chunk = [&](std::string_view chunk) {
+            got_data = true;
+            parser.feed(chunk, [&](const SseEvent& event) {
+                begin();
+                accumulator->on_event(event);
+            });
+        };
+    } else {
+        exchange.request.on_body_chunk = nullptr;
+    }
+    const auto response = exchange.http->send(exchange.request);
+    if (!response.ok()) {
+        exchange.throw_http_error(response);
+    }
+    if (exchange.stream) {
+        parser.finish([&](const SseEvent& event) { accumulator->on_event(event); });
+        return accumulator->finish();
+    }
+    json body;
+    try {
+        body = parse_answer_json(exchange.provider, response.body, "the answer");
+    } catch (const json::exception&) {
+        const auto start = response.body.substr(0, 80);
+        throw RetryableAnswerError(FailureKind::invalid_response,
+                                   fmt::format("{}: the answer is not valid JSON (HTTP {}): '{}'",
+                                               exchange.provider, response.status, start));
+    }
+    begin();
+    return exchange.parse_whole(body);
+}
+
 } // namespace
 
 Response run_exchange(Exchange& exchange)
@@ -140,49 +183,16 @@ Response run_exchange(Exchange& exchange)
     exchange.request.deadline = exchange.deadline;
     // The answer began: the first event of a stream, or a whole answer.
     bool began = false;
-    const auto begin = [&] {
+    const std::function<void()> begin = [&] {
         if (!began && exchange.on_answer_began) {
             began = true;
             exchange.on_answer_began();
         }
     };
     for (int attempt = 0;; ++attempt) {
-        std::unique_ptr<StreamAccumulator> accumulator;
-        SseParser parser;
         bool got_data = false;
-        if (exchange.stream) {
-            accumulator = exchange.new_stream();
-            exchange.request.on_body_chunk = [&](std::string_view chunk) {
-                got_data = true;
-                parser.feed(chunk, [&](const SseEvent& event) {
-                    begin();
-                    accumulator->on_event(event);
-                });
-            };
-        } else {
-            exchange.request.on_body_chunk = nullptr;
-        }
         try {
-            const auto response = exchange.http->send(exchange.request);
-            if (!response.ok()) {
-                exchange.throw_http_error(response);
-            }
-            if (exchange.stream) {
-                parser.finish([&](const SseEvent& event) { accumulator->on_event(event); });
-                return accumulator->finish();
-            }
-            json body;
-            try {
-                body = parse_answer_json(exchange.provider, response.body, "the answer");
-            } catch (const json::exception&) {
-                const auto start = response.body.substr(0, 80);
-                throw RetryableAnswerError(
-                    FailureKind::invalid_response,
-                    fmt::format("{}: the answer is not valid JSON (HTTP {}): '{}'",
-                                exchange.provider, response.status, start));
-            }
-            begin();
-            return exchange.parse_whole(body);
+            return exchange_once(exchange, begin, got_data);
         } catch (const RetryableAnswerError& e) {
             if (!retry_after(exchange, attempt,
                              fmt::format("{} (try {} of {})", e.what(), attempt + 1,

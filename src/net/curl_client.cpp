@@ -45,8 +45,6 @@ using detail::trace_callback;
 
 // ---------------------------------------------------------------- globals
 
-std::mutex g_global_mutex;
-int g_global_users = 0;
 std::atomic<bool> g_interrupted{false};
 static_assert(std::atomic<bool>::is_always_lock_free, "interrupt_all() must be signal-safe");
 
@@ -211,30 +209,45 @@ public:
                 !should_retry_status(response.status, response.headers)) {
                 return response;
             }
-            const auto wait = wait_before_retry(response.headers, attempt_number - 1, policy,
-                                                std::chrono::system_clock::now(), unit_random());
+            const auto wait = retry_wait(request, response, attempt_number, what);
             if (!wait) {
-                log::info("{}: HTTP {}; the server asks to wait longer than {}, not retrying", what,
-                          response.status, format_duration(policy.max_retry_after));
                 return response;
             }
-            if (!starts_in_time(request, *wait)) {
-                log::info("{}: HTTP {}; a retry would start after the deadline, not retrying", what,
-                          response.status);
-                return response;
-            }
-            if (!take_from_budget()) {
-                log::info("{}: HTTP {}; the run's retry budget is spent, not retrying", what,
-                          response.status);
-                return response;
-            }
-            log::info("{}: HTTP {}; retry {} of {} in {}", what, response.status, attempt_number,
-                      policy.max_attempts - 1, format_duration(*wait));
             m_options.sleep(*wait);
         }
     }
 
 private:
+    // After a response worth retrying: how long to wait before the next
+    // attempt, or nullopt (logged why) when no retry is allowed: the server
+    // asks for too long a wait, the deadline or the run's budget.
+    std::optional<std::chrono::milliseconds> retry_wait(const Request& request,
+                                                        const Response& response,
+                                                        int attempt_number, const std::string& what)
+    {
+        const auto& policy = m_options.retry;
+        const auto wait = wait_before_retry(response.headers, attempt_number - 1, policy,
+                                            std::chrono::system_clock::now(), unit_random());
+        if (!wait) {
+            log::info("{}: HTTP {}; the server asks to wait longer than {}, not retrying", what,
+                      response.status, format_duration(policy.max_retry_after));
+            return std::nullopt;
+        }
+        if (!starts_in_time(request, *wait)) {
+            log::info("{}: HTTP {}; a retry would start after the deadline, not retrying", what,
+                      response.status);
+            return std::nullopt;
+        }
+        if (!take_from_budget()) {
+            log::info("{}: HTTP {}; the run's retry budget is spent, not retrying", what,
+                      response.status);
+            return std::nullopt;
+        }
+        log::info("{}: HTTP {}; retry {} of {} in {}", what, response.status, attempt_number,
+                  policy.max_attempts - 1, format_duration(*wait));
+        return wait;
+    }
+
     // After a transport failure: waits before the next attempt when one is
     // allowed (retryable, nothing delivered yet, attempts, budget and
     // deadline left), else throws Error(network) saying what failed.
@@ -325,7 +338,15 @@ private:
         CURL* h = easy.get();
         attempt.request = &request;
         attempt.easy = h;
+        set_headers(easy, request);
+        set_transfer_options(h, request, attempt);
+        set_method(h, request);
+        return curl_easy_perform(h);
+    }
 
+    // The request's headers, and no "Expect: 100-continue" wait.
+    static void set_headers(CurlEasy& easy, const Request& request)
+    {
         curl_slist* list = nullptr;
         for (const auto& [name, value] : request.headers) {
             auto line = name;
@@ -342,7 +363,11 @@ private:
             list = grown;
         }
         easy.set_headers(list);
+    }
 
+    // Timeouts, the shared caches, the callbacks that fill `attempt`.
+    void set_transfer_options(CURL* h, const Request& request, Attempt& attempt) const
+    {
         const auto total = total_timeout(request);
         attempt.cut_at_deadline = total < request.total_timeout.value_or(m_options.total_timeout);
         curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
@@ -375,7 +400,10 @@ private:
             curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, &trace_callback);
             curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
         }
+    }
 
+    static void set_method(CURL* h, const Request& request)
+    {
         switch (request.method) {
         case Method::get:
             curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
@@ -395,7 +423,6 @@ private:
             curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
                              static_cast<curl_off_t>(request.body.size()));
         }
-        return curl_easy_perform(h);
     }
 
     std::string describe_failure(CURLcode code, const Attempt& attempt,
@@ -458,27 +485,6 @@ void sleep_unless_interrupted(std::chrono::milliseconds wait)
     while (!g_interrupted.load() && std::chrono::steady_clock::now() < until) {
         std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
             until - std::chrono::steady_clock::now(), std::chrono::milliseconds(50)));
-    }
-}
-
-GlobalInit::GlobalInit()
-{
-    std::lock_guard lock(g_global_mutex);
-    if (g_global_users == 0) {
-        const CURLcode code = curl_global_init(CURL_GLOBAL_DEFAULT);
-        if (code != CURLE_OK) {
-            throw Error(ErrorCategory::internal,
-                        fmt::format("libcurl could not initialise: {}", curl_easy_strerror(code)));
-        }
-    }
-    ++g_global_users;
-}
-
-GlobalInit::~GlobalInit()
-{
-    std::lock_guard lock(g_global_mutex);
-    if (--g_global_users == 0) {
-        curl_global_cleanup();
     }
 }
 

@@ -11,22 +11,12 @@
 namespace draftsmith::run {
 namespace {
 
-// The folder name of a repository ("site" for /tmp/site/.git/), for --local requests.
-std::string repository_name(std::filesystem::path git_dir)
-{
-    if (git_dir.filename().empty()) {
-        git_dir = git_dir.parent_path(); // "/tmp/site/.git/" -> "/tmp/site/.git"
-    }
-    const auto name = git_dir.filename() == ".git" ? git_dir.parent_path().filename()
-                                                   : git_dir.stem(); // a bare "site.git"
-    return name.empty() ? std::string("repository") : name.string();
-}
-
-// Posts the verdict's reply (on a host; --local prints it, --dry-run posts nothing).
+// Posts the verdict's reply (where the venue posts comments; else logs it;
+// --dry-run posts nothing).
 void reply(const Setting& setting, host::Host& host, const host::PullRequest& pr,
            const host::Comment& comment, const std::string& text)
 {
-    if (setting.kind == host::Kind::local) {
+    if (!setting.venue.posts_comments) {
         log::error("{}", text);
         return;
     }
@@ -44,8 +34,7 @@ git::RequestId request_id(const Setting& setting, const Repo& repo, const Reques
 {
     git::RequestId id;
     id.host = host::to_string(setting.kind);
-    id.repository = setting.kind == host::Kind::local ? repository_name(repo.git_dir())
-                                                      : setting.environment.repository;
+    id.repository = setting.venue.repository(setting, repo);
     if (id.repository.empty()) {
         id.repository = "repository";
     }

@@ -17,6 +17,21 @@ host::Kind to_host_kind(trigger::HostKind kind) noexcept
     return host::Kind::local;
 }
 
+host::Kind to_host_kind(config::HostKind configured, trigger::HostKind detected) noexcept
+{
+    switch (configured) {
+    case config::HostKind::github:
+        return host::Kind::github;
+    case config::HostKind::azure_devops:
+        return host::Kind::azure_devops;
+    case config::HostKind::local:
+        return host::Kind::local;
+    case config::HostKind::automatic:
+        break;
+    }
+    return to_host_kind(detected);
+}
+
 host::Options host_options(host::Options base, const trigger::Environment& environment)
 {
     const auto fill = [](std::string& field, const std::string& value) {

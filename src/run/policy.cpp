@@ -222,7 +222,8 @@ Verdict judge_comment(const host::Comment& comment, const host::PullRequest& pr,
         return verdict;
     }
     const auto& user = comment.author;
-    const auto permission = host.permission(user);
+    const auto permission =
+        host.permission(user, host::AllowLists{config.allowed_users, config.allowed_groups});
     if (!permission.allowed) {
         log::error("{} may not trigger draftsmith here: {}", user.login, permission.reason);
         verdict.ended = ExitCode::refused;

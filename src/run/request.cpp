@@ -45,36 +45,23 @@ git::RemoteAccess remote_access(const Setting& setting)
     return access;
 }
 
-// Where intake stands: the pull request and comment as read so far.
-struct Found {
-    Doors doors;
-    host::PullRequest pr;
-    std::optional<host::Comment> comment; // --local: the text; else read from the host
-    std::optional<trigger::Trigger> trigger;
-};
-
-Found open_local(const Setting& setting, const std::string& text)
+// The local host's pull request and comment: --base in this clone, the --comment text.
+host::Options local_host_options(const Setting& setting, const Repo& repo, const std::string& base,
+                                 const std::string& text)
 {
     const auto& options = setting.options;
-    Found found;
-    found.doors.repo = setting.open_repo(options.repo);
-    const auto base = found.doors.repo->find_commit(options.base);
-    if (!base) {
-        throw Error(ErrorCategory::usage, fmt::format("--base {}: no such commit in {}",
-                                                      options.base, options.repo.string()));
-    }
     host::Options host_options;
-    host_options.kind = host::Kind::local;
+    host_options.kind = setting.kind;
     host_options.out = options.out;
     // In the .git folder, so the working tree stays untouched.
-    host_options.overview_file = found.doors.repo->git_dir() / "draftsmith-overview.md";
+    host_options.overview_file = repo.git_dir() / "draftsmith-overview.md";
     auto& pr = host_options.local_pr;
     pr.number = options.pr.value_or(0);
     pr.title = "local run";
-    pr.head_branch = found.doors.repo->checked_out_branch().value_or(options.base);
-    pr.head_sha = *base;
+    pr.head_branch = repo.checked_out_branch().value_or(options.base);
+    pr.head_sha = base;
     pr.base_branch = pr.head_branch;
-    pr.base_sha = *base;
+    pr.base_sha = base;
     host::Comment comment;
     comment.ref.id = local_comment_id(text);
     comment.author.login =
@@ -82,11 +69,35 @@ Found open_local(const Setting& setting, const std::string& text)
     comment.author.display_name = comment.author.login;
     comment.body = text;
     host_options.local_comment = comment;
-    found.doors.host = setting.make_host(host_options);
-    found.pr = found.doors.host->get_pull_request(pr.number);
-    found.comment = comment;
+    return host_options;
+}
+
+} // namespace
+
+std::optional<Found> open_in_clone(const Setting& setting)
+{
+    const auto& options = setting.options;
+    if (!options.comment) {
+        throw Error(ErrorCategory::usage,
+                    "run --local needs the request: --comment TEXT (e.g. --comment '/edit "
+                    "/3 make the submit buttons red')");
+    }
+    Found found;
+    found.doors.repo = setting.open_repo(options.repo);
+    const auto base = found.doors.repo->find_commit(options.base);
+    if (!base) {
+        throw Error(ErrorCategory::usage, fmt::format("--base {}: no such commit in {}",
+                                                      options.base, options.repo.string()));
+    }
+    const auto host_options =
+        local_host_options(setting, *found.doors.repo, *base, *options.comment);
+    found.doors.host = setting.make_host(host_options, nullptr);
+    found.pr = found.doors.host->get_pull_request(host_options.local_pr.number);
+    found.comment = host_options.local_comment;
     return found;
 }
+
+namespace {
 
 // The trigger the payload or the flags name; nullopt: a payload not for us.
 std::optional<trigger::Trigger> read_trigger(const Setting& setting)
@@ -123,17 +134,6 @@ std::optional<trigger::Trigger> read_trigger(const Setting& setting)
                             setting.kind == host::Kind::azure_devops ? " --thread-id T" : ""));
 }
 
-Found open_hosted(const Setting& setting, const trigger::Trigger& trigger)
-{
-    Found found;
-    found.trigger = trigger;
-    found.doors.host = make_service_host(setting, setting.config, &trigger);
-    found.pr = trigger.issue ? found.doors.host->get_issue(trigger.pr) // issue 15
-                             : found.doors.host->get_pull_request(trigger.pr);
-    found.doors.repo = setting.open_repo(setting.options.repo);
-    return found;
-}
-
 // .draftsmith.yml as the pull request's target branch has it: a pull request
 // must not be able to rewrite its own rules.
 config::Config target_config(const Setting& setting, Repo& repo, const host::PullRequest& pr,
@@ -144,64 +144,75 @@ config::Config target_config(const Setting& setting, Repo& repo, const host::Pul
     const auto text = repo.tree(target)->read(k_config_file);
     const auto name = fmt::format(
         "{}:{}", pr.base_branch.empty() ? target.substr(0, 12) : pr.base_branch, k_config_file);
-    auto config = load_run_config(setting, text, name);
-    register_run_secrets(setting, config); // the target's api_key_env
+    auto config = load_run_config(setting.options, text, name);
+    register_run_secrets(setting.environment, config); // the target's api_key_env
     return config;
+}
+
+// The comment as the host has it now (the payload is only a pointer to it);
+// nullopt, with the reason logged, when it is deleted or cannot be read.
+std::optional<host::Comment> read_comment(host::Host& host, const host::PullRequest& pr,
+                                          const trigger::Trigger& trigger)
+{
+    const auto& ref = trigger.comment;
+    auto comment = host.get_comment(pr.number, {ref.id, ref.thread_id});
+    if (!comment) {
+        log::error("comment {} on pull request {} is deleted or cannot be read; nothing "
+                   "to do",
+                   ref.id, pr.number);
+    }
+    return comment;
 }
 
 } // namespace
 
-std::unique_ptr<host::Host> make_service_host(const Setting& setting, const config::Config& config,
-                                              const trigger::Trigger* trigger)
+std::optional<Found> open_on_service(const Setting& setting)
 {
+    auto trigger = read_trigger(setting);
+    if (!trigger) {
+        return std::nullopt;
+    }
     host::Options base;
     base.kind = setting.kind;
-    if (trigger && !trigger->repository.empty()) {
+    if (!trigger->repository.empty()) {
         base.repository = trigger->repository;
         base.project = trigger->project;
     }
-    base.allowed_users = config.allowed_users;
-    base.trigger_groups = config.allowed_groups;
-    base.http = http_options(config, setting.retry_budget);
-    return setting.make_host(host_options(base, setting.environment));
+    Found found;
+    found.doors.http =
+        std::make_shared<HostClient>(http_options(setting.config, setting.retry_budget));
+    found.doors.host = setting.make_host(host_options(base, setting.environment), found.doors.http);
+    found.pr = trigger->issue ? found.doors.host->get_issue(trigger->pr) // a request from an issue
+                              : found.doors.host->get_pull_request(trigger->pr);
+    found.doors.repo = setting.open_repo(setting.options.repo);
+    found.trigger = std::move(trigger);
+    return found;
 }
 
-config::Config load_run_config(const Setting& setting, std::optional<std::string> file_text,
+config::Config load_run_config(const Options& options, std::optional<std::string> file_text,
                                std::string file_name)
 {
     config::Sources sources;
     sources.file_text = std::move(file_text);
     sources.file_name = std::move(file_name);
-    sources.environment = setting.environment.draftsmith_variables();
-    sources.flags = setting.options.config_flags;
+    sources.environment = options.environment.draftsmith_variables();
+    sources.flags = options.config_flags;
     return config::load_config(sources);
 }
 
-void register_run_secrets(const Setting& setting, const config::Config& config)
+void register_run_secrets(const trigger::Environment& environment, const config::Config& config)
 {
     // Every secret the tool knows, whatever the host and provider of this
     // run, so that none can leave through a comment, prompt, commit or report.
     const std::vector<std::string> more = {config.api_key_env};
-    register_environment_secrets(setting.environment.lookup(), more);
+    register_environment_secrets(environment.lookup(), more);
 }
 
 std::variant<ExitCode, Admitted> intake(const Setting& setting)
 {
-    const bool local = setting.kind == host::Kind::local;
-    std::optional<Found> opened;
-    if (local) {
-        if (!setting.options.comment) {
-            throw Error(ErrorCategory::usage,
-                        "run --local needs the request: --comment TEXT (e.g. --comment '/edit "
-                        "/3 make the submit buttons red')");
-        }
-        opened = open_local(setting, *setting.options.comment);
-    } else {
-        const auto trigger = read_trigger(setting);
-        if (!trigger) {
-            return ExitCode::success;
-        }
-        opened = open_hosted(setting, *trigger);
+    auto opened = setting.venue.open(setting);
+    if (!opened) {
+        return ExitCode::success;
     }
     auto& found = *opened;
     const auto access = remote_access(setting);
@@ -211,14 +222,15 @@ std::variant<ExitCode, Admitted> intake(const Setting& setting)
         found.pr.base_sha = found.pr.head_sha;
     }
     auto config = target_config(setting, *found.doors.repo, found.pr, access);
-    if (!local) { // now with the target's allow-lists
-        found.doors.host = make_service_host(setting, config, &*found.trigger);
-        const auto& ref = found.trigger->comment;
-        found.comment = found.doors.host->get_comment(found.pr.number, {ref.id, ref.thread_id});
+    // From here on the target's rules: its retry budget and, for the host's
+    // calls, its timeouts and retries (the allow-lists go with the question).
+    setting.retry_budget->set_total(config.retries.budget);
+    if (found.doors.http) {
+        found.doors.http->renew(http_options(config, setting.retry_budget));
+    }
+    if (!found.comment) {
+        found.comment = read_comment(*found.doors.host, found.pr, *found.trigger);
         if (!found.comment) {
-            log::error("comment {} on pull request {} is deleted or cannot be read; nothing "
-                       "to do",
-                       found.trigger->comment.id, found.pr.number);
             return ExitCode::refused;
         }
     }

@@ -20,31 +20,15 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-host::Kind host_kind(const config::Config& config, const trigger::Environment& environment)
-{
-    switch (config.host) {
-    case config::HostKind::github:
-        return host::Kind::github;
-    case config::HostKind::azure_devops:
-        return host::Kind::azure_devops;
-    case config::HostKind::local:
-        return host::Kind::local;
-    case config::HostKind::automatic:
-        break;
-    }
-    return to_host_kind(environment.host);
-}
-
 Audience audience_of(const Setting& setting, const Admitted& admitted)
 {
-    const bool local = setting.kind == host::Kind::local;
     Audience audience;
     audience.host = admitted.doors.host.get();
     audience.pr = admitted.request.pr;
     audience.comment = admitted.request.comment.ref;
     audience.marker = host::overview_marker(admitted.request.key);
     audience.post = !setting.options.dry_run;
-    audience.progress_comments = !local && !setting.options.dry_run;
+    audience.progress_comments = setting.venue.posts_comments && !setting.options.dry_run;
     audience.out = setting.options.out;
     return audience;
 }
@@ -125,7 +109,7 @@ ExitCode fail(const Setting& setting, const config::Config& config, RunResult re
     for (auto& variant : result.variant_records) {
         // Made, but its pull request never opened: not done.
         if (variant.state == VariantState::succeeded && variant.pr_url.empty() &&
-            setting.kind != host::Kind::local) {
+            setting.venue.opens_pull_requests) {
             variant.state = VariantState::failed;
             variant.reason = reason;
         }
@@ -167,7 +151,7 @@ Context prepare(const Setting& setting, const Request& request, Repo& repo, host
 // Which variants an earlier run of this comment made already.
 Plan plan(const Setting& setting, const Request& request, const Doors& doors)
 {
-    if (setting.kind == host::Kind::local) {
+    if (!setting.venue.opens_pull_requests) {
         return plan_local(request.result.variant_records,
                           doors.repo->find_local_request_branches(request.id),
                           setting.options.force);
@@ -190,9 +174,9 @@ Plan with_continuations(const Setting& setting, const Request& request, const Do
     }
     auto& repo = *doors.repo;
     const auto find = [&]() {
-        return setting.kind == host::Kind::local
-                   ? repo.find_local_request_branches(request.id)
-                   : repo.find_request_branches(request.access, request.id);
+        return setting.venue.branches_on_remote
+                   ? repo.find_request_branches(request.access, request.id)
+                   : repo.find_local_request_branches(request.id);
     };
     return continue_incomplete(std::move(planned), find, repo, context.base_commit);
 }
@@ -246,7 +230,7 @@ ExitCode work(const Setting& setting, const Admitted& admitted)
         });
         PublishSettings publishing;
         publishing.dry_run = setting.options.dry_run;
-        publishing.on_host = setting.kind != host::Kind::local;
+        publishing.on_host = setting.venue.opens_pull_requests;
         publishing.push = setting.options.push;
         publishing.checkpoint = [&](std::string_view where) {
             crash_for_test(setting.environment.test_crash_at, where);
@@ -287,8 +271,9 @@ ExitCode supervised(const Setting& setting, Admitted& admitted)
     auto result = admitted.request.result;
     try {
         // The worker shared our connections: talk to the host on new ones.
-        admitted.doors.host = make_service_host(setting, admitted.request.config,
-                                                admitted.trigger ? &*admitted.trigger : nullptr);
+        if (admitted.doors.http) {
+            admitted.doors.http->renew(http_options(admitted.request.config, setting.retry_budget));
+        }
         setting.observer.attach(audience_of(setting, admitted));
         result.variant_records = plan(setting, admitted.request, admitted.doors).variants;
     } catch (const std::exception& error) {
@@ -313,7 +298,7 @@ ExitCode execute(const Setting& setting)
     }
     admitted.request.result.phases.emplace_back("intake", since(setting.started));
     acknowledge(setting, admitted);
-    if (setting.kind == host::Kind::local || setting.options.dry_run) {
+    if (!setting.venue.supervised || setting.options.dry_run) {
         return work(setting, admitted); // nothing on a host to leave pending
     }
     return supervised(setting, admitted);
@@ -323,19 +308,24 @@ ExitCode execute(const Setting& setting)
 
 ExitCode run(const Options& options, Observer& observer)
 {
-    Setting setting{options,
-                    options.environment,
-                    {},
-                    host::Kind::local,
-                    nullptr,
-                    observer,
-                    Clock::now(),
-                    [](const host::Options& host_options) { return host::make_host(host_options); },
-                    open_repo};
-    setting.config = load_run_config(setting, std::nullopt, ".draftsmith.yml");
-    register_run_secrets(setting, setting.config);
-    setting.kind = host_kind(setting.config, options.environment);
-    setting.retry_budget = std::make_shared<net::RetryBudget>(setting.config.retries.budget);
+    const auto started = Clock::now();
+    auto config = load_run_config(options, std::nullopt, ".draftsmith.yml");
+    register_run_secrets(options.environment, config);
+    const auto kind = to_host_kind(config.host, options.environment.host);
+    auto budget = std::make_shared<net::RetryBudget>(config.retries.budget);
+    const Setting setting{
+        options,
+        options.environment,
+        std::move(config),
+        kind,
+        venue_of(kind),
+        std::move(budget),
+        observer,
+        started,
+        [](const host::Options& host_options, std::shared_ptr<net::HttpClient> client) {
+            return host::make_host(host_options, std::move(client));
+        },
+        open_repo};
     return execute(setting);
 }
 

@@ -107,6 +107,18 @@ struct Status {
 // the comment gets a status instead (eyes: pending, rocket: fixed, confused: active).
 enum class Reaction { eyes, rocket, confused };
 
+// Who may trigger besides what the service says: the target branch's
+// .draftsmith.yml (allowed_users, allowed_groups). Passed with each question
+// rather than built into the Host, because the host is made before that file
+// is read (the file lives on the branch the host names).
+struct AllowLists {
+    std::vector<std::string> users; // logins / uniqueNames / ids
+    // Azure DevOps: groups whose (transitive) members may trigger, e.g.
+    // "[MyProject]\\Contributors". Empty: "[PROJECT]\\Contributors" and
+    // "[PROJECT]\\Project Administrators".
+    std::vector<std::string> groups;
+};
+
 struct TriggerPermission {
     bool allowed = false;
     std::string reason; // for logs and the refusal reply: "write access", "read access only"
@@ -153,10 +165,11 @@ public:
     // The "draftsmith" status on the pull request (GitHub: commit status on its head SHA).
     virtual void set_status(const PullRequest& pr, const Status& status) = 0;
 
-    // May this user start a run? Allow-list first, then the service's answer.
-    // When the service will not say (401/403 on the lookup), the answer is
-    // "no", with the reason; other failures throw Error(host).
-    virtual TriggerPermission permission(const User& user) = 0;
+    // May this user start a run? `allowed.users` first, then the service's
+    // answer (Azure DevOps: membership of `allowed.groups`). When the service
+    // will not say (401/403 on the lookup), the answer is "no", with the
+    // reason; other failures throw Error(host).
+    virtual TriggerPermission permission(const User& user, const AllowLists& allowed) = 0;
 
     virtual void react(std::int64_t pr, const CommentRef& ref, Reaction reaction) = 0;
 
@@ -194,13 +207,6 @@ struct Options {
     // Azure DevOps identities API root; empty: vssps.dev.azure.com/ORG for
     // dev.azure.com, ORG.vssps.visualstudio.com for visualstudio.com, else the collection.
     std::string identity_url;
-
-    // Who may trigger besides what the service says: logins / uniqueNames / ids.
-    std::vector<std::string> allowed_users;
-    // Azure DevOps: groups whose (transitive) members may trigger, e.g.
-    // "[MyProject]\\Contributors". Empty: "[PROJECT]\\Contributors" and
-    // "[PROJECT]\\Project Administrators".
-    std::vector<std::string> trigger_groups;
 
     // GitHub status context; Azure DevOps status context {genre: "draftsmith", name: this}.
     std::string status_name = "draftsmith";

@@ -79,14 +79,20 @@ struct Response {
 class RetryBudget {
 public:
     explicit RetryBudget(int retries)
-        : m_left(retries)
+        : m_total(retries)
+        , m_left(retries)
     {
     }
     // Takes one retry from the budget; false when it is spent.
     bool take() noexcept { return m_left.fetch_sub(1) > 0; }
     int left() const noexcept { return m_left.load(); }
+    // Makes the whole run's budget `retries`, keeping what was spent: a run
+    // learns its budget from the target branch's configuration only after
+    // its first host calls, which spent from the flags' and environment's.
+    void set_total(int retries) noexcept { m_left.fetch_add(retries - m_total.exchange(retries)); }
 
 private:
+    std::atomic<int> m_total;
     std::atomic<int> m_left;
 };
 

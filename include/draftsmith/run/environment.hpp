@@ -2,6 +2,7 @@
 // The CI environment (trigger::Environment) turned into what host/ and git/
 // take: run/ is the first module that sees both, so the joins live here.
 
+#include "draftsmith/config/config.hpp"
 #include "draftsmith/host/host.hpp"
 #include "draftsmith/trigger/environment.hpp"
 #include "draftsmith/util/secret.hpp"
@@ -12,6 +13,10 @@ namespace draftsmith::run {
 
 // trigger's name of a hosting service as host/ names it.
 host::Kind to_host_kind(trigger::HostKind kind) noexcept;
+
+// The run's host: the configured one (config `host`, --host), else the one
+// the CI environment names (`detected`).
+host::Kind to_host_kind(config::HostKind configured, trigger::HostKind detected) noexcept;
 
 // `base` with what the CI environment says for base.kind: GitHub (API URL,
 // owner, repository, GITHUB_TOKEN) or Azure DevOps (collection, project,

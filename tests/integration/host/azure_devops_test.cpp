@@ -249,10 +249,10 @@ TEST_CASE("integration::host azure devops, every operation")
 
     SUBCASE("permission: member of Contributors through a team; readers are not")
     {
-        const auto alice = f.ado->permission({"alice@fabrikam.com", k_alice, "Alice", false});
+        const auto alice = f.ado->permission({"alice@fabrikam.com", k_alice, "Alice", false}, {});
         CHECK(alice.allowed);
         CHECK(alice.reason == "member of [Fabrikam]\\Contributors");
-        const auto bob = f.ado->permission({"bob@fabrikam.com", k_bob, "Bob", false});
+        const auto bob = f.ado->permission({"bob@fabrikam.com", k_bob, "Bob", false}, {});
         CHECK_FALSE(bob.allowed);
         CHECK(bob.reason == "Bob is not a member of [Fabrikam]\\Contributors or "
                             "[Fabrikam]\\Project Administrators");

@@ -186,11 +186,11 @@ TEST_CASE("integration::host github, every operation")
 
     SUBCASE("permission")
     {
-        CHECK(f.github->permission({"alice", "1", "alice", false}).allowed);
-        const auto bob = f.github->permission({"bob", "2", "bob", false});
+        CHECK(f.github->permission({"alice", "1", "alice", false}, {}).allowed);
+        const auto bob = f.github->permission({"bob", "2", "bob", false}, {});
         CHECK_FALSE(bob.allowed);
         CHECK(bob.reason == "read access only; write access is needed");
-        const auto eve = f.github->permission({"eve", "3", "eve", false});
+        const auto eve = f.github->permission({"eve", "3", "eve", false}, {});
         CHECK_FALSE(eve.allowed);
         CHECK(eve.reason == "eve is not a collaborator of octo-org/app");
     }

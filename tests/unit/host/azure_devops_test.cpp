@@ -36,6 +36,7 @@ struct AzureFixture {
     const std::string repo =
         "https://dev.azure.com/fabrikam/My%20Project/_apis/git/repositories/repo1";
     const std::string identities = "https://vssps.dev.azure.com/fabrikam/_apis/identities?";
+    host::AllowLists allowed; // groups from the constructor
 
     explicit AzureFixture(host::AuthScheme auth = host::AuthScheme::bearer,
                           std::vector<std::string> groups = {})
@@ -47,7 +48,7 @@ struct AzureFixture {
         options.repository = "repo1";
         options.token = draftsmith::Secret("ado_unit_test_token_5678");
         options.auth = auth;
-        options.trigger_groups = std::move(groups);
+        allowed.groups = std::move(groups);
         ado = host::make_host(options, client);
     }
 };
@@ -276,7 +277,7 @@ TEST_CASE("host::azure_devops, permission")
     {
         f.client->on(Method::get, f.identities, 200, member_of(json::array()));
         f.client->on(Method::get, f.identities, 200, group);
-        f.ado->permission(alice);
+        f.ado->permission(alice, f.allowed);
         // base64(":ado_unit_test_token_5678")
         CHECK(draftsmith::test::header_of(f.client->last(), "Authorization") ==
               "Basic OmFkb191bml0X3Rlc3RfdG9rZW5fNTY3OA==");
@@ -293,7 +294,7 @@ TEST_CASE("host::azure_devops, permission")
                      f.identities + "searchFilter=General&filterValue=%5BMy%20Project%5D%5CEditors&"
                                     "queryMembership=None&api-version=7.1",
                      200, group);
-        const auto decision = f.ado->permission(alice);
+        const auto decision = f.ado->permission(alice, f.allowed);
         CHECK(decision.allowed);
         CHECK(decision.reason == "member of [My Project]\\Editors");
     }
@@ -301,7 +302,7 @@ TEST_CASE("host::azure_devops, permission")
     SUBCASE("a token that may not read identities gets no, with the reason")
     {
         f.client->on(Method::get, f.identities, 403, R"({"message":"TF400813: no access"})");
-        const auto decision = f.ado->permission(alice);
+        const auto decision = f.ado->permission(alice, f.allowed);
         CHECK_FALSE(decision.allowed);
         CHECK(decision.reason.starts_with("the token may not read group memberships (HTTP 403)"));
     }
@@ -312,7 +313,7 @@ TEST_CASE("host::azure_devops, permission")
                      member_of(json::array({{{"identityType", "Microsoft.TeamFoundation.Identity"},
                                              {"identifier", "S-1-9-7"}}})));
         f.client->on(Method::get, f.identities, 200, group);
-        const auto decision = f.ado->permission(alice);
+        const auto decision = f.ado->permission(alice, f.allowed);
         CHECK_FALSE(decision.allowed);
         CHECK(decision.reason == "Alice is not a member of [My Project]\\Editors");
     }

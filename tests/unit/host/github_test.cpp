@@ -28,6 +28,7 @@ struct GitHubFixture {
         std::make_shared<draftsmith::test::TableClient>();
     std::unique_ptr<host::Host> github;
     const std::string repo = "https://ghe.example.com/api/v3/repos/octocat/Hello-World";
+    const host::AllowLists allowed{{"release-bot"}, {}};
 
     GitHubFixture()
     {
@@ -37,7 +38,6 @@ struct GitHubFixture {
         options.token = draftsmith::Secret("ghs_unit_test_token_1234");
         options.owner = "octocat";
         options.repository = "Hello-World";
-        options.allowed_users = {"release-bot"};
         github = host::make_host(options, client);
     }
 };
@@ -252,19 +252,19 @@ TEST_CASE("host::github, permission")
     {
         f.client->on(Method::get, f.repo + "/collaborators/alice/permission", 200,
                      answer("write", "maintain"));
-        const auto decision = f.github->permission({"alice", "1", "alice", false});
+        const auto decision = f.github->permission({"alice", "1", "alice", false}, f.allowed);
         CHECK(decision.allowed);
         CHECK(decision.reason == "maintain access");
         f.client->on(Method::get, f.repo + "/collaborators/root/permission", 200,
                      answer("admin", "admin"));
-        CHECK(f.github->permission({"root", "2", "root", false}).allowed);
+        CHECK(f.github->permission({"root", "2", "root", false}, f.allowed).allowed);
     }
 
     SUBCASE("read and triage may not")
     {
         f.client->on(Method::get, f.repo + "/collaborators/bob/permission", 200,
                      answer("read", "triage"));
-        const auto decision = f.github->permission({"bob", "3", "bob", false});
+        const auto decision = f.github->permission({"bob", "3", "bob", false}, f.allowed);
         CHECK_FALSE(decision.allowed);
         CHECK(decision.reason == "read access only; write access is needed");
     }
@@ -273,7 +273,7 @@ TEST_CASE("host::github, permission")
     {
         f.client->on(Method::get, f.repo + "/collaborators/eve/permission", 404,
                      R"({"message":"Not Found"})");
-        const auto decision = f.github->permission({"eve", "4", "eve", false});
+        const auto decision = f.github->permission({"eve", "4", "eve", false}, f.allowed);
         CHECK_FALSE(decision.allowed);
         CHECK(decision.reason == "eve is not a collaborator of octocat/Hello-World");
     }
@@ -282,7 +282,7 @@ TEST_CASE("host::github, permission")
     {
         f.client->on(Method::get, f.repo + "/collaborators/carol/permission", 403,
                      R"({"message":"Resource not accessible by integration"})");
-        const auto decision = f.github->permission({"carol", "6", "carol", false});
+        const auto decision = f.github->permission({"carol", "6", "carol", false}, f.allowed);
         CHECK_FALSE(decision.allowed);
         CHECK(decision.reason == "the token may not read carol's permission (HTTP 403); put the "
                                  "user on the allow-list or give the token metadata read");
@@ -290,7 +290,7 @@ TEST_CASE("host::github, permission")
 
     SUBCASE("the allow-list needs no request")
     {
-        CHECK(f.github->permission({"Release-Bot", "5", "", false}).allowed);
+        CHECK(f.github->permission({"Release-Bot", "5", "", false}, f.allowed).allowed);
         CHECK(f.client->sent().empty());
     }
 }

@@ -41,7 +41,7 @@ TEST_CASE("host::local, overview printed and written")
         CHECK(pr.url == "branch draftsmith/pr0-c1/v1");
         CHECK(pr.base_branch == "feature");
         CHECK(local->find_pull_requests("draftsmith/pr0-c1/v1").empty());
-        CHECK(local->permission({"anyone", "", "", false}).allowed);
+        CHECK(local->permission({"anyone", "", "", false}, {}).allowed);
         CHECK(local->get_pull_request(0).head_branch == "feature");
         REQUIRE_THROWS_WITH(local->update_comment(0, {9, 0}, "x"),
                             "local: update of comment 9 that was never made");

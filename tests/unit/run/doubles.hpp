@@ -19,6 +19,7 @@ class MemoryHost final : public host::Host {
 public:
     std::vector<host::PullRequest> pulls; // every pull request it knows
     std::map<std::string, bool> allowed;  // login -> may trigger (absent: no)
+    host::AllowLists asked_with;          // the allow-lists permission() was last given
     std::vector<std::string> calls;       // "create v1-branch", "update 7", "comment"
     std::vector<std::string> comments;
     bool fail_create = false;
@@ -85,8 +86,10 @@ public:
         comments.emplace_back(body);
     }
     void set_status(const host::PullRequest&, const host::Status&) override {}
-    host::TriggerPermission permission(const host::User& user) override
+    host::TriggerPermission permission(const host::User& user,
+                                       const host::AllowLists& lists) override
     {
+        asked_with = lists;
         const auto it = allowed.find(user.login);
         if (it != allowed.end() && it->second) {
             return {true, "write access"};
