@@ -12,6 +12,7 @@ State (seed with --state FILE or POST /__state):
   refs: {branch: sha}        known branches (a PR's head must be one when
                              "check_refs" is true)
   pulls, comments, reactions, statuses: lists the API fills
+  check_runs, workflows, dispatches: see fake_github_checks.py
 """
 
 import copy
@@ -19,6 +20,7 @@ import hashlib
 import os
 
 import fakecommon
+import fake_github_checks  # issue 15: check runs, statuses, dispatch, job logs
 from fakecommon import Reply, now_iso
 
 TEMPLATES = {}
@@ -318,7 +320,10 @@ def routes(fake):
                      "role_name": info.get("role_name", info.get("permission", "read")),
                      "user": collaborator}, {}
 
-    return [
+    checks = fake_github_checks.routes(fake, repo, {
+        "check_repo": check_repo, "error_body": error_body, "paginate": paginate, "sha_of": sha_of,
+        "template": template, "next_id": next_id})
+    return checks + [
         ("GET", repo + r"/pulls/(?P<number>\d+)", get_pull, False),
         ("GET", repo + r"/pulls", list_pulls, False),
         ("POST", repo + r"/pulls", create_pull, False),
