@@ -1,0 +1,129 @@
+// draftsmith checks end to end (issue 15): a real `draftsmith run` opens three
+// drafts and the overview on the fake GitHub; CI results are seeded as the
+// service would report them; `draftsmith checks` (the binary) rewrites the
+// overview with the Checks column.
+#include "github_run_support.hpp"
+
+using namespace github_run_support;
+
+namespace {
+
+json check_run(int id, const std::string& sha, const std::string& name, const std::string& status,
+               const json& conclusion)
+{
+    return {{"id", id},
+            {"head_sha", sha},
+            {"name", name},
+            {"status", status},
+            {"conclusion", conclusion}};
+}
+
+// A workflow_run completed event for `branch` (the fields draftsmith reads;
+// docs.github.com "Webhook events and payloads: workflow_run").
+std::filesystem::path workflow_run_event(World& world, const std::string& branch)
+{
+    const json payload = {{"action", "completed"},
+                          {"workflow_run",
+                           {{"id", 30433642},
+                            {"name", "CI"},
+                            {"head_branch", branch},
+                            {"event", "workflow_dispatch"},
+                            {"status", "completed"},
+                            {"conclusion", "failure"}}}};
+    const auto path = world.root() / "workflow_run.json";
+    write_file(path, payload.dump());
+    return path;
+}
+
+std::map<std::string, std::string> actions_environment(GitHubRun& f,
+                                                       const std::filesystem::path& event)
+{
+    return {{"GITHUB_ACTIONS", "true"},
+            {"GITHUB_API_URL", f.fake.base()},
+            {"GITHUB_TOKEN", k_token},
+            {"GITHUB_REPOSITORY", "octo-org/app"},
+            {"GITHUB_EVENT_NAME", "workflow_run"},
+            {"GITHUB_EVENT_PATH", event.string()}};
+}
+
+// The drafts by variant number (their request marker's vN).
+std::map<int, json> drafts_by_variant(GitHubRun& f)
+{
+    std::map<int, json> out;
+    for (const auto& draft : f.drafts()) {
+        const auto body = draft["body"].get<std::string>();
+        const auto at = body.find("<!-- draftsmith-request: pr7-c100 v");
+        REQUIRE(at != std::string::npos);
+        out[body[at + std::string("<!-- draftsmith-request: pr7-c100 v").size()] - '0'] = draft;
+    }
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("checks: the overview gains a Checks column from each variant's check runs")
+{
+    GitHubRun f;
+    REQUIRE(f.run(f.world.recording(three_colours())).exit_code == 0);
+    auto drafts = drafts_by_variant(f);
+    REQUIRE(drafts.size() == 3);
+    const auto sha = [&](int v) { return drafts[v]["head"]["sha"].get<std::string>(); };
+    f.fake.seed(
+        {{"check_runs", json::array({check_run(9001, sha(1), "build", "completed", "success"),
+                                     check_run(9002, sha(1), "test", "completed", "success"),
+                                     check_run(9003, sha(2), "build", "completed", "failure"),
+                                     check_run(9004, sha(2), "test", "completed", "success"),
+                                     check_run(9005, sha(3), "build", "in_progress", nullptr)})}});
+    const auto branch = drafts[2]["head"]["ref"].get<std::string>();
+    const auto event = workflow_run_event(f.world, branch);
+
+    const auto result = f.world.draftsmith({"checks"}, actions_environment(f, event));
+    INFO(result.err);
+    CHECK(result.exit_code == 0);
+    auto comments = f.comments_by_bot();
+    REQUIRE(comments.size() == 1);
+    const auto overview = comments[0]["body"].get<std::string>();
+    INFO(overview);
+    CHECK(overview.find("| Time | Checks |") != std::string::npos);
+    CHECK(overview.find("\xE2\x9C\x85 2/2") != std::string::npos);
+    CHECK(overview.find("[\xE2\x9D\x8C 1 of 2 failed: build](https://github.com/octo-org/app/"
+                        "actions/runs/9003/job/9003)") != std::string::npos);
+    CHECK(overview.find("\xE2\x8F\xB3 1 of 1 running") != std::string::npos);
+    CHECK(result.err.find(k_token) == std::string::npos);
+
+    SUBCASE("a second update with nothing new changes nothing")
+    {
+        f.fake.forget_requests();
+        const auto again = f.world.draftsmith({"checks"}, actions_environment(f, event));
+        CHECK(again.exit_code == 0);
+        const auto state = f.fake.state();
+        for (const auto& request : state["requests"]) {
+            CHECK(request["method"] != "PATCH");
+        }
+    }
+    SUBCASE("by --pr, after the last variant finished")
+    {
+        f.fake.seed({{"check_runs",
+                      json::array({check_run(9001, sha(1), "build", "completed", "success"),
+                                   check_run(9005, sha(3), "build", "completed", "success")})}});
+        const auto by_pr =
+            f.world.draftsmith({"checks", "--pr", "7"}, actions_environment(f, event));
+        CHECK(by_pr.exit_code == 0);
+        const auto text = f.comments_by_bot()[0]["body"].get<std::string>();
+        CHECK(text.find("Checks | Checks") == std::string::npos);
+        CHECK(text.find("\xE2\x8F\xB3") == std::string::npos);
+        CHECK(text.find("\xE2\x80\x94 no checks") != std::string::npos); // variant 2: none now
+    }
+    SUBCASE("a branch that is no variant's is nothing to do; bad input is exit 2")
+    {
+        const auto other = f.world.draftsmith({"checks", "--branch", "refs/heads/main"},
+                                              actions_environment(f, event));
+        CHECK(other.exit_code == 0);
+        CHECK(other.err.find("nothing to do") != std::string::npos);
+        const auto env = actions_environment(f, f.event(100)); // an issue_comment event
+        const auto wrong = f.world.draftsmith({"checks"}, env);
+        CHECK(wrong.exit_code == 2);
+        CHECK(wrong.err.find("is neither a workflow_run nor a check_suite event; give --branch B "
+                             "or --pr N") != std::string::npos);
+    }
+}
