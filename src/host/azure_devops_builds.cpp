@@ -168,6 +168,7 @@ private:
                         name, pr_status_state(str(status, "state")), str(status, "targetUrl"), {}}};
         }
         std::vector<CheckRun> runs;
+        runs.reserve(order.size());
         for (const auto& name : order) {
             runs.push_back(newest.at(name).second);
         }

@@ -64,7 +64,7 @@ struct LogTail {
 
 struct LogLimits {
     std::size_t max_lines = 200;
-    std::size_t max_bytes = 32 * 1024;
+    std::size_t max_bytes = std::size_t{32} * 1024;
 };
 
 // The last `limits.max_lines` lines of `text`, cut further to the last

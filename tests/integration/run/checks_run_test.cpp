@@ -127,3 +127,52 @@ TEST_CASE("checks: the overview gains a Checks column from each variant's check 
                              "or --pr N") != std::string::npos);
     }
 }
+
+TEST_CASE("checks: with GITHUB_TOKEN only, run dispatches checks.workflow on each variant branch")
+{
+    GitHubRun f;
+    f.fake.seed({{"workflows", {{"ci.yml", {{"jobs", {"build", "test"}}}}}}});
+    const auto made = f.run_with(
+        {"--provider", "replay", "--replay", f.world.recording(three_colours()).string()},
+        {{"DRAFTSMITH_CHECKS_WORKFLOW", "ci.yml"}}, 100);
+    INFO(made.err);
+    REQUIRE(made.exit_code == 0);
+    auto state = f.fake.state();
+    REQUIRE(state["dispatches"].size() == 3);
+    std::set<std::string> dispatched;
+    for (const auto& dispatch : state["dispatches"]) {
+        CHECK(dispatch["workflow"] == "ci.yml");
+        dispatched.insert(dispatch["ref"].get<std::string>());
+    }
+    std::set<std::string> branches;
+    for (const auto& draft : f.drafts()) {
+        branches.insert(draft["head"]["ref"].get<std::string>());
+    }
+    CHECK(dispatched == branches);
+
+    // The dispatched runs are queued: the overview says so.
+    const auto event = workflow_run_event(f.world, *branches.begin());
+    const auto result = f.world.draftsmith({"checks", "--pr", "7"}, actions_environment(f, event));
+    CHECK(result.exit_code == 0);
+    const auto overview = f.comments_by_bot()[0]["body"].get<std::string>();
+    std::size_t running = 0;
+    for (auto at = overview.find("\xE2\x8F\xB3 2 of 2 running"); at != std::string::npos;
+         at = overview.find("\xE2\x8F\xB3 2 of 2 running", at + 1)) {
+        ++running;
+    }
+    CHECK(running == 3);
+
+    SUBCASE("a workflow without workflow_dispatch: the drafts stand, a warning says why")
+    {
+        GitHubRun g;
+        g.fake.seed({{"workflows", {{"ci.yml", {{"dispatch", false}}}}}});
+        const auto refused = g.run_with(
+            {"--provider", "replay", "--replay", g.world.recording(three_colours()).string()},
+            {{"DRAFTSMITH_CHECKS_WORKFLOW", "ci.yml"}}, 100);
+        CHECK(refused.exit_code == 0);
+        CHECK(g.drafts().size() == 3);
+        CHECK(refused.err.find("could not start ci.yml on") != std::string::npos);
+        CHECK(refused.err.find("Workflow does not have 'workflow_dispatch' trigger") !=
+              std::string::npos);
+    }
+}
