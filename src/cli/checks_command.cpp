@@ -77,6 +77,8 @@ void add_checks_command(CLI::App& app, Action& chosen, const trigger::Environmen
                  "Repair turns a failing variant may get in all: 0, 1 or 2 (default 0)");
     add_key_flag(command, *flags, "--provider", "provider", "The repair's provider");
     add_key_flag(command, *flags, "--model", "model", "The repair's model");
+    add_key_flag(command, *flags, "--base-url", "base_url",
+                 "The repair provider's endpoint (OpenAI-compatible servers: vLLM, Ollama, ...)");
     add_key_flag(command, *flags, "--replay", "replay",
                  "The recording the replay provider answers from");
     command->add_flag("--dry-run", flags->options.dry_run,

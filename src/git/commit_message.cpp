@@ -17,6 +17,7 @@ constexpr std::string_view k_request_key = "Draftsmith-Request";
 constexpr std::string_view k_variant_key = "Draftsmith-Variant";
 constexpr std::string_view k_co_author_key = "Co-authored-by";
 constexpr std::string_view k_incomplete_key = "Draftsmith-Incomplete";
+constexpr std::string_view k_repair_key = "Draftsmith-Repair"; // issue 15
 
 // One line, no angle brackets (libgit2 refuses them in signatures and they
 // would break "Name <email>").
@@ -150,6 +151,9 @@ std::string compose_message(const CommitSpec& spec)
         const auto why = single_line(*spec.incomplete, false);
         trailers.push_back(fmt::format("{}: {}", k_incomplete_key, why.empty() ? "yes" : why));
     }
+    if (spec.repair) {
+        trailers.push_back(fmt::format("{}: {}", k_repair_key, *spec.repair));
+    }
     if (!trailers.empty()) {
         message += "\n\n";
         for (const auto& line : trailers) {
@@ -181,6 +185,14 @@ DraftsmithTrailers parse_trailers(std::string_view message)
             result.variant = parse_variant(value);
         } else if (text::iequals_ascii(key, k_incomplete_key)) {
             result.incomplete = std::string(text::trim(value));
+        } else if (text::iequals_ascii(key, k_repair_key)) {
+            int count = 0;
+            const auto trimmed = text::trim(value);
+            const auto [end, error] =
+                std::from_chars(trimmed.data(), trimmed.data() + trimmed.size(), count);
+            if (error == std::errc() && end == trimmed.data() + trimmed.size() && count > 0) {
+                result.repair = count;
+            }
         } else if (text::iequals_ascii(key, k_co_author_key)) {
             result.co_authors.emplace_back(text::trim(value));
         }

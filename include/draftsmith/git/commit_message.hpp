@@ -69,6 +69,8 @@ struct CommitSpec {
     std::optional<VariantNumber> variant;
     // Draftsmith-Incomplete's value ("time limit"): the variant stopped early.
     std::optional<std::string> incomplete;
+    // Issue 15: Draftsmith-Repair's value, the how-manyth repair turn this is.
+    std::optional<int> repair;
 };
 
 // The author and committer a CommitSpec resolves to, and the co-author
@@ -93,6 +95,7 @@ struct DraftsmithTrailers {
     std::optional<RequestId> request;
     std::optional<VariantNumber> variant;
     std::optional<std::string> incomplete; // Draftsmith-Incomplete's value
+    std::optional<int> repair;             // Draftsmith-Repair's value (issue 15)
     std::vector<std::string> co_authors;   // "Name <email>"
 };
 DraftsmithTrailers parse_trailers(std::string_view message);

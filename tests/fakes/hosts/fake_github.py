@@ -105,7 +105,11 @@ def routes(fake):
         })
         for side in ("head", "base"):
             branch = out[side]
-            branch.update({"ref": pr[side]["ref"], "sha": pr[side]["sha"],
+            sha = pr[side]["sha"]
+            if fake.git_dir and pr["state"] == "open":
+                # Like GitHub: an open pull request's head and base follow their branches.
+                sha = fake.branch_sha(pr[side]["ref"]) or sha
+            branch.update({"ref": pr[side]["ref"], "sha": sha,
                            "label": "%s:%s" % (state["owner"], pr[side]["ref"]),
                            "user": user_json(state["owner"]), "repo": repo_json()})
         fork = pr["head"].get("repo_full_name")

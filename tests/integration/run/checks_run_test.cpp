@@ -176,3 +176,145 @@ TEST_CASE("checks: with GITHUB_TOKEN only, run dispatches checks.workflow on eac
               std::string::npos);
     }
 }
+
+namespace {
+
+// Three drafts; variant 2's "build" failed with a log holding a secret.
+struct RepairWorld {
+    GitHubRun f;
+    std::map<int, json> drafts;
+    std::string branch; // variant 2's
+    std::string head;   // its head before any repair
+
+    RepairWorld()
+    {
+        REQUIRE(f.run(f.world.recording(three_colours())).exit_code == 0);
+        drafts = drafts_by_variant(f);
+        REQUIRE(drafts.size() == 3);
+        branch = drafts[2]["head"]["ref"].get<std::string>();
+        head = drafts[2]["head"]["sha"].get<std::string>();
+        std::string log;
+        for (int i = 1; i <= 400; ++i) {
+            log += fmt::format("2026-12-03T10:00:{:02}Z step {} ok\n", i % 60, i);
+        }
+        log += "css/style.css: the submit button's contrast is too low with #c5221f\n";
+        log += "token=" + k_token + "\nError: Process completed with exit code 1.\n";
+        auto failed = check_run(9103, head, "build", "completed", "failure");
+        failed["log"] = log;
+        f.fake.seed(
+            {{"check_runs",
+              json::array(
+                  {check_run(9101, drafts[1]["head"]["sha"], "build", "completed", "success"),
+                   failed,
+                   check_run(9105, drafts[3]["head"]["sha"], "build", "completed", "success")})}});
+    }
+
+    ProcessResult checks(std::vector<std::string> more, std::map<std::string, std::string> env = {})
+    {
+        std::vector<std::string> args{"checks", "--branch", branch};
+        args.insert(args.end(), more.begin(), more.end());
+        auto environment = actions_environment(f, workflow_run_event(f.world, branch));
+        environment.insert(env.begin(), env.end());
+        return f.world.draftsmith(args, environment);
+    }
+
+    std::string overview() { return f.comments_by_bot().at(0)["body"].get<std::string>(); }
+};
+
+std::vector<Turn> darker_red()
+{
+    return {
+        {{tool_call("str_replace", {{"path", "css/style.css"},
+                                    {"old_str", "  background: #c5221f;"},
+                                    {"new_str", "  background: #8b0000;"}})}},
+        {{tool_call("finish", {{"summary", "A darker red passes the contrast check."}})}},
+    };
+}
+
+} // namespace
+
+TEST_CASE("checks: repair 1 commits a fix onto the failing variant's branch, once")
+{
+    RepairWorld w;
+    const auto recording = w.f.world.recording({{2, darker_red()}});
+    const auto result =
+        w.checks({"--repair", "1", "--provider", "replay", "--replay", recording.string()});
+    INFO(result.err);
+    CHECK(result.exit_code == 0);
+    const auto tip = w.f.world.server_git({"rev-parse", w.branch});
+    CHECK(tip != w.head);
+    CHECK(w.f.world.server_git({"rev-parse", w.branch + "^"}) == w.head);
+    const auto message = w.f.world.server_git({"log", "-1", "--format=%B", w.branch});
+    CHECK(message.find("Repair the failing checks: build") == 0);
+    CHECK(message.find("Draftsmith-Repair: 1") != std::string::npos);
+    CHECK(message.find("Draftsmith-Request: github/octo-org/app/7/100") != std::string::npos);
+    CHECK(w.f.world.server_git({"show", w.branch + ":css/style.css"}).find("#8b0000") !=
+          std::string::npos);
+    CHECK(w.overview().find("\xC2\xB7 repaired once") != std::string::npos);
+    CHECK(result.err.find(k_token) == std::string::npos);
+
+    SUBCASE("the cap: repair 1 and a Repair: 1 trailer on the branch do nothing more")
+    {
+        // CI ran again on the repaired head and failed again.
+        auto again = check_run(9203, tip, "build", "completed", "failure");
+        again["log"] = std::string("still failing\n");
+        w.f.fake.seed({{"check_runs", json::array({again})}});
+        const auto capped =
+            w.checks({"--repair", "1", "--provider", "replay", "--replay", recording.string()});
+        INFO(capped.err);
+        CHECK(capped.exit_code == 0);
+        CHECK(w.f.world.server_git({"rev-parse", w.branch}) == tip);
+        const auto overview = w.overview();
+        CHECK(overview.find("failed: build") != std::string::npos);
+        CHECK(overview.find("\xC2\xB7 repaired once") != std::string::npos);
+        CHECK(capped.err.find("repair turn") == std::string::npos);
+    }
+}
+
+TEST_CASE("checks: a repair that fails leaves the branch alone and says why (exit 1)")
+{
+    RepairWorld w;
+    FakeLlm llm(w.f.world.root() / "llm.log");
+    const std::map<std::string, std::string> key{
+        {"ANTHROPIC_API_KEY", "sk-ant-e2e-secret-key-0005"}};
+
+    SUBCASE("the model makes no edit")
+    {
+        llm.script({{"default", {{"reply", {{"text", "I cannot tell what is wrong."}}}}}});
+        const auto result =
+            w.checks({"--repair", "1", "--provider", "anthropic", "--base-url", llm.base()}, key);
+        INFO(result.err);
+        CHECK(result.exit_code == 1);
+        CHECK(w.f.world.server_git({"rev-parse", w.branch}) == w.head);
+        CHECK(w.overview().find("repair failed: the model made no edit") != std::string::npos);
+        // What the model was given: the log's tail, bounded and masked, and the diff.
+        const auto bodies = llm.request_bodies();
+        REQUIRE(!bodies.empty());
+        const auto& prompt = bodies.front();
+        CHECK(prompt.find("contrast is too low with #c5221f") != std::string::npos);
+        CHECK(prompt.find("step 400 ok") != std::string::npos);
+        CHECK(prompt.find("step 150 ok") == std::string::npos); // only the last 200 lines
+        CHECK(prompt.find(k_token) == std::string::npos);
+        CHECK(prompt.find("token=***") != std::string::npos);
+        CHECK(prompt.find("+  background: #c5221f;") != std::string::npos);
+    }
+    SUBCASE("the model's edit does not apply")
+    {
+        const auto call = [](const std::string& name, json input) {
+            return json{{"reply",
+                         {{"stop_reason", "tool_use"},
+                          {"tool_calls", json::array({{{"name", name}, {"input", input}}})}}}};
+        };
+        llm.script({{"steps", json::array({call("str_replace", {{"path", "css/style.css"},
+                                                                {"old_str", "no such text"},
+                                                                {"new_str", "x"}}),
+                                           call("finish", {{"summary", "fixed"}})})},
+                    {"default", {{"reply", {{"text", "done"}}}}}});
+        const auto result =
+            w.checks({"--repair", "2", "--provider", "anthropic", "--base-url", llm.base()}, key);
+        INFO(result.err);
+        CHECK(result.exit_code == 1);
+        CHECK(w.f.world.server_git({"rev-parse", w.branch}) == w.head);
+        CHECK(w.overview().find("repair failed: the model made no edit") != std::string::npos);
+    }
+}
