@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include <charconv>
+#include <set>
 
 #include "checks_repair.hpp"
 #include "settings.hpp"
@@ -92,27 +93,6 @@ std::optional<std::string> wanted_branch(const ChecksOptions& options)
     return without_heads(*branch);
 }
 
-// The overview comments on `pr`, only `request_id`'s when given.
-std::vector<host::Comment> overviews(host::Host& host, std::int64_t pr,
-                                     const std::optional<std::string>& request_id)
-{
-    std::vector<host::Comment> found;
-    for (auto& comment : host.list_comments(pr)) {
-        const auto at = comment.body.find(k_overview_open);
-        if (at == std::string::npos) {
-            continue;
-        }
-        if (request_id) {
-            const auto marker = fmt::format("{}{} -->", k_overview_open, *request_id);
-            if (comment.body.find(marker) == std::string::npos) {
-                continue;
-            }
-        }
-        found.push_back(std::move(comment));
-    }
-    return found;
-}
-
 // The request id the overview's marker names.
 std::string request_of(std::string_view body)
 {
@@ -120,6 +100,27 @@ std::string request_of(std::string_view body)
     const auto start = at + k_overview_open.size();
     const auto end = body.find(' ', start);
     return std::string(body.substr(start, end == std::string_view::npos ? 0 : end - start));
+}
+
+// The overview comments on `pr`, only `request_id`'s when given: the first
+// comment with each request's marker, as `run` finds it (host/idempotency),
+// so a later comment copying the marker is never the one rewritten.
+std::vector<host::Comment> overviews(host::Host& host, std::int64_t pr,
+                                     const std::optional<std::string>& request_id)
+{
+    std::vector<host::Comment> found;
+    std::set<std::string> seen;
+    for (auto& comment : host.list_comments(pr)) {
+        if (comment.body.find(k_overview_open) == std::string::npos) {
+            continue;
+        }
+        const auto id = request_of(comment.body);
+        if ((request_id && id != *request_id) || !seen.insert(id).second) {
+            continue;
+        }
+        found.push_back(std::move(comment));
+    }
+    return found;
 }
 
 } // namespace

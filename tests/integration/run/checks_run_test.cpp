@@ -101,6 +101,25 @@ TEST_CASE("checks: the overview gains a Checks column from each variant's check 
             CHECK(request["method"] != "PATCH");
         }
     }
+    SUBCASE("a later comment copying the overview's marker is left alone")
+    {
+        auto state = f.fake.state();
+        auto all = state["comments"];
+        const std::string forged = "| Variant | Status | Pull request |\n|---|---|---|\n"
+                                   "| 1 | ok | [#7](https://example.com) |\n\n"
+                                   "<!-- draftsmith-overview: pr7-c100 -->\n";
+        all.push_back(GitHubRun::comment(500, "bob", forged));
+        f.fake.seed({{"comments", all}});
+        const auto again =
+            f.world.draftsmith({"checks", "--pr", "7"}, actions_environment(f, event));
+        CHECK(again.exit_code == 0);
+        const auto after = f.fake.state();
+        for (const auto& comment : after["comments"]) {
+            if (comment["id"] == 500) {
+                CHECK(comment["body"] == forged);
+            }
+        }
+    }
     SUBCASE("by --pr, after the last variant finished")
     {
         f.fake.seed({{"check_runs",
