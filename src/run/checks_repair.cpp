@@ -141,14 +141,15 @@ std::optional<Overlay> model_turn(const ChecksOptions& options, const config::Co
     return outcome.overlay;
 }
 
-// Commits the repair onto the branch and pushes it; false with a note when it did not land.
-bool land(const config::Config& config, const host::PullRequest& variant, Where& where,
-          const Overlay& overlay, VariantChecks& row)
+// Commits the repair onto the branch and pushes it: the new head, or nullopt
+// with a note when it did not land.
+std::optional<std::string> land(const config::Config& config, const host::PullRequest& variant,
+                                Where& where, const Overlay& overlay, VariantChecks& row)
 {
     const auto trailers = git::parse_trailers(where.repo->message(where.head));
     if (!trailers.request) {
         row.repair_note = "repair not made: the branch head has no Draftsmith-Request trailer";
-        return false;
+        return std::nullopt;
     }
     git::CommitSpec spec;
     spec.message = fmt::format("Repair the failing checks: {}\n\nDraftsmith's repair turn {} of "
@@ -165,15 +166,35 @@ bool land(const config::Config& config, const host::PullRequest& variant, Where&
         const auto& result = report.branches.front();
         row.repair_note = fmt::format("repair not pushed: {} ({})", to_string(result.status),
                                       redacted(result.message));
-        return false;
+        return std::nullopt;
     }
     row.repairs += 1;
-    return true;
+    return commit;
+}
+
+// A push with GITHUB_TOKEN starts no workflow, and Azure DevOps may not
+// build the branch by itself: start CI on the repaired branch as `run` does.
+void restart_ci(const config::Config& config, host::Kind kind, host::Checks& checks,
+                const std::string& branch)
+{
+    const auto& what = kind == host::Kind::github ? config.checks.workflow : config.checks.pipeline;
+    if (what.empty()) {
+        return;
+    }
+    try {
+        checks.start(branch, what);
+        log::info("checks: started {} on the repaired {}", what, branch);
+    } catch (const Error& e) {
+        if (e.category() == ErrorCategory::interrupted) {
+            throw;
+        }
+        log::warning("checks: could not start {} on {}: {}", what, branch, e.what());
+    }
 }
 
 } // namespace
 
-void maybe_repair(const ChecksOptions& options, const config::Config& config, host::Host&,
+void maybe_repair(const ChecksOptions& options, const config::Config& config, host::Host& host,
                   host::Checks& checks, const host::PullRequest& variant, VariantChecks& row)
 {
     if (config.repair == 0) {
@@ -199,8 +220,14 @@ void maybe_repair(const ChecksOptions& options, const config::Config& config, ho
         const auto base = where.repo->find_or_fetch_commit(variant.base_sha, where.access,
                                                            "refs/heads/" + variant.base_branch);
         const auto intent = repair_intent(tails, where.repo->diff_text(base, where.head));
-        if (const auto overlay = model_turn(options, config, variant, where, intent, row)) {
-            land(config, variant, where, *overlay, row);
+        const auto overlay = model_turn(options, config, variant, where, intent, row);
+        const auto repaired = overlay ? land(config, variant, where, *overlay, row) : std::nullopt;
+        if (repaired) {
+            restart_ci(config, host.kind(), checks, variant.head_branch);
+            // The cell tells the repaired head's checks (none yet, or just started).
+            auto now = variant;
+            now.head_sha = *repaired;
+            row.summary = checks.read(now);
         }
     } catch (const Error& e) {
         if (e.category() == ErrorCategory::interrupted) {

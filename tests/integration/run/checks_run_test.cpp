@@ -255,9 +255,11 @@ std::vector<Turn> darker_red()
 TEST_CASE("checks: repair 1 commits a fix onto the failing variant's branch, once")
 {
     RepairWorld w;
+    w.f.fake.seed({{"workflows", {{"ci.yml", {{"jobs", {"build"}}}}}}});
     const auto recording = w.f.world.recording({{2, darker_red()}});
     const auto result =
-        w.checks({"--repair", "1", "--provider", "replay", "--replay", recording.string()});
+        w.checks({"--repair", "1", "--provider", "replay", "--replay", recording.string()},
+                 {{"DRAFTSMITH_CHECKS_WORKFLOW", "ci.yml"}});
     INFO(result.err);
     CHECK(result.exit_code == 0);
     const auto tip = w.f.world.server_git({"rev-parse", w.branch});
@@ -269,8 +271,14 @@ TEST_CASE("checks: repair 1 commits a fix onto the failing variant's branch, onc
     CHECK(message.find("Draftsmith-Request: github/octo-org/app/7/100") != std::string::npos);
     CHECK(w.f.world.server_git({"show", w.branch + ":css/style.css"}).find("#8b0000") !=
           std::string::npos);
+    // The cell tells the repaired head's checks: the dispatched run, queued.
+    CHECK(w.overview().find("\xE2\x8F\xB3 1 of 1 running](") != std::string::npos);
     CHECK(w.overview().find("\xC2\xB7 repaired once") != std::string::npos);
     CHECK(result.err.find(k_token) == std::string::npos);
+    // Pushed with GITHUB_TOKEN: the workflow is dispatched on the repaired branch.
+    const auto dispatched = w.f.fake.state()["dispatches"];
+    REQUIRE(dispatched.size() == 1);
+    CHECK(dispatched[0]["ref"] == w.branch);
 
     SUBCASE("the cap: repair 1 and a Repair: 1 trailer on the branch do nothing more")
     {
