@@ -71,6 +71,7 @@ int run(int argc, char** argv)
     add_apply_command(app, chosen, environment);
     add_config_command(app, chosen, environment);
     add_version_command(app, chosen);
+    add_checks_command(app, chosen, environment);
 
     try {
         app.parse(argc, argv);

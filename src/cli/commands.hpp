@@ -22,6 +22,8 @@ void add_parse_command(CLI::App& app, Action& chosen);
 void add_apply_command(CLI::App& app, Action& chosen, const trigger::Environment& environment);
 void add_config_command(CLI::App& app, Action& chosen, const trigger::Environment& environment);
 void add_version_command(CLI::App& app, Action& chosen);
+// issue 15: `checks`, the variants' CI in the overview.
+void add_checks_command(CLI::App& app, Action& chosen, const trigger::Environment& environment);
 
 // The footer every --help ends with.
 inline const std::string k_help_footer = "See man draftsmith for every option, key and exit code.";

@@ -367,6 +367,13 @@ const std::vector<Field>& fields()
             "metrics_file", [](auto& c) -> auto& { return c.metrics_file; }));
         t.push_back(string_field(
             "pushgateway", [](auto& c) -> auto& { return c.pushgateway; }));
+        // --- issue 15: the variants' CI (checks.hpp, run/checks.cpp) -------------
+        t.push_back(string_field(
+            "checks.workflow", [](auto& c) -> auto& { return c.checks.workflow; }));
+        t.push_back(string_field(
+            "checks.pipeline", [](auto& c) -> auto& { return c.checks.pipeline; }));
+        t.push_back(integer_field(
+            "repair", [](auto& c) -> auto& { return c.repair; }, 0, 2));
         return t;
     }();
     return table;

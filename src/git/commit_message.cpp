@@ -18,6 +18,7 @@ constexpr std::string_view k_variant_key = "Draftsmith-Variant";
 constexpr std::string_view k_co_author_key = "Co-authored-by";
 constexpr std::string_view k_incomplete_key = "Draftsmith-Incomplete";
 constexpr std::string_view k_follow_up_key = "Draftsmith-Follow-Up"; // issue 15
+constexpr std::string_view k_repair_key = "Draftsmith-Repair";       // issue 15
 
 // One line, no angle brackets (libgit2 refuses them in signatures and they
 // would break "Name <email>").
@@ -155,6 +156,9 @@ std::string compose_message(const CommitSpec& spec)
         trailers.push_back(
             fmt::format("{}: {}", k_follow_up_key, single_line(*spec.follow_up, false)));
     }
+    if (spec.repair) {
+        trailers.push_back(fmt::format("{}: {}", k_repair_key, *spec.repair));
+    }
     if (!trailers.empty()) {
         message += "\n\n";
         for (const auto& line : trailers) {
@@ -188,6 +192,14 @@ DraftsmithTrailers parse_trailers(std::string_view message)
             result.incomplete = std::string(text::trim(value));
         } else if (text::iequals_ascii(key, k_follow_up_key)) {
             result.follow_up = std::string(text::trim(value));
+        } else if (text::iequals_ascii(key, k_repair_key)) {
+            int count = 0;
+            const auto trimmed = text::trim(value);
+            const auto [end, error] =
+                std::from_chars(trimmed.data(), trimmed.data() + trimmed.size(), count);
+            if (error == std::errc() && end == trimmed.data() + trimmed.size() && count > 0) {
+                result.repair = count;
+            }
         } else if (text::iequals_ascii(key, k_co_author_key)) {
             result.co_authors.emplace_back(text::trim(value));
         }

@@ -13,6 +13,7 @@
 #include "follow_up_run.hpp"
 #include "request.hpp"
 #include "settings.hpp"
+#include "start_ci.hpp"
 #include "supervise.hpp"
 
 namespace draftsmith::run {
@@ -241,6 +242,7 @@ ExitCode work(const Setting& setting, const Admitted& admitted)
                 return publish(request, doors, result.variant_records, planned.existing,
                                publishing);
             });
+        start_variant_ci(setting, request.config, result.variant_records); // issue 15
         crash_for_test(setting.environment.test_crash_at, "overview");
     } catch (const Error& error) {
         return fail(setting, request.config, result, error.what(), exit_code_for(error.category()),

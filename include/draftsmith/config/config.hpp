@@ -185,6 +185,18 @@ struct Config {
     std::string metrics_file; // Prometheus text format file
     std::string pushgateway;  // Prometheus Pushgateway URL
 
+    // --- issue 15: the variants' CI (the Checks column, starting CI, repair) ---
+    // checks.workflow: GitHub, with GITHUB_TOKEN only: the workflow (file
+    // name or id) dispatched on each variant branch after the push; "" = none.
+    // checks.pipeline: Azure DevOps: the pipeline (definition id or name)
+    // queued for each variant branch; "" = none.
+    struct Checks {
+        std::string workflow;
+        std::string pipeline;
+    } checks;
+    // How many repair turns `draftsmith checks` may give a failing variant (0-2).
+    int repair = 0;
+
     // Variant `index` (1-based) with its `variants` entry applied.
     VariantSettings variant(int index) const;
 

@@ -78,6 +78,8 @@ struct CommitSpec {
     std::optional<std::string> incomplete;
     // Draftsmith-Follow-Up's value (issue 15): the follow-up comment's request id.
     std::optional<std::string> follow_up;
+    // Issue 15: Draftsmith-Repair's value, the how-manyth repair turn this is.
+    std::optional<int> repair;
 };
 
 // The author and committer a CommitSpec resolves to, and the co-author
@@ -103,6 +105,7 @@ struct DraftsmithTrailers {
     std::optional<VariantNumber> variant;
     std::optional<std::string> incomplete; // Draftsmith-Incomplete's value
     std::optional<std::string> follow_up;  // Draftsmith-Follow-Up's value (issue 15)
+    std::optional<int> repair;             // Draftsmith-Repair's value (issue 15)
     std::vector<std::string> co_authors;   // "Name <email>"
 };
 DraftsmithTrailers parse_trailers(std::string_view message);

@@ -16,12 +16,14 @@ State (seed with --state FILE or POST /__state):
   token_identity: id of the identity the token belongs to (author of what the API creates)
   refs: {branch: sha}
   pulls, threads, statuses: lists the API fills
+  definitions, builds: see fake_azure_devops_builds.py
 """
 
 import copy
 import os
 
 import fakecommon
+import fake_azure_devops_builds  # issue 15: builds, definitions, timeline, logs
 from fakecommon import Reply, now_iso
 
 EXAMPLES = {
@@ -438,7 +440,9 @@ def routes(fake):
             out.append(item)
         return 200, listing(out), {}
 
-    return [
+    builds = fake_azure_devops_builds.routes(fake, {
+        "check": check, "error_body": error_body, "listing": listing, "next_id": next_id})
+    return builds + [
         ("GET", pr_path, get_pull, True),
         ("PATCH", pr_path, update_pull, True),
         ("GET", repo + r"/pullrequests", list_pulls, True),

@@ -12,6 +12,7 @@ State (seed with --state FILE or POST /__state):
   refs: {branch: sha}        known branches (a PR's head must be one when
                              "check_refs" is true)
   pulls, comments, reactions, statuses: lists the API fills
+  check_runs, workflows, dispatches: see fake_github_checks.py
 """
 
 import copy
@@ -19,6 +20,7 @@ import hashlib
 import os
 
 import fakecommon
+import fake_github_checks  # issue 15: check runs, statuses, dispatch, job logs
 from fakecommon import Reply, now_iso
 
 TEMPLATES = {}
@@ -112,11 +114,10 @@ def routes(fake):
         })
         for side in ("head", "base"):
             branch = out[side]
-            # GitHub moves head.sha with every push to the branch (a follow-up's
-            # commit); for pull requests opened through the API (seeded ones
-            # keep the sha a test gave them).
-            sha = (sha_of(pr[side]["ref"]) if side == "head" and pr.get("follows_branch")
-                   else None) or pr[side]["sha"]
+            sha = pr[side]["sha"]
+            if fake.git_dir and pr["state"] == "open":
+                # Like GitHub: an open pull request's head and base follow their branches.
+                sha = fake.branch_sha(pr[side]["ref"]) or sha
             branch.update({"ref": pr[side]["ref"], "sha": sha,
                            "label": "%s:%s" % (state["owner"], pr[side]["ref"]),
                            "user": user_json(state["owner"]), "repo": repo_json()})
@@ -370,7 +371,10 @@ def routes(fake):
                      "role_name": info.get("role_name", info.get("permission", "read")),
                      "user": collaborator}, {}
 
-    return [
+    checks = fake_github_checks.routes(fake, repo, {
+        "check_repo": check_repo, "error_body": error_body, "paginate": paginate, "sha_of": sha_of,
+        "template": template, "next_id": next_id})
+    return checks + [
         ("GET", repo + r"/issues/(?P<number>\d+)", get_issue, False),
         ("GET", repo + r"/?", get_repo, False),
         ("GET", repo + r"/pulls/(?P<number>\d+)", get_pull, False),

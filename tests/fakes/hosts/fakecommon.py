@@ -87,6 +87,10 @@ class Fake:
         return None
 
 
+class Text(str):
+    """A route's answer sent as text/plain instead of JSON (build logs)."""
+
+
 class Reply(Exception):
     """Raised by route handlers to answer with a status and JSON body."""
 
@@ -109,7 +113,7 @@ def make_handler(fake, routes, authorize, error_body, extra_headers):
         def base_url(self):
             return "http://" + (self.headers.get("Host") or "127.0.0.1")
 
-        def answer(self, status, body=None, headers=None, raw=None):
+        def answer(self, status, body=None, headers=None, raw=None, content_type=None):
             data = b""
             if body is not None:
                 data = json.dumps(body).encode()
@@ -117,7 +121,7 @@ def make_handler(fake, routes, authorize, error_body, extra_headers):
                 data = raw.encode()
             self.send_response(status)
             if body is not None or raw is not None:
-                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Type", content_type or "application/json; charset=utf-8")
             merged = {}
             for key, value in list((extra_headers(self) or {}).items()) + list((headers or {}).items()):
                 merged[key.lower()] = (key, str(value))  # the answer's own headers win
@@ -136,6 +140,8 @@ def make_handler(fake, routes, authorize, error_body, extra_headers):
             parsed = urllib.parse.urlsplit(self.path)
             path = parsed.path
             query = dict(urllib.parse.parse_qsl(parsed.query, keep_blank_values=True))
+            if path.startswith("/__blob/"):
+                return self.blob(path, query)
             if path.startswith("/__"):
                 return self.control(path, raw)
             body = None
@@ -173,8 +179,21 @@ def make_handler(fake, routes, authorize, error_body, extra_headers):
                         status, result, headers = function(self, match, query, body)
                 except Reply as reply:
                     return self.answer(reply.status, reply.body, reply.headers)
+                if isinstance(result, Text):
+                    return self.answer(status, None, headers, str(result), "text/plain; charset=utf-8")
                 return self.answer(status, result, headers)
             return self.answer(404, error_body(404, "Not Found"))
+
+        def blob(self, path, query):
+            """Text a real service keeps elsewhere behind a signed URL (GitHub's
+            job logs): served without credentials, only with the signature the
+            redirect named; logged like an API request."""
+            with fake.lock:
+                entry = fake.state.get("blobs", {}).get(path)
+                self.record(path, query, None)
+            if entry is None or query.get("sig") != entry.get("sig"):
+                return self.answer(403, None, None, "AuthenticationFailed", "text/plain")
+            return self.answer(200, None, None, entry["text"], "text/plain; charset=utf-8")
 
         def record(self, path, query, body):
             headers = {k: v for k, v in self.headers.items() if k.lower() != "authorization"}

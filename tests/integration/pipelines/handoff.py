@@ -183,8 +183,10 @@ def azure(source, work):
     # written into the pipeline, never the comment.
     for job in pipeline.get("jobs") or []:
         condition = str(job.get("condition", ""))
-        check("parameters." not in condition or condition ==
-              "${{ startsWith(parameters.PrComment.resource.comment.content, '/edit') }}",
+        gate = "${{ startsWith(parameters.PrComment.resource.comment.content, '/edit') }}"
+        # issue 15: or a run of the CI pipeline resource (no payload text in it).
+        check("parameters." not in condition or condition == gate or condition ==
+              f"or({gate}, eq(variables['Build.Reason'], 'ResourceTrigger'))",
               f"job '{job.get('job')}' splices payload text into its condition: {condition!r}")
     steps = list(azure_steps(pipeline))
     for step in steps:
