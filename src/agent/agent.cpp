@@ -276,6 +276,36 @@ void run_tools(Session& session, detail::Workspace& workspace, const Task& task,
     }
 }
 
+// Applies one one-shot answer's edits. True when all applied; otherwise
+// `feedback` says what to send again. The summary is the first answer's prose.
+bool apply_answer(detail::Workspace& workspace, const std::string& text, std::string& summary,
+                  std::string& feedback)
+{
+    try {
+        // A path line naming a file of the tree is a path, extension or not.
+        const edit::FileExists exists = [&workspace](std::string_view path) {
+            return workspace.has_visible_file(path);
+        };
+        const auto result = workspace.apply(edit::parse(text, edit::Format::automatic, exists));
+        if (summary.empty()) {
+            summary = detail::prose_outside_blocks(text);
+        }
+        if (result.ok()) {
+            return true;
+        }
+        feedback = fmt::format(
+            "These edits did not apply (the others did, do not send them again):\n\n{}\n"
+            "Send corrected blocks for these only, against the files as they are now.",
+            result.failure_report());
+    } catch (const Error& error) {
+        feedback = fmt::format(
+            "Your edits could not be read: {}\nSend them again as SEARCH/REPLACE blocks, "
+            "each under its file's path.",
+            error.what());
+    }
+    return false;
+}
+
 void run_oneshot(Session& session, detail::Workspace& workspace, const Task& task,
                  const Settings& settings, Outcome& outcome, std::string& summary)
 {
@@ -305,31 +335,9 @@ void run_oneshot(Session& session, detail::Workspace& workspace, const Task& tas
             }
             outcome.status = Status::finished;
             return;
-        } else {
-            try {
-                // A path line naming a file of the tree is a path, extension or not.
-                const edit::FileExists exists = [&workspace](std::string_view path) {
-                    return workspace.has_visible_file(path);
-                };
-                const auto result =
-                    workspace.apply(edit::parse(text, edit::Format::automatic, exists));
-                if (summary.empty()) {
-                    summary = detail::prose_outside_blocks(text);
-                }
-                if (result.ok()) {
-                    outcome.status = Status::finished;
-                    return;
-                }
-                feedback = fmt::format(
-                    "These edits did not apply (the others did, do not send them again):\n\n{}\n"
-                    "Send corrected blocks for these only, against the files as they are now.",
-                    result.failure_report());
-            } catch (const Error& error) {
-                feedback = fmt::format(
-                    "Your edits could not be read: {}\nSend them again as SEARCH/REPLACE blocks, "
-                    "each under its file's path.",
-                    error.what());
-            }
+        } else if (apply_answer(workspace, text, summary, feedback)) {
+            outcome.status = Status::finished;
+            return;
         }
         ++outcome.failed_edits;
         pending_failure = true;
