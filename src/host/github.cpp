@@ -367,8 +367,7 @@ std::optional<TriggerPermission> allowed_by_list(const AllowLists& allowed, cons
     return std::nullopt;
 }
 
-std::unique_ptr<Host> make_github_host(const Options& options,
-                                       std::shared_ptr<net::HttpClient> client)
+void require_github_target(const Options& options)
 {
     if (options.token.empty()) {
         throw Error(ErrorCategory::config,
@@ -379,6 +378,12 @@ std::unique_ptr<Host> make_github_host(const Options& options,
         throw Error(ErrorCategory::config,
                     "GitHub: no repository: set GITHUB_REPOSITORY=owner/name or pass --repository");
     }
+}
+
+std::unique_ptr<Host> make_github_host(const Options& options,
+                                       std::shared_ptr<net::HttpClient> client)
+{
+    require_github_target(options);
     return std::make_unique<GitHubHost>(options, std::move(client));
 }
 

@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "checks_impl.hpp"
+#include "host_impl.hpp"
 #include "rest.hpp"
 
 namespace draftsmith::host {
@@ -175,15 +176,7 @@ private:
 std::unique_ptr<Checks> make_github_checks(const Options& options,
                                            std::shared_ptr<net::HttpClient> client)
 {
-    if (options.token.empty()) {
-        throw Error(ErrorCategory::config,
-                    "GitHub: no token: set GITHUB_TOKEN (in a workflow: env: GITHUB_TOKEN: ${{ "
-                    "secrets.GITHUB_TOKEN }}) or pass --token");
-    }
-    if (options.owner.empty() || options.repository.empty()) {
-        throw Error(ErrorCategory::config,
-                    "GitHub: no repository: set GITHUB_REPOSITORY=owner/name or pass --repository");
-    }
+    require_github_target(options);
     return std::make_unique<GitHubChecks>(options, std::move(client));
 }
 

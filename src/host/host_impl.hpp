@@ -17,6 +17,10 @@ std::unique_ptr<Host> make_azure_devops_host(const Options& options,
                                              std::shared_ptr<net::HttpClient> client);
 std::unique_ptr<Host> make_local_host(const Options& options);
 
+// Throws Error(config) saying what to set when `options` lack GitHub's token
+// or repository (both the host and its checks need them).
+void require_github_target(const Options& options);
+
 // GitHub's collaborator permission answer -> may trigger (admin, maintain, write).
 TriggerPermission decide_github_permission(std::string_view permission, std::string_view role_name);
 

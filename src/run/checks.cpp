@@ -25,22 +25,6 @@ namespace {
 
 constexpr std::string_view k_overview_open = "<!-- draftsmith-overview: ";
 
-// The same choice `run` makes (run.cpp): the config's host, else the CI service's.
-host::Kind checks_host_kind(const config::Config& config, const trigger::Environment& environment)
-{
-    switch (config.host) {
-    case config::HostKind::github:
-        return host::Kind::github;
-    case config::HostKind::azure_devops:
-        return host::Kind::azure_devops;
-    case config::HostKind::local:
-        return host::Kind::local;
-    case config::HostKind::automatic:
-        break;
-    }
-    return to_host_kind(environment.host);
-}
-
 // .draftsmith.yml as the checked-out repository has it (the workflow_run
 // and pipeline-completion jobs check out the default branch, not a variant),
 // the environment and the flags.
@@ -244,7 +228,7 @@ std::optional<std::pair<std::int64_t, std::string>> request_of_branch(host::Host
 ExitCode check_variants(const ChecksOptions& options, const OverviewFormat& format)
 {
     Checker checker{options, format, checks_config(options), nullptr, nullptr};
-    const auto kind = checks_host_kind(checker.config, options.environment);
+    const auto kind = to_host_kind(checker.config.host, options.environment.host);
     if (kind == host::Kind::local) {
         throw Error(ErrorCategory::usage,
                     "checks needs a hosting service (--host github or azure-devops, or a "

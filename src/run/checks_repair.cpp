@@ -64,29 +64,6 @@ std::string repair_intent(const std::vector<host::LogTail>& tails, const std::st
     return out;
 }
 
-agent::Settings repair_settings(const config::Config& config,
-                                const config::VariantSettings& variant)
-{
-    agent::Settings settings;
-    settings.mode = variant.mode;
-    settings.limits = config.limits;
-    settings.call.model = variant.model;
-    settings.call.temperature = variant.temperature;
-    settings.call.max_output_tokens = config.max_output_tokens;
-    settings.apply.limits.max_files = static_cast<std::size_t>(config.edit.max_files);
-    settings.apply.limits.max_file_bytes = static_cast<std::size_t>(config.edit.max_bytes);
-    settings.apply.refuse_path = [&config](std::string_view path) -> std::optional<std::string> {
-        if (config.is_protected(path)) {
-            return fmt::format("{} is a protected path (protected_paths in .draftsmith.yml); "
-                               "leave it unchanged",
-                               path);
-        }
-        return std::nullopt;
-    };
-    settings.should_stop = [] { return stop_requested(); };
-    return settings;
-}
-
 std::vector<host::LogTail> failing_tails(host::Checks& checks, const host::CheckSummary& summary)
 {
     std::vector<host::LogTail> tails;
@@ -123,7 +100,7 @@ std::optional<Overlay> model_turn(const ChecksOptions& options, const config::Co
     task.pr_body = variant.body.substr(0, 4000);
     const auto tree = where.repo->tree(where.head);
     const auto outcome = agent::run_variant(*provider, *tree, where.repo->list_files(where.head),
-                                            task, repair_settings(config, settings));
+                                            task, agent_settings_for(config, settings));
     if (outcome.status == agent::Status::interrupted) {
         throw Error(ErrorCategory::interrupted, "checks: interrupted during a repair");
     }

@@ -16,26 +16,6 @@
 namespace draftsmith::run {
 namespace {
 
-// prepare()'s context, over the branch's tip instead of the pull request's head.
-Context tip_context(const Setting& setting, const Request& request, Repo& repo,
-                    const std::string& tip)
-{
-    Context context;
-    context.base_commit = tip;
-    context.base_tree = repo.tree(tip);
-    context.files = repo.list_files(tip);
-    context.secrets = std::make_shared<const agent::SecretFilter>(request.config.secrets);
-    context.base_files = std::make_shared<const agent::BaseFiles>(*context.base_tree, context.files,
-                                                                  *context.secrets);
-    llm::BudgetLimits budget;
-    budget.max_tokens = request.config.budget.tokens;
-    budget.max_cost_usd = request.config.budget.cost_usd;
-    context.meter = std::make_shared<llm::Meter>(price_table(request.config), budget);
-    context.http = net::make_http_client(http_options(request.config, setting.retry_budget));
-    context.retry_budget = setting.retry_budget;
-    return context;
-}
-
 // The follow-up as one variant of the original request: its trailers, its
 // N, and the history for the model.
 Request as_variant_request(const Request& request, const VariantHistory& history,
@@ -53,7 +33,7 @@ Request as_variant_request(const Request& request, const VariantHistory& history
 VariantResult make_follow_up(const Setting& setting, const Request& request, Repo& repo,
                              const FollowUpTarget& target, const std::string& tip)
 {
-    const auto context = tip_context(setting, request, repo, tip);
+    const auto context = context_at(setting, request, repo, tip);
     const Job job{
         request, context, repo, setting.observer, setting.options.record, setting.environment};
     const auto settings = request.config.variant(target.variant);

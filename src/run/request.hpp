@@ -111,6 +111,11 @@ std::variant<ExitCode, Admitted> admit(const Setting& setting, config::Config co
 config::Config load_run_config(const Options& options, std::optional<std::string> file_text,
                                std::string file_name);
 
+// The context variants start from at `commit` (in the repository): its
+// tree, its files, the secret filter, the meter and the models' client.
+Context context_at(const Setting& setting, const Request& request, Repo& repo,
+                   const std::string& commit);
+
 // Registers every secret the environment holds (and config.api_key_env's).
 void register_run_secrets(const trigger::Environment& environment, const config::Config& config);
 

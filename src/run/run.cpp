@@ -124,25 +124,13 @@ ExitCode fail(const Setting& setting, const config::Config& config, RunResult re
     return stop_requested() ? ExitCode::interrupted : code.value_or(finished);
 }
 
-// The prepare phase: the pull request's head commit (fetched when the
-// checkout lacks it), its files, the secret filter, the meter and the
-// models' client.
+// The prepare phase: the pull request's head commit, fetched when the
+// checkout lacks it.
 Context prepare(const Setting& setting, const Request& request, Repo& repo, host::Host& host)
 {
-    Context context;
-    context.base_commit =
-        repo.find_or_fetch_commit(request.pr.head_sha, request.access, host.head_ref(request.pr));
-    context.base_tree = repo.tree(context.base_commit);
-    context.files = repo.list_files(context.base_commit);
-    context.secrets = std::make_shared<const agent::SecretFilter>(request.config.secrets);
-    context.base_files = std::make_shared<const agent::BaseFiles>(*context.base_tree, context.files,
-                                                                  *context.secrets);
-    llm::BudgetLimits budget;
-    budget.max_tokens = request.config.budget.tokens;
-    budget.max_cost_usd = request.config.budget.cost_usd;
-    context.meter = std::make_shared<llm::Meter>(price_table(request.config), budget);
-    context.http = net::make_http_client(http_options(request.config, setting.retry_budget));
-    context.retry_budget = setting.retry_budget;
+    auto context = context_at(
+        setting, request, repo,
+        repo.find_or_fetch_commit(request.pr.head_sha, request.access, host.head_ref(request.pr)));
     log::info("request {}: {} variant(s) of \"{}\" on {} ({} files)", request.result.request_id,
               request.command.variants, request.command.slug, context.base_commit.substr(0, 12),
               context.files.size());
@@ -329,6 +317,25 @@ ExitCode run(const Options& options, Observer& observer)
         },
         open_repo};
     return execute(setting);
+}
+
+Context context_at(const Setting& setting, const Request& request, Repo& repo,
+                   const std::string& commit)
+{
+    Context context;
+    context.base_commit = commit;
+    context.base_tree = repo.tree(commit);
+    context.files = repo.list_files(commit);
+    context.secrets = std::make_shared<const agent::SecretFilter>(request.config.secrets);
+    context.base_files = std::make_shared<const agent::BaseFiles>(*context.base_tree, context.files,
+                                                                  *context.secrets);
+    llm::BudgetLimits budget;
+    budget.max_tokens = request.config.budget.tokens;
+    budget.max_cost_usd = request.config.budget.cost_usd;
+    context.meter = std::make_shared<llm::Meter>(price_table(request.config), budget);
+    context.http = net::make_http_client(http_options(request.config, setting.retry_budget));
+    context.retry_budget = setting.retry_budget;
+    return context;
 }
 
 } // namespace draftsmith::run

@@ -1,5 +1,6 @@
 #include "settings.hpp"
 
+#include "draftsmith/run/run.hpp"
 #include "draftsmith/util/error.hpp"
 #include "draftsmith/util/text.hpp"
 
@@ -18,6 +19,29 @@ net::ClientOptions http_options(const config::Config& config,
     options.retry.max_retry_after = config.retries.max_wait;
     options.retry.budget = std::move(budget);
     return options;
+}
+
+agent::Settings agent_settings_for(const config::Config& config,
+                                   const config::VariantSettings& variant)
+{
+    agent::Settings settings;
+    settings.mode = variant.mode;
+    settings.limits = config.limits;
+    settings.call.model = variant.model;
+    settings.call.temperature = variant.temperature;
+    settings.call.max_output_tokens = config.max_output_tokens;
+    settings.apply.limits.max_files = static_cast<std::size_t>(config.edit.max_files);
+    settings.apply.limits.max_file_bytes = static_cast<std::size_t>(config.edit.max_bytes);
+    settings.apply.refuse_path = [&config](std::string_view path) -> std::optional<std::string> {
+        if (config.is_protected(path)) {
+            return fmt::format("{} is a protected path (protected_paths in .draftsmith.yml); "
+                               "leave it unchanged",
+                               path);
+        }
+        return std::nullopt;
+    };
+    settings.should_stop = [] { return stop_requested(); };
+    return settings;
 }
 
 llm::ProviderOptions provider_options(const config::Config& config,

@@ -1,6 +1,7 @@
 #pragma once
 // Internal to run/: the configuration turned into what the engines take.
 
+#include "draftsmith/agent/agent.hpp"
 #include "draftsmith/config/config.hpp"
 #include "draftsmith/llm/provider.hpp"
 #include "draftsmith/net/http.hpp"
@@ -26,6 +27,13 @@ llm::ProviderOptions provider_options(const config::Config& config,
                                       const config::VariantSettings& settings,
                                       const trigger::Environment& environment,
                                       std::shared_ptr<net::RetryBudget> budget = nullptr);
+
+// The engine settings one variant's configuration gives: mode, limits, the
+// model call, edit limits, protected paths refused, stopping on a signal.
+// The caller adds what belongs to its run (secrets, base files, deadline).
+// `config` must outlive the result (the path check refers to it).
+agent::Settings agent_settings_for(const config::Config& config,
+                                   const config::VariantSettings& variant);
 
 // The built-in price table with the configuration's rows over it.
 llm::PriceTable price_table(const config::Config& config);

@@ -29,25 +29,9 @@ agent::Settings agent_settings(const Request& request, const Context& context,
                                const config::VariantSettings& variant)
 {
     const config::Config& config = request.config;
-    agent::Settings settings;
-    settings.mode = variant.mode;
-    settings.limits = config.limits;
-    settings.call.model = variant.model;
-    settings.call.temperature = variant.temperature;
-    settings.call.max_output_tokens = config.max_output_tokens;
-    settings.apply.limits.max_files = static_cast<std::size_t>(config.edit.max_files);
-    settings.apply.limits.max_file_bytes = static_cast<std::size_t>(config.edit.max_bytes);
-    settings.apply.refuse_path = [&config](std::string_view path) -> std::optional<std::string> {
-        if (config.is_protected(path)) {
-            return fmt::format("{} is a protected path (protected_paths in .draftsmith.yml); "
-                               "leave it unchanged",
-                               path);
-        }
-        return std::nullopt;
-    };
+    auto settings = agent_settings_for(config, variant);
     settings.secrets = context.secrets.get();
     settings.base_files = context.base_files;
-    settings.should_stop = [] { return stop_requested(); };
     settings.deadline = request.started + config.budget.time;
     return settings;
 }
