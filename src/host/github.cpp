@@ -112,14 +112,8 @@ class GitHubHost final : public Host {
 public:
     GitHubHost(const Options& options, std::shared_ptr<net::HttpClient> client)
         : m_options(options)
-        , m_rest(std::move(client), "GitHub",
-                 {{"Accept", "application/vnd.github+json"},
-                  {"X-GitHub-Api-Version", "2022-11-28"},
-                  {"Authorization", "Bearer " + options.token.reveal()}})
-        , m_repo_url(
-              detail::join_url(options.api_url.empty() ? "https://api.github.com" : options.api_url,
-                               "/repos/" + detail::percent_encode(options.owner) + "/" +
-                                   detail::percent_encode(options.repository)))
+        , m_rest(std::move(client), "GitHub", github_headers(options))
+        , m_repo_url(github_repo_url(options))
     {
     }
 
@@ -365,6 +359,20 @@ std::optional<TriggerPermission> allowed_by_list(const AllowLists& allowed, cons
         }
     }
     return std::nullopt;
+}
+
+net::Headers github_headers(const Options& options)
+{
+    return {{"Accept", "application/vnd.github+json"},
+            {"X-GitHub-Api-Version", "2022-11-28"},
+            {"Authorization", "Bearer " + options.token.reveal()}};
+}
+
+std::string github_repo_url(const Options& options)
+{
+    return detail::join_url(options.api_url.empty() ? "https://api.github.com" : options.api_url,
+                            "/repos/" + detail::percent_encode(options.owner) + "/" +
+                                detail::percent_encode(options.repository));
 }
 
 void require_github_target(const Options& options)

@@ -54,14 +54,8 @@ public:
     GitHubChecks(const Options& options, std::shared_ptr<net::HttpClient> client)
         : m_options(options)
         , m_client(client)
-        , m_rest(std::move(client), "GitHub",
-                 {{"Accept", "application/vnd.github+json"},
-                  {"X-GitHub-Api-Version", "2022-11-28"},
-                  {"Authorization", "Bearer " + options.token.reveal()}})
-        , m_repo_url(
-              detail::join_url(options.api_url.empty() ? "https://api.github.com" : options.api_url,
-                               "/repos/" + detail::percent_encode(options.owner) + "/" +
-                                   detail::percent_encode(options.repository)))
+        , m_rest(std::move(client), "GitHub", github_headers(options))
+        , m_repo_url(github_repo_url(options))
     {
     }
 

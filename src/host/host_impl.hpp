@@ -21,6 +21,12 @@ std::unique_ptr<Host> make_local_host(const Options& options);
 // or repository (both the host and its checks need them).
 void require_github_target(const Options& options);
 
+// The headers every GitHub REST call sends (media type, API version, token).
+net::Headers github_headers(const Options& options);
+
+// https://api.github.com/repos/OWNER/NAME (or GITHUB_API_URL's), encoded.
+std::string github_repo_url(const Options& options);
+
 // GitHub's collaborator permission answer -> may trigger (admin, maintain, write).
 TriggerPermission decide_github_permission(std::string_view permission, std::string_view role_name);
 
